@@ -1,0 +1,66 @@
+"""One switch for how much work a notebook does: ``GCDG_BUDGET=ci|book|full``.
+
+* ``ci``   — seconds per notebook; what the test suite (nbval) runs.
+* ``book`` — the default; minutes on a 2-core CPU; what the rendered book shows.
+* ``full`` — a Colab GPU; long enough for clearly learned samples.
+
+Chapters read every size from :func:`budget` instead of hard-coding numbers, so one
+notebook serves all three settings. Introduced in chapter 1.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+from .errors import ConfigError
+
+ENV_VAR = "GCDG_BUDGET"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Sizes that scale with the budget.
+
+    Attributes:
+        name: ``"ci"``, ``"book"`` or ``"full"``.
+        steps: training steps of a chapter's main run (generator updates).
+        small_steps: training steps of the many small runs of an ablation or comparison.
+        batch: clips per training batch.
+        n_clips: clips of training data per texture.
+        n_eval: clips per set when a chapter computes metrics.
+        width: model width multiplier ``d`` for ``wavegan``/``specgan``.
+    """
+
+    name: str
+    steps: int
+    small_steps: int
+    batch: int
+    n_clips: int
+    n_eval: int
+    width: int
+
+
+BUDGETS: dict[str, Budget] = {
+    "ci": Budget("ci", steps=12, small_steps=6, batch=8, n_clips=32, n_eval=24, width=4),
+    "book": Budget("book", steps=600, small_steps=200, batch=32, n_clips=256, n_eval=128, width=16),
+    "full": Budget("full", steps=6000, small_steps=1500, batch=64, n_clips=1024, n_eval=256, width=32),
+}
+
+
+def budget(name: str | None = None, **overrides: int) -> Budget:
+    """Return the :class:`Budget` named by ``name`` or by ``$GCDG_BUDGET`` (default ``"book"``).
+
+    Args:
+        name: ``"ci"``, ``"book"`` or ``"full"``; ``None`` reads the environment variable.
+        **overrides: fields to replace, e.g. ``budget(steps=50)``.
+
+    Raises:
+        ConfigError: when the name is not one of the three budgets.
+    """
+    key = (name or os.environ.get(ENV_VAR) or "book").strip().lower()
+    if key not in BUDGETS:
+        raise ConfigError(
+            f"{ENV_VAR}={key!r} is not a budget; use one of {', '.join(BUDGETS)} "
+            f"(e.g. export {ENV_VAR}=book)"
+        )
+    return replace(BUDGETS[key], **overrides) if overrides else BUDGETS[key]
