@@ -1,0 +1,55 @@
+"""gcdg_lite — the helper package of *gcdg-book*.
+
+GAN-based speech and audio texture generation, organised by concern:
+
+================  ==============================================================
+``data``          built-in procedural corpus, loading user audio, ``tf.data``
+``features``      STFT / log-mel with ``tf.signal``, SpecGAN normalisation, Griffin-Lim
+``audio``         play, plot and save clips
+``models``        ``seed_mlp``, ``wavegan``, ``specgan`` generator/discriminator pairs
+``losses``        the GCDG loss and the usual GAN losses, as functions of logits
+``train``         the one trainer: strategies, checkpoints, resume, history
+``metrics``       Fréchet distance, KID, NDB, texture statistics, memorisation
+``widgets``       dataset browser, latent explorer, live training view
+``exercises``     auto-checkers for the chapters' exercises
+``budgets``       the ``GCDG_BUDGET=ci|book|full`` switch
+``cli``           ``python -m gcdg_lite ...``
+================  ==============================================================
+
+The public names below are re-exported lazily: ``import gcdg_lite`` is instant, and TensorFlow is
+imported only when a name that needs it is first used.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_SUBMODULES = (
+    "audio", "budgets", "cli", "data", "errors", "exercises", "features",
+    "losses", "metrics", "models", "train", "widgets",
+)
+
+#: public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    # budget and errors
+    "budget": "budgets", "Budget": "budgets",
+    "GcdgError": "errors", "DataError": "errors", "ConfigError": "errors", "RunError": "errors",
+}
+
+__all__ = sorted(set(_SUBMODULES) | set(_EXPORTS))
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'gcdg_lite' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__
