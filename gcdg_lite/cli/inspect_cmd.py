@@ -1,0 +1,53 @@
+"""``python -m gcdg_lite inspect PATH``: load a folder exactly as training will and report on it.
+
+Prints the files, total duration, sample rates, clips yielded, clips skipped as silent and every
+bad file with its reason. Exit status 0 when the folder gives at least one clip; otherwise 2 with
+one ``error:`` line naming the (first) bad file. With ``--skip-bad`` bad files are listed and
+skipped.
+
+Example::
+
+    python -m gcdg_lite inspect my_recordings/ --sr 16000 --samples 16384 --skip-bad
+"""
+from __future__ import annotations
+
+import argparse
+
+from ..data.loader import SILENCE_DB
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the ``inspect`` sub-command."""
+    p = sub.add_parser("inspect", help="check a folder of audio the way training will load it",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("path", help="folder of WAV/FLAC/OGG files (searched recursively) or one file")
+    p.add_argument("--sr", type=int, default=16000, help="target sample rate in Hz (default 16000)")
+    p.add_argument("--samples", type=int, default=16384, help="clip length in samples (default 16384)")
+    p.add_argument("--hop", type=int, default=None, help="samples between clip starts (default: --samples)")
+    p.add_argument("--silence-db", type=float, default=SILENCE_DB,
+                   help=f"skip clips with RMS below this level in dBFS (default {SILENCE_DB:g})")
+    p.add_argument("--skip-bad", action="store_true", help="skip unusable files (listed) instead of failing")
+    p.add_argument("--verbose", action="store_true", help="list every file (default: the first 20)")
+    p.set_defaults(run=run)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load ``args.path`` with :func:`~gcdg_lite.data.loader.load_folder` and print its report."""
+    from ..data.loader import load_folder
+
+    clipset = load_folder(args.path, sr=args.sr, samples=args.samples, hop=args.hop,
+                          silence_db=args.silence_db, skip_bad=args.skip_bad)
+    rep = clipset.report
+    print(rep)
+    shown = rep.files if args.verbose else rep.files[:20]
+    for f in shown:
+        pad = ", padded" if f.padded else ""
+        print(f"  {f.path}: {f.sr} Hz, {f.channels} ch, {f.duration:.2f} s -> {f.clips} clip(s), "
+              f"{f.silent} silent{pad}")
+    if len(shown) < len(rep.files):
+        print(f"  ... and {len(rep.files) - len(shown)} more file(s) (--verbose lists all)")
+    for p in rep.ignored:
+        print(f"  ignored (not WAV/FLAC/OGG): {p}")
+    print(f"usable: {len(clipset)} clip(s)" + (f"; skipped {len(rep.bad)} bad file(s)" if rep.bad else ""))
+    return 0

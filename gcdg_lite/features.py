@@ -1,0 +1,226 @@
+"""Spectrogram features with ``tf.signal`` and their inverse (chapters 2 and 4; SpecGAN in chapter 4).
+
+Units used throughout:
+
+* time: *samples* for waveforms and for ``n_fft``/``hop``; *frames* for spectrogram rows
+  (frame ``t`` covers samples ``t * hop .. t * hop + n_fft - 1``; the end is zero-padded, so a
+  clip of ``L`` samples has ``ceil(L / hop)`` frames);
+* frequency: bin ``k`` of an ``n_fft``-point STFT is ``k * sr / n_fft`` Hz; :func:`stft_logmag`
+  drops the Nyquist bin by default, giving ``n_fft // 2`` bins;
+* level: *natural-log magnitude* ``ln(|X| + eps)`` (``eps = 1e-6``); multiply by
+  ``20 / ln(10) = 8.686`` for dB.
+
+SpecGAN settings (Donahue et al. 2019): 16384 samples, ``n_fft=256``, ``hop=128`` -> 128 frames x
+128 bins; the small setting: 4096 samples, ``n_fft=128``, ``hop=64`` -> 64 x 64 (see
+:data:`SPECGAN`).
+
+The forward functions are pure TF: they take a batch ``(batch, samples)`` and work inside
+``tf.function`` (and on a GPU). :class:`SpecNorm` and :func:`spec_to_audio` are numpy/librosa.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+from .errors import ConfigError
+
+#: floor added to magnitudes before the log
+EPS = 1e-6
+
+#: SpecGAN geometry: name -> (samples, n_fft, hop); each gives a square (frames, bins) image
+SPECGAN: dict[str, tuple[int, int, int]] = {"full": (16384, 256, 128), "small": (4096, 128, 64)}
+
+
+def specgan_settings(samples: int) -> tuple[int, int]:
+    """``(n_fft, hop)`` of the SpecGAN setting for clips of ``samples`` (16384 or 4096)."""
+    for s, n_fft, hop in SPECGAN.values():
+        if s == samples:
+            return n_fft, hop
+    raise ConfigError(f"samples={samples} has no SpecGAN setting; use 16384 (128x128) or 4096 (64x64)")
+
+
+def stft_logmag(x: tf.Tensor | np.ndarray, n_fft: int = 256, hop: int = 128,
+                drop_nyquist: bool = True) -> tf.Tensor:
+    """Log-magnitude STFT ``ln(|STFT| + 1e-6)`` of a batch of clips (chapter 2).
+
+    Args:
+        x: ``(batch, samples)`` float waveforms (a single ``(samples,)`` clip is also accepted).
+        n_fft: FFT and Hann window length in samples (default 256).
+        hop: frame step in samples (default 128).
+        drop_nyquist: drop the last (Nyquist) bin so the bin count is ``n_fft // 2``.
+
+    Returns:
+        float32 tensor ``(batch, ceil(samples / hop), n_fft // 2 [+ 1])`` — (frames, bins).
+    """
+    x = tf.convert_to_tensor(x, dtype=tf.float32)
+    single = x.shape.rank == 1
+    if single:
+        x = x[None]
+    spec = tf.signal.stft(x, frame_length=n_fft, frame_step=hop, fft_length=n_fft,
+                          window_fn=tf.signal.hann_window, pad_end=True)
+    if drop_nyquist:
+        spec = spec[..., : n_fft // 2]
+    out = tf.math.log(tf.abs(spec) + EPS)
+    return out[0] if single else out
+
+
+def log_mel(x: tf.Tensor | np.ndarray, sr: int = 16000, n_mels: int = 40, n_fft: int = 512,
+            hop: int = 128, fmin: float = 20.0, fmax: float | None = None) -> tf.Tensor:
+    """Log-mel spectrogram ``ln(mel power + 1e-6)`` of a batch of clips (chapter 2; used by metrics).
+
+    Args:
+        x: ``(batch, samples)`` float waveforms.
+        sr: sample rate in Hz (default 16000).
+        n_mels: number of mel bands (default 40).
+        n_fft: FFT/window length in samples (default 512 = 32 ms at 16 kHz).
+        hop: frame step in samples (default 128 = 8 ms).
+        fmin: lowest band edge in Hz (default 20).
+        fmax: highest band edge in Hz (default ``sr / 2``).
+
+    Returns:
+        float32 tensor ``(batch, ceil(samples / hop), n_mels)`` — (frames, mel bands).
+    """
+    x = tf.convert_to_tensor(x, dtype=tf.float32)
+    spec = tf.signal.stft(x, frame_length=n_fft, frame_step=hop, fft_length=n_fft,
+                          window_fn=tf.signal.hann_window, pad_end=True)
+    power = tf.square(tf.abs(spec))
+    mel = tf.signal.linear_to_mel_weight_matrix(
+        num_mel_bins=n_mels, num_spectrogram_bins=n_fft // 2 + 1, sample_rate=sr,
+        lower_edge_hertz=fmin, upper_edge_hertz=fmax or sr / 2.0)
+    return tf.math.log(tf.tensordot(power, mel, axes=1) + EPS)
+
+
+@dataclass
+class SpecNorm:
+    """SpecGAN's per-frequency normalisation of log-magnitudes to [-1, 1] (chapter 4).
+
+    ``normalise(s) = clip((s - mean) / (clip_std * std), -1, 1)`` per frequency bin, with ``mean``
+    and ``std`` (shape ``(bins,)``, natural-log units) computed on training data by :meth:`fit`;
+    values beyond ``clip_std`` standard deviations are clipped. Save it with a run via
+    :meth:`to_dict` / :meth:`from_dict` (JSON-safe) so samples can be turned back into audio.
+
+    Attributes:
+        mean: ``(bins,)`` per-bin mean of the log-magnitude.
+        std: ``(bins,)`` per-bin standard deviation (floored at 1e-3).
+        clip_std: standard deviations mapped to +-1 (default 3, as in SpecGAN).
+        n_fft: FFT length in samples the statistics belong to.
+        hop: frame step in samples.
+    """
+
+    mean: np.ndarray
+    std: np.ndarray
+    clip_std: float = 3.0
+    n_fft: int = 256
+    hop: int = 128
+
+    @classmethod
+    def fit(cls, logmag: np.ndarray | tf.Tensor, clip_std: float = 3.0, n_fft: int = 256,
+            hop: int = 128) -> "SpecNorm":
+        """Statistics from ``(batch, frames, bins)`` log-magnitudes (e.g. :func:`stft_logmag` of the data)."""
+        s = np.asarray(logmag, dtype=np.float64)
+        if s.ndim == 4 and s.shape[-1] == 1:
+            s = s[..., 0]
+        if s.ndim != 3:
+            raise ConfigError(f"SpecNorm.fit wants (batch, frames, bins) log-magnitudes, got shape {s.shape}")
+        flat = s.reshape(-1, s.shape[-1])
+        return cls(flat.mean(0).astype(np.float32), np.maximum(flat.std(0), 1e-3).astype(np.float32),
+                   float(clip_std), int(n_fft), int(hop))
+
+    @classmethod
+    def from_clips(cls, clips: np.ndarray, n_fft: int = 256, hop: int = 128, clip_std: float = 3.0,
+                   chunk: int = 256) -> "SpecNorm":
+        """Fit on waveforms ``(n, samples)`` (analysed in chunks of ``chunk`` clips)."""
+        logs = [stft_logmag(clips[i:i + chunk], n_fft, hop).numpy() for i in range(0, len(clips), chunk)]
+        return cls.fit(np.concatenate(logs), clip_std, n_fft, hop)
+
+    def _stats(self, s: Any) -> tuple[Any, Any]:
+        rank = s.shape.rank if tf.is_tensor(s) else np.ndim(s)
+        if rank == 4:  # (batch, frames, bins, 1)
+            return self.mean[:, None], self.std[:, None]
+        return self.mean, self.std
+
+    def normalise(self, logmag: np.ndarray | tf.Tensor) -> np.ndarray | tf.Tensor:
+        """Map log-magnitudes ``(..., frames, bins)`` or ``(batch, frames, bins, 1)`` to [-1, 1].
+
+        Returns a tensor for a tensor input (usable in ``tf.function``), else a float32 array.
+        """
+        mean, std = self._stats(logmag)
+        if tf.is_tensor(logmag):
+            return tf.clip_by_value((logmag - mean) / (self.clip_std * std), -1.0, 1.0)
+        z = (np.asarray(logmag, np.float32) - mean) / (self.clip_std * std)
+        return np.clip(z, -1.0, 1.0).astype(np.float32)
+
+    def denormalise(self, spec: np.ndarray | tf.Tensor) -> np.ndarray | tf.Tensor:
+        """Inverse of :meth:`normalise` (up to the clipping): [-1, 1] -> log-magnitudes."""
+        mean, std = self._stats(spec)
+        if tf.is_tensor(spec):
+            return spec * (self.clip_std * std) + mean
+        return (np.asarray(spec, np.float32) * (self.clip_std * std) + mean).astype(np.float32)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (lists and numbers)."""
+        return {"mean": [float(v) for v in self.mean], "std": [float(v) for v in self.std],
+                "clip_std": self.clip_std, "n_fft": self.n_fft, "hop": self.hop}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "SpecNorm":
+        """Rebuild from :meth:`to_dict` output."""
+        try:
+            return cls(np.asarray(d["mean"], np.float32), np.asarray(d["std"], np.float32),
+                       float(d.get("clip_std", 3.0)), int(d.get("n_fft", 256)), int(d.get("hop", 128)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"not a SpecNorm dict (needs 'mean' and 'std' lists): {exc}") from None
+
+
+def spec_to_audio(logmag: np.ndarray | tf.Tensor, n_fft: int = 256, hop: int = 128, n_iter: int = 32,
+                  samples: int | None = None, seed: int = 0) -> np.ndarray:
+    """Waveforms from log-magnitudes by Griffin-Lim phase reconstruction (chapter 4).
+
+    Args:
+        logmag: ``(frames, bins)``, ``(batch, frames, bins)`` or ``(batch, frames, bins, 1)``
+            natural-log magnitudes as made by :func:`stft_logmag` (denormalise SpecGAN output
+            first); a missing Nyquist bin (``bins == n_fft // 2``) is filled with zeros.
+        n_fft: FFT length in samples (default 256).
+        hop: frame step in samples (default 128).
+        n_iter: Griffin-Lim iterations (default 32; more is better and slower).
+        samples: output length in samples (default ``frames * hop``).
+        seed: seed of the random initial phase.
+
+    Returns:
+        float32 ``(samples,)`` or ``(batch, samples)``, clipped to [-1, 1].
+    """
+    import librosa
+
+    s = np.asarray(logmag, dtype=np.float32)
+    if s.ndim == 4 and s.shape[-1] == 1:
+        s = s[..., 0]
+    single = s.ndim == 2
+    if single:
+        s = s[None]
+    if s.ndim != 3:
+        raise ConfigError(f"spec_to_audio wants (frames, bins) or (batch, frames, bins), got {s.shape}")
+    mag = np.maximum(np.exp(s) - EPS, 0.0)
+    if mag.shape[-1] == n_fft // 2:
+        mag = np.concatenate([mag, np.zeros(mag.shape[:-1] + (1,), np.float32)], axis=-1)
+    if mag.shape[-1] != n_fft // 2 + 1:
+        raise ConfigError(f"{s.shape[-1]} frequency bins do not match n_fft={n_fft}")
+    length = samples or s.shape[1] * hop
+    # frames start at t * hop without centring, like tf.signal.stft; Griffin-Lim runs on the
+    # full (frames - 1) * hop + n_fft samples the frames cover, then we cut to ``length``
+    out = np.stack([
+        librosa.griffinlim(m.T, n_iter=n_iter, hop_length=hop, win_length=n_fft, n_fft=n_fft,
+                           window="hann", center=False, random_state=seed)[:length]
+        for m in mag])
+    if out.shape[1] < length:
+        out = np.pad(out, ((0, 0), (0, length - out.shape[1])))
+    out = np.clip(out, -1.0, 1.0).astype(np.float32)
+    return out[0] if single else out
+
+
+def spectral_convergence(ref: np.ndarray, est: np.ndarray) -> float:
+    """``||ref - est||_F / ||ref||_F`` of two magnitude spectrograms (0 = identical; chapter 4)."""
+    ref, est = np.asarray(ref, np.float64), np.asarray(est, np.float64)
+    return float(np.linalg.norm(ref - est) / (np.linalg.norm(ref) + 1e-12))

@@ -1,0 +1,42 @@
+"""Audio helpers: honest-loudness player, 16-bit WAV round trip, plots with labelled axes."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import soundfile as sf  # noqa: E402
+
+from gcdg_lite.audio import play, plot_spectrogram, plot_waveform, read_wav, save_wav  # noqa: E402
+from gcdg_lite.data import texture  # noqa: E402
+from gcdg_lite.errors import DataError  # noqa: E402
+
+
+def test_save_and_read_wav_16bit(tmp_path):
+    x = 0.1 * texture("hum", 1, 0, samples=2000)[0]
+    p = save_wav(tmp_path / "sub" / "hum.wav", x, 8000)
+    info = sf.info(str(p))
+    assert (info.subtype, info.channels, info.samplerate, info.frames) == ("PCM_16", 1, 8000, 2000)
+    y, sr = read_wav(p)
+    assert sr == 8000 and y.dtype == np.float32 and np.max(np.abs(y - x)) <= 1 / 32768 + 1e-6
+    with pytest.raises(DataError, match="cannot be read"):
+        read_wav(tmp_path / "missing.wav")
+
+
+def test_play_keeps_loudness():
+    quiet, loud = 0.05 * texture("hum", 1, 0, samples=1600)[0], texture("hum", 1, 0, samples=1600)[0]
+    a, b = play(quiet, 16000), play(loud[None], 16000)
+    assert a.data != b.data  # not normalised to the same level
+    assert play(2 * loud).data == play(np.clip(2 * loud, -1, 1)).data  # out of range is clipped
+    with pytest.raises(DataError):
+        play(np.zeros((2, 100)))
+
+
+def test_plots_have_units():
+    x = texture("bubbles", 1, 0, samples=4096)[0]
+    ax = plot_waveform(x, 16000)
+    assert ax.get_xlabel() == "time (s)" and ax.get_xlim()[1] == pytest.approx(4096 / 16000)
+    ax = plot_spectrogram(x, 16000, colorbar=True, title="bubbles")
+    assert ax.get_ylabel() == "frequency (Hz)" and ax.get_ylim()[1] == pytest.approx(8000, rel=0.05)
+    plt.close("all")

@@ -1,0 +1,205 @@
+"""Loading the user's audio: the rules (resample, downmix, slice, pad, silence, normalise) and every
+kind of bad input, on fixtures generated in ``tmp_path``."""
+import hashlib
+import os
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from gcdg_lite.data import load_folder, load_source, slice_clips, texture
+from gcdg_lite.errors import DataError
+
+SR = 8000
+N = 1024  # clip length used in these tests (samples)
+
+
+def _tone(seconds, sr=SR, freq=440.0, amp=0.5):
+    t = np.arange(int(round(seconds * sr))) / sr
+    return (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def _write(path, x, sr=SR, subtype=None):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(str(path), x, sr, subtype=subtype)
+    return path
+
+
+def _snapshot(root):
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        for f in files:
+            p = os.path.join(dirpath, f)
+            st = os.stat(p)
+            out[p] = (hashlib.sha256(open(p, "rb").read()).hexdigest(), st.st_mtime_ns, st.st_size)
+    return out
+
+
+# ---------------------------------------------------------------- the rules
+
+def test_slices_with_hop_and_pads_half_clip_tail():
+    x = np.arange(2600, dtype=float)
+    clips, starts, padded = slice_clips(x, 1000, 1000)
+    assert starts.tolist() == [0, 1000, 2000] and padded  # tail of 600 >= 500: padded
+    assert np.all(clips[2, 600:] == 0) and clips[2, 599] == 2599
+    clips, starts, padded = slice_clips(x[:2400], 1000, 1000)
+    assert starts.tolist() == [0, 1000] and not padded  # tail of 400 < 500: dropped
+    _, starts, _ = slice_clips(x[:2000], 1000, 500)
+    assert starts.tolist() == [0, 500, 1000]
+    assert len(slice_clips(x[:499], 1000, 1000)[0]) == 0
+    assert len(slice_clips(x[:500], 1000, 1000)[0]) == 1
+
+
+def test_wavegan_rule_16000_samples_padded_to_16384(tmp_path):
+    _write(tmp_path / "word.wav", _tone(1.0, 16000), 16000)
+    cs = load_folder(tmp_path)
+    assert cs.clips.shape == (1, 16384) and cs.report.files[0].padded
+    assert np.all(cs.clips[0, 16000:] == 0) and np.abs(cs.clips[0, :16000]).max() > 0.9
+
+
+def test_resample_and_downmix(tmp_path):
+    left = _tone(1.0, 44100, freq=1000.0, amp=0.8)
+    _write(tmp_path / "stereo.wav", np.stack([left, 0.5 * left], axis=1), 44100)
+    cs = load_folder(tmp_path, sr=SR, samples=N)
+    rep = cs.report
+    assert rep.rates == {44100: 1} and rep.files[0].channels == 2
+    # 44100 samples at 44.1 kHz = 8000 at 8 kHz = 7 clips of 1024 + a tail of 832 >= 512 (padded)
+    assert cs.clips.shape == (8, N) and cs.sr == SR
+    spec = np.abs(np.fft.rfft(cs.clips[3]))
+    assert abs(np.argmax(spec) * SR / N - 1000.0) < SR / N  # still a 1 kHz tone
+    assert abs(np.abs(cs.clips).max() - 0.95) < 1e-3  # file peak-normalised to 0.95
+
+
+def test_silent_clips_skipped_and_counted(tmp_path):
+    x = np.concatenate([_tone(N / SR), np.zeros(N, np.float32), 1e-5 * _tone(N / SR), _tone(N / SR)])
+    _write(tmp_path / "gaps.wav", x)
+    cs = load_folder(tmp_path, sr=SR, samples=N, silence_db=-50)
+    assert len(cs) == 2 and cs.report.n_silent == 2
+    assert cs.origin[:, 1].tolist() == [0, 3 * N]
+    cs = load_folder(tmp_path, sr=SR, samples=N, silence_db=-120)
+    assert len(cs) == 3 and cs.report.n_silent == 1  # digital silence is always skipped
+
+
+def test_recursive_sorted_hidden_and_other_files_ignored(tmp_path):
+    _write(tmp_path / "b" / "two.flac", _tone(0.25))
+    _write(tmp_path / "a" / "one.ogg", _tone(0.25))
+    _write(tmp_path / "c.WAV", _tone(0.25))
+    (tmp_path / "._c.wav").write_bytes(b"\x00\x05\x16\x07 apple double")
+    (tmp_path / "notes.txt").write_text("hello")
+    cs = load_folder(tmp_path, sr=SR, samples=N)
+    names = [os.path.relpath(f.path, tmp_path) for f in cs.report.files]
+    assert names == [os.path.join("a", "one.ogg"), os.path.join("b", "two.flac"), "c.WAV"]
+    assert [os.path.basename(p) for p in cs.report.ignored] == ["notes.txt"]
+    assert cs.clips.dtype == np.float32 and cs.clips.shape[1] == N
+
+
+def test_clip_normalisation_option(tmp_path):
+    _write(tmp_path / "x.wav", np.concatenate([_tone(N / SR, amp=0.9), _tone(N / SR, amp=0.1)]))
+    per_file = load_folder(tmp_path, sr=SR, samples=N).clips
+    per_clip = load_folder(tmp_path, sr=SR, samples=N, normalise="clip").clips
+    raw = load_folder(tmp_path, sr=SR, samples=N, normalise=None).clips
+    assert np.allclose(np.abs(per_file).max(1), [0.95, 0.95 / 9], atol=2e-3)
+    assert np.allclose(np.abs(per_clip).max(1), 0.95, atol=1e-3)
+    assert np.allclose(np.abs(raw).max(1), [0.9, 0.1], atol=2e-3)
+
+
+def test_single_file_path(tmp_path):
+    p = _write(tmp_path / "one.flac", _tone(0.5))
+    assert len(load_folder(p, sr=SR, samples=N)) == 4
+
+
+# ---------------------------------------------------------------- bad input
+
+def _truncated_wav(path):
+    _write(path, _tone(1.0))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _nan_wav(path):
+    x = _tone(1.0)
+    x[100] = np.nan
+    x[200] = np.inf
+    _write(path, x, subtype="FLOAT")
+
+
+BAD_FILES = {
+    "not_audio.wav": lambda p: p.write_text("this is a text file, not a WAV\n" * 20),
+    "truncated.wav": _truncated_wav,
+    "zero_bytes.wav": lambda p: p.write_bytes(b""),
+    "no_frames.wav": lambda p: _write(p, np.zeros(0, np.float32)),
+    "too_short.wav": lambda p: _write(p, _tone(0.03)),
+    "silent.wav": lambda p: _write(p, np.zeros(SR, np.float32)),
+    "nan_inf.wav": _nan_wav,
+    "corrupt.flac": lambda p: p.write_bytes(b"fLaC" + bytes(range(256)) * 4),
+}
+REASONS = {
+    "not_audio.wav": "not audio",
+    "truncated.wav": "truncated",
+    "zero_bytes.wav": "empty",
+    "no_frames.wav": "0 frames",
+    "too_short.wav": "far shorter than one clip",
+    "silent.wav": "silent",
+    "nan_inf.wav": "NaN/Inf",
+    "corrupt.flac": "corrupt",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_each_bad_file_is_one_clear_error(tmp_path, name):
+    _write(tmp_path / "good.wav", _tone(0.5))
+    BAD_FILES[name](tmp_path / name)
+    before = _snapshot(tmp_path)
+    with pytest.raises(DataError) as err:
+        load_folder(tmp_path, sr=SR, samples=N)
+    msg = str(err.value)
+    assert "\n" not in msg and name in msg and REASONS[name] in msg, msg
+    assert "skip" in msg  # says what to do
+    cs = load_folder(tmp_path, sr=SR, samples=N, skip_bad=True)
+    assert len(cs) == 4 and [os.path.basename(p) for p, _ in cs.report.bad] == [name]
+    assert _snapshot(tmp_path) == before  # nothing the user has is modified
+
+
+def test_skip_bad_one_line_summary_lists_every_bad_file(tmp_path):
+    _write(tmp_path / "good.wav", _tone(0.5))
+    for name, make in BAD_FILES.items():
+        make(tmp_path / name)
+    before = _snapshot(tmp_path)
+    with pytest.raises(DataError, match=f"and {len(BAD_FILES) - 1} more bad file"):
+        load_folder(tmp_path, sr=SR, samples=N)
+    cs = load_folder(tmp_path, sr=SR, samples=N, skip_bad=True)
+    summary = cs.report.summary()
+    assert "\n" not in summary and f"skipped {len(BAD_FILES)} bad file(s)" in summary
+    for name, reason in REASONS.items():
+        assert f"{name} (" in summary
+        assert reason in dict((os.path.basename(p), r) for p, r in cs.report.bad)[name]
+    assert _snapshot(tmp_path) == before
+
+
+def test_folder_level_errors(tmp_path):
+    with pytest.raises(DataError, match="does not exist"):
+        load_folder(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataError, match="is empty"):
+        load_folder(tmp_path / "empty")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("x")
+    (tmp_path / "docs" / "b.mp3").write_bytes(b"ID3")
+    with pytest.raises(DataError, match=r"no WAV/FLAC/OGG files.*\.mp3, \.txt"):
+        load_folder(tmp_path / "docs")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "x.wav").write_bytes(b"")
+    with pytest.raises(DataError, match="no usable clips"):
+        load_folder(tmp_path / "bad", skip_bad=True)
+
+
+def test_load_source(tmp_path):
+    x = load_source("builtin:hum", sr=SR, samples=N, n=3, seed=1)
+    assert np.array_equal(x, texture("hum", 3, 1, SR, N))
+    assert load_source("builtin:hum", sr=SR, samples=N).shape == (256, N)
+    with pytest.raises(DataError, match="unknown built-in texture 'humm'.*hum"):
+        load_source("builtin:humm")
+    _write(tmp_path / "x.wav", _tone(1.0))
+    assert load_source(tmp_path, sr=SR, samples=N).shape == (8, N)  # 7 clips + a padded tail
+    sub = load_source(tmp_path, sr=SR, samples=N, n=3, seed=0)
+    assert sub.shape == (3, N) and np.array_equal(sub, load_source(tmp_path, sr=SR, samples=N, n=3, seed=0))
