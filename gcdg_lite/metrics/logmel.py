@@ -1,0 +1,136 @@
+"""Per-clip log-mel statistics: the feature space of FD, KID, NDB and the memorisation check.
+
+A clip is summarised by the mean and the standard deviation over time of each of 40 log-mel bands,
+giving one vector of 80 numbers (both halves in dB). No pretrained network is involved: the
+"embedding" is a fixed, readable description of the clip's spectral envelope (the means) and of how
+much each band fluctuates (the stds). Introduced in chapter 5 (Trends & challenges, "measuring a
+GAN"); chapter 6 (FAQ) explains why it replaces the Inception network of image FID.
+
+Settings (fixed so numbers are comparable across the book):
+
+* STFT: Hann window, ``n_fft = 512`` samples (32 ms at 16 kHz), ``hop = 256`` samples (16 ms),
+  centred frames with reflect padding; spectrum divided by the window sum, so a full-scale sine
+  reads about -6 dB in the band that holds it.
+* Mel filterbank: 40 triangular (Slaney-scale, un-normalised) bands from ``fmin = 20 Hz`` to
+  ``fmax = sr / 2``.
+* dB: ``10 * log10(max(power, 1e-10))`` — a floor of **-100 dB**, so digital silence gives -100
+  instead of ``-inf``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+N_MELS = 40
+N_FFT = 512
+HOP = 256
+FMIN_HZ = 20.0
+DB_FLOOR = -100.0
+#: smallest per-dimension spread (dB) used when standardising features
+STD_FLOOR_DB = 0.5
+
+
+def hz_to_mel(f_hz: np.ndarray | float) -> np.ndarray:
+    """Slaney mel scale: linear (3 mels per 200 Hz) below 1 kHz, logarithmic above."""
+    f = np.asarray(f_hz, dtype=np.float64)
+    lin = f / (200.0 / 3.0)
+    log = 15.0 + np.log(np.maximum(f, 1e-9) / 1000.0) / (np.log(6.4) / 27.0)
+    return np.where(f >= 1000.0, log, lin)
+
+
+def mel_to_hz(m: np.ndarray | float) -> np.ndarray:
+    """Inverse of :func:`hz_to_mel`."""
+    m = np.asarray(m, dtype=np.float64)
+    return np.where(m >= 15.0, 1000.0 * np.exp((m - 15.0) * np.log(6.4) / 27.0),
+                    m * 200.0 / 3.0)
+
+
+@lru_cache(maxsize=8)
+def _mel_basis(sr: int, n_fft: int, n_mels: int) -> np.ndarray:
+    """Triangular mel filters (n_mels, n_fft // 2 + 1), peak gain 1 (same as librosa, norm=None)."""
+    edges = mel_to_hz(np.linspace(hz_to_mel(FMIN_HZ), hz_to_mel(sr / 2.0), n_mels + 2))
+    freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
+    lo, mid, hi = edges[:-2, None], edges[1:-1, None], edges[2:, None]
+    up = (freqs[None, :] - lo) / (mid - lo)
+    down = (hi - freqs[None, :]) / (hi - mid)
+    return np.maximum(0.0, np.minimum(up, down))
+
+
+def _as_clips(clips: np.ndarray, name: str = "clips") -> np.ndarray:
+    from ..errors import DataError
+
+    x = np.asarray(clips, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[None, :]
+    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] < N_FFT:
+        raise DataError(
+            f"{name} must be an array of shape (n_clips, samples) with samples >= {N_FFT}; "
+            f"got shape {np.shape(clips)}"
+        )
+    if not np.all(np.isfinite(x)):
+        raise DataError(f"{name} contains NaN or inf samples; check the generator output")
+    return x
+
+
+def log_mel_frames(clips: np.ndarray, sr: int = 16000, chunk: int = 64) -> np.ndarray:
+    """Log-mel spectrogram of each clip, in dB (floor -100 dB).
+
+    Args:
+        clips: float array (n, samples) or (samples,), audio in [-1, 1].
+        sr: sample rate in Hz (default 16000).
+        chunk: clips processed at once (memory only; default 64).
+
+    Returns:
+        float64 array (n, frames, 40) with ``frames = 1 + samples // 256``.
+    """
+    x = _as_clips(clips)
+    pad = N_FFT // 2
+    window = np.hanning(N_FFT + 1)[:-1]  # periodic Hann
+    basis = _mel_basis(int(sr), N_FFT, N_MELS)  # (40, 257)
+    out = []
+    for start in range(0, x.shape[0], chunk):
+        xp = np.pad(x[start:start + chunk], ((0, 0), (pad, pad)), mode="reflect")
+        frames = np.lib.stride_tricks.sliding_window_view(xp, N_FFT, axis=-1)[:, ::HOP]
+        spec = np.fft.rfft(frames * window, axis=-1) / window.sum()
+        power = spec.real**2 + spec.imag**2  # (c, frames, 257)
+        mel = power @ basis.T
+        out.append(10.0 * np.log10(np.maximum(mel, 10.0 ** (DB_FLOOR / 10.0))))
+    return np.concatenate(out, axis=0)
+
+
+def logmel_stats(clips: np.ndarray, sr: int = 16000) -> np.ndarray:
+    """Per-clip log-mel statistics: mean and std over frames of each of the 40 bands.
+
+    Args:
+        clips: float array (n, samples) of audio in [-1, 1] (a single 1-D clip is accepted).
+        sr: sample rate in Hz (default 16000).
+
+    Returns:
+        float64 array (n, 80): columns 0-39 are the band means (dB), 40-79 the band stds (dB).
+        Used in chapter 5 (every distance is computed on these vectors).
+    """
+    lm = log_mel_frames(clips, sr)
+    return np.concatenate([lm.mean(axis=1), lm.std(axis=1)], axis=1)
+
+
+def standardise(reference: np.ndarray, *others: np.ndarray,
+                std_floor: float = STD_FLOOR_DB) -> list[np.ndarray]:
+    """Z-score feature sets with the mean and spread of the ``reference`` set.
+
+    Each dimension is shifted by the reference mean and divided by
+    ``max(reference std, std_floor)``; the floor (default 0.5 dB) stops a dimension that is almost
+    constant in the reference from turning tiny differences into huge distances.
+
+    Args:
+        reference: array (n_ref, d).
+        *others: arrays (n_i, d) scaled the same way.
+        std_floor: smallest spread per dimension, in feature units (dB for log-mel stats).
+
+    Returns:
+        list ``[reference_z, *others_z]`` of float64 arrays with the input shapes.
+    """
+    ref = np.asarray(reference, dtype=np.float64)
+    mu = ref.mean(axis=0)
+    sd = np.maximum(ref.std(axis=0), std_floor)
+    return [(np.asarray(a, dtype=np.float64) - mu) / sd for a in (ref, *others)]
