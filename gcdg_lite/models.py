@@ -1,0 +1,373 @@
+"""Generators and discriminators: the source's MLPs made correct, WaveGAN and SpecGAN, as plain Keras 3 models.
+
+``build(name, **config) -> (generator, discriminator)``:
+
+* generator: noise ``(batch, noise_dim)`` float32 -> a wave ``(batch, samples)`` in [-1, 1] (``seed_mlp``,
+  ``wavegan``) or a normalised log-magnitude spectrogram ``(batch, H, W, 1)`` in [-1, 1] (``specgan``).
+* discriminator: that shape -> ``(batch, 1)`` **logits** (no sigmoid; see :mod:`gcdg_lite.losses`).
+
+Every model is built from its config alone (the run folder saves the config as JSON) and holds only
+plain layers, so ``tf.train.Checkpoint(generator=G, discriminator=D)`` saves and restores it. The output
+activation and the logit ``Dense`` run in float32 (``dtype="float32"``), so outputs stay float32 under
+``keras.mixed_precision`` (e.g. ``mixed_bfloat16`` on CPU). No batch normalisation anywhere: examples stay
+independent, which the gradient penalty and R1 need, and resuming a run is exact.
+
+Default configurations (``noise_dim=100``; trainable parameters measured with :func:`describe`, and
+checked by ``tests/test_models.py``). "step" is one forward + backward pass of G and D (D on a real and a
+generated batch) at batch 32, float32, on the book's 2-core AVX2 CPU (no bf16 units there: ``mixed_bfloat16``
+measured ~35x *slower* on it, so use float32 on CPUs without AVX512-BF16/AMX):
+
+================  =================================  ==========  ==========  =========
+name              config                             G params    D params    step
+================  =================================  ==========  ==========  =========
+seed_mlp          samples=16384, hidden=128          2,126,464   2,097,409
+wavegan           samples=16384, d=16 (default)      1,502,337   1,092,993   ~0.6 s
+wavegan (paper)   samples=16384, d=64                19,065,345  17,427,969
+specgan           size=128, d=16 (default)           1,502,337   1,092,993   ~0.6 s
+specgan (small)   size=64, d=16                      476,161     271,489
+================  =================================  ==========  ==========  =========
+
+(WaveGAN and SpecGAN have the same counts by construction: 16 x 16d features and 25-tap kernels in 1-D
+versus 4 x 4 x 16d features and 5 x 5 kernels in 2-D.)
+
+Chapters: 2 (core concepts) ``seed_mlp``; 4 (code example) ``seed_mlp`` versus the listing;
+5 (trends & challenges) ``wavegan`` (phase shuffle, checkerboard buzz and ``upsample="nearest"``) and
+``specgan``.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import keras
+import tensorflow as tf
+from keras import layers
+
+from .errors import ConfigError
+
+__all__ = ["MODELS", "DEFAULTS", "build", "domain", "describe", "default_config", "count_params", "PhaseShuffle"]
+
+WAVE_SAMPLES = (1024, 2048, 4096, 8192, 16384)
+"""Clip lengths (samples) that ``wavegan`` supports: 16 * 4**k * (1 or 2)."""
+
+SPEC_SIZES = (32, 64, 128, 256)
+"""Spectrogram sizes (H = W, frames = bins) that ``specgan`` supports."""
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "seed_mlp": {"noise_dim": 100, "samples": 16384, "hidden": 128},
+    "wavegan": {"noise_dim": 100, "samples": 16384, "d": 16, "kernel": 25, "upsample": "transpose",
+                "phase_shuffle": 2, "leak": 0.2},
+    "specgan": {"noise_dim": 100, "size": 128, "d": 16, "kernel": 5, "upsample": "transpose", "leak": 0.2},
+}
+"""Each model's default config; ``build(name, **overrides)`` accepts exactly these keys (plus ``samples``
+for ``specgan``, mapped 16384 -> 128 and 4096 -> 64 as in :mod:`gcdg_lite.features`)."""
+
+_DOMAINS = {"seed_mlp": "wave", "wavegan": "wave", "specgan": "spec"}
+
+
+# --------------------------------------------------------------------------------------------
+# Phase shuffle (Donahue et al. 2019, §3.3)
+# --------------------------------------------------------------------------------------------
+
+
+@keras.saving.register_keras_serializable(package="gcdg_lite")
+class PhaseShuffle(layers.Layer):
+    """Shift each example's feature map in time by a random ``k`` in ``[-rad, rad]`` steps. Chapter 5.
+
+    WaveGAN's discriminator could otherwise tell real from generated clips by the *phase* of the
+    generator's periodic up-sampling artefacts; shuffling the phase a little removes that shortcut.
+    The gap left by the shift is filled by reflection, so the shape is unchanged. Active only when
+    called with ``training=True``; at inference it is the identity.
+
+    The shifts are stateless random numbers drawn from ``(seed, calls)``, where ``calls`` is a
+    non-trainable int64 weight of the layer counting training calls: it is saved with the model's
+    checkpoint, so a resumed run draws the same shifts as an uninterrupted one.
+
+    Args:
+        rad: the largest shift ``n`` (time steps at this layer's resolution), default 2 as in the paper.
+        seed: int seed of this layer's shifts, default 0 (``build`` gives each layer its own).
+    Input/output: ``(batch, time, channels)``, any float dtype; ``time > rad``.
+    """
+
+    def __init__(self, rad: int = 2, seed: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rad = int(rad)
+        self.seed = int(seed)
+        self.calls = self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False,
+                                     name="calls", aggregation="only_first_replica")
+
+    def call(self, x: tf.Tensor, training: bool | None = None) -> tf.Tensor:
+        if not training or self.rad == 0:
+            return x
+        batch, length = tf.shape(x)[0], tf.shape(x)[1]
+        seed = tf.stack([tf.constant(self.seed, tf.int64), tf.convert_to_tensor(self.calls)])
+        self.calls.assign_add(1)
+        shift = tf.random.stateless_uniform([batch], seed, minval=-self.rad, maxval=self.rad + 1, dtype=tf.int32)
+        padded = tf.pad(x, [[0, 0], [self.rad, self.rad], [0, 0]], mode="REFLECT")
+        index = tf.range(length)[None, :] + self.rad - shift[:, None]  # (batch, time)
+        return tf.gather(padded, index, batch_dims=1)  # out[b, t] = x[b, t - shift[b]], reflected at the ends
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "rad": self.rad, "seed": self.seed}
+
+
+# --------------------------------------------------------------------------------------------
+# seed_mlp: the source listing's two-layer MLPs, made correct
+# --------------------------------------------------------------------------------------------
+
+
+def _seed_mlp(noise_dim: int, samples: int, hidden: int) -> tuple[keras.Model, keras.Model]:
+    """noise -> Dense(hidden) ReLU -> Dense(samples) tanh;  clip -> clip[-1,1] -> Dense(hidden) ReLU -> Dense(1) logit.
+
+    The listing's generator ended in a sigmoid (outputs in [0, 1], never negative: not audio) and its
+    discriminator in a sigmoid fed to a loss that applies one again; here G ends in tanh and D gives logits.
+    """
+    z = keras.Input((noise_dim,), name="noise")
+    h = layers.Dense(hidden, activation="relu", name="hidden")(z)
+    h = layers.Dense(samples, name="to_wave")(h)
+    wave = layers.Activation("tanh", dtype="float32", name="wave")(h)
+    generator = keras.Model(z, wave, name="seed_mlp_generator")
+
+    x = keras.Input((samples,), name="wave")
+    h = keras.ops.clip(x, -1.0, 1.0)
+    h = layers.Dense(hidden, activation="relu", name="hidden")(h)
+    logit = layers.Dense(1, dtype="float32", name="logit")(h)
+    discriminator = keras.Model(x, logit, name="seed_mlp_discriminator")
+    return generator, discriminator
+
+
+# --------------------------------------------------------------------------------------------
+# WaveGAN (Donahue, McAuley & Puckette 2019)
+# --------------------------------------------------------------------------------------------
+
+
+def _wave_strides(samples: int) -> list[int]:
+    """Generator up-sampling factors from length 16 to ``samples``: stride 4 layers, then one stride 2 if needed."""
+    if samples not in WAVE_SAMPLES:
+        raise ConfigError(
+            f"wavegan: samples={samples!r} is not supported; use one of {', '.join(map(str, WAVE_SAMPLES))} "
+            "(or model 'seed_mlp' for other lengths)"
+        )
+    ratio = samples // 16
+    n4 = int(math.log(ratio, 4) + 1e-9)
+    return [4] * n4 + ([2] if 4**n4 != ratio else [])
+
+
+def _wavegan(noise_dim: int, samples: int, d: int, kernel: int, upsample: str, phase_shuffle: int,
+             leak: float) -> tuple[keras.Model, keras.Model]:
+    """WaveGAN. For 16384 samples and width d:
+
+    G: z -> Dense(16*16d) -> (16, 16d) ReLU -> up x4 -> (64, 8d) -> (256, 4d) -> (1024, 2d) -> (4096, d)
+       -> (16384, 1) tanh, each up-layer a Conv1DTranspose(kernel 25, stride 4) (or UpSampling1D + Conv1D),
+       ReLU between.
+    D: (16384, 1) -> Conv1D(d, 25, stride 4) LReLU(0.2) PhaseShuffle(2) -> (4096, d) -> ... -> (16, 16d)
+       -> flatten -> Dense(1) logit.
+    Shorter clips drop stride-4 layers from the wide end (and use one stride-2 layer for 2048 and 8192).
+    """
+    strides = _wave_strides(samples)
+    n = len(strides)
+    width0 = d * 2 ** (n - 1)  # channels at length 16 (16d for the 5-layer model)
+
+    z = keras.Input((noise_dim,), name="noise")
+    h = layers.Dense(16 * width0, name="project")(z)
+    h = layers.Reshape((16, width0))(h)
+    h = layers.ReLU()(h)
+    for i, s in enumerate(strides):
+        filters = 1 if i == n - 1 else width0 // 2 ** (i + 1)
+        if upsample == "transpose":
+            h = layers.Conv1DTranspose(filters, kernel, strides=s, padding="same", name=f"up{i}")(h)
+        else:  # nearest-neighbour up-sampling then a convolution: no checkerboard buzz
+            h = layers.UpSampling1D(s, name=f"repeat{i}")(h)
+            h = layers.Conv1D(filters, kernel, padding="same", name=f"up{i}")(h)
+        if i < n - 1:
+            h = layers.ReLU()(h)
+    h = layers.Reshape((samples,))(h)
+    wave = layers.Activation("tanh", dtype="float32", name="wave")(h)
+    generator = keras.Model(z, wave, name="wavegan_generator")
+
+    x = keras.Input((samples,), name="wave")
+    h = layers.Reshape((samples, 1))(x)
+    for i, s in enumerate(reversed(strides)):
+        h = layers.Conv1D(d * 2**i, kernel, strides=s, padding="same", name=f"down{i}")(h)
+        h = layers.LeakyReLU(leak)(h)
+        if i < n - 1 and phase_shuffle:
+            h = PhaseShuffle(phase_shuffle, seed=i, name=f"phase_shuffle{i}")(h)
+    h = layers.Flatten()(h)
+    logit = layers.Dense(1, dtype="float32", name="logit")(h)
+    discriminator = keras.Model(x, logit, name="wavegan_discriminator")
+    return generator, discriminator
+
+
+# --------------------------------------------------------------------------------------------
+# SpecGAN (Donahue et al. 2019): DCGAN-like 2-D convolutions on normalised log-magnitude spectrograms
+# --------------------------------------------------------------------------------------------
+
+
+def _specgan(noise_dim: int, size: int, d: int, kernel: int, upsample: str,
+             leak: float) -> tuple[keras.Model, keras.Model]:
+    """SpecGAN. For size 128 and width d:
+
+    G: z -> Dense(4*4*16d) -> (4, 4, 16d) ReLU -> (8, 8, 8d) -> (16, 16, 4d) -> (32, 32, 2d) -> (64, 64, d)
+       -> (128, 128, 1) tanh, each step a Conv2DTranspose(kernel 5, stride 2) (or UpSampling2D + Conv2D).
+    D: (128, 128, 1) -> Conv2D(d, 5, stride 2) LReLU(0.2) -> ... -> (4, 4, 16d) -> flatten -> Dense(1) logit.
+    Size 64 drops the widest layer (4 layers, 8d at 4x4).
+    """
+    n = int(math.log2(size // 4))
+    width0 = d * 2 ** (n - 1)
+
+    z = keras.Input((noise_dim,), name="noise")
+    h = layers.Dense(4 * 4 * width0, name="project")(z)
+    h = layers.Reshape((4, 4, width0))(h)
+    h = layers.ReLU()(h)
+    for i in range(n):
+        filters = 1 if i == n - 1 else width0 // 2 ** (i + 1)
+        if upsample == "transpose":
+            h = layers.Conv2DTranspose(filters, kernel, strides=2, padding="same", name=f"up{i}")(h)
+        else:
+            h = layers.UpSampling2D(2, name=f"repeat{i}")(h)
+            h = layers.Conv2D(filters, kernel, padding="same", name=f"up{i}")(h)
+        if i < n - 1:
+            h = layers.ReLU()(h)
+    spec = layers.Activation("tanh", dtype="float32", name="spec")(h)
+    generator = keras.Model(z, spec, name="specgan_generator")
+
+    x = keras.Input((size, size, 1), name="spec")
+    h = x
+    for i in range(n):
+        h = layers.Conv2D(d * 2**i, kernel, strides=2, padding="same", name=f"down{i}")(h)
+        h = layers.LeakyReLU(leak)(h)
+    h = layers.Flatten()(h)
+    logit = layers.Dense(1, dtype="float32", name="logit")(h)
+    discriminator = keras.Model(x, logit, name="specgan_discriminator")
+    return generator, discriminator
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+MODELS: dict[str, str] = {
+    "seed_mlp": "the source's two-layer MLPs made correct (tanh wave out, logit out); chapter 2/4",
+    "wavegan": "WaveGAN: 1-D transposed convolutions, phase-shuffled strided-conv critic; chapter 5",
+    "specgan": "SpecGAN: DCGAN-like 2-D convolutions on normalised log-magnitude spectrograms; chapter 5",
+}
+"""Model name -> one-line description."""
+
+
+def _check_name(name: str) -> str:
+    key = str(name).strip().lower()
+    if key not in DEFAULTS:
+        raise ConfigError(f"unknown model {name!r}; choose one of: {', '.join(DEFAULTS)}")
+    return key
+
+
+def default_config(name: str) -> dict[str, Any]:
+    """A copy of model ``name``'s default config (see :data:`DEFAULTS`). Chapter 2."""
+    return dict(DEFAULTS[_check_name(name)])
+
+
+def _resolve(name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Defaults updated by ``config``, validated; raises ConfigError naming the bad option."""
+    key = _check_name(name)
+    cfg = dict(DEFAULTS[key])
+    config = dict(config)
+    if key == "specgan" and "samples" in config:
+        samples = config.pop("samples")
+        by_samples = {16384: 128, 4096: 64}
+        if samples not in by_samples:
+            raise ConfigError(f"specgan: samples={samples!r} has no spectrogram setting; use 16384 (128x128) "
+                              "or 4096 (64x64), or pass size= directly")
+        if "size" in config and config["size"] != by_samples[samples]:
+            raise ConfigError(f"specgan: size={config['size']!r} contradicts samples={samples!r} "
+                              f"(which gives size {by_samples[samples]}); pass only one of them")
+        config.setdefault("size", by_samples[samples])
+    unknown = sorted(set(config) - set(cfg))
+    if unknown:
+        raise ConfigError(f"model {key!r} has no option {', '.join(map(repr, unknown))}; "
+                          f"its options are: {', '.join(cfg)}")
+    cfg.update(config)
+    for opt in ("noise_dim", "d", "hidden", "kernel", "samples"):
+        if opt in cfg and (isinstance(cfg[opt], bool) or not isinstance(cfg[opt], int) or cfg[opt] < 1):
+            raise ConfigError(f"model {key!r}: {opt}={cfg[opt]!r} must be a positive integer")
+    if "upsample" in cfg and cfg["upsample"] not in ("transpose", "nearest"):
+        raise ConfigError(f"model {key!r}: upsample={cfg['upsample']!r}; use 'transpose' or 'nearest'")
+    if key == "wavegan":
+        _wave_strides(cfg["samples"])
+        if not isinstance(cfg["phase_shuffle"], int) or not 0 <= cfg["phase_shuffle"] <= 8:
+            raise ConfigError(f"wavegan: phase_shuffle={cfg['phase_shuffle']!r} must be an integer in 0..8 (0 = off)")
+    if key == "specgan" and cfg["size"] not in SPEC_SIZES:
+        raise ConfigError(f"specgan: size={cfg['size']!r} is not supported; use one of "
+                          f"{', '.join(map(str, SPEC_SIZES))}")
+    return cfg
+
+
+def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
+    """Build ``(generator, discriminator)`` for model ``name`` from its config alone. Chapter 2 (``seed_mlp``), 5.
+
+    Args:
+        name: ``"seed_mlp"``, ``"wavegan"`` or ``"specgan"``.
+        **config: overrides of :data:`DEFAULTS` for that model:
+            noise_dim (int, default 100): length of the Gaussian noise vector z.
+            samples (int, default 16384): clip length in samples (16 kHz -> 1.024 s). ``wavegan``:
+                1024, 2048, 4096, 8192 or 16384. ``specgan``: 16384 -> size 128, 4096 -> size 64.
+            hidden (int, default 128): ``seed_mlp`` hidden units.
+            d (int, default 16): ``wavegan``/``specgan`` width multiplier (the paper uses 64).
+            kernel (int): convolution length, 25 (``wavegan``) or 5x5 (``specgan``).
+            upsample (str, default "transpose"): ``"transpose"`` convolutions or ``"nearest"``
+                up-sampling + convolution (no checkerboard artefacts).
+            phase_shuffle (int, default 2): ``wavegan`` discriminator's largest shift n, 0 turns it off.
+            leak (float, default 0.2): LeakyReLU slope in the conv discriminators.
+            size (int, default 128): ``specgan`` spectrogram height = width (32, 64, 128 or 256).
+    Returns:
+        ``(generator, discriminator)``, unbuilt-optimiser plain ``keras.Model`` s. Generator: float32
+        ``(batch, noise_dim)`` -> float32 ``(batch, samples)`` or ``(batch, size, size, 1)`` in [-1, 1].
+        Discriminator: that -> float32 ``(batch, 1)`` logits.
+    Raises:
+        ConfigError: unknown model name or option, or a value the model cannot use.
+    """
+    cfg = _resolve(name, config)
+    key = _check_name(name)
+    if key == "seed_mlp":
+        return _seed_mlp(cfg["noise_dim"], cfg["samples"], cfg["hidden"])
+    if key == "wavegan":
+        return _wavegan(cfg["noise_dim"], cfg["samples"], cfg["d"], cfg["kernel"], cfg["upsample"],
+                        cfg["phase_shuffle"], float(cfg["leak"]))
+    return _specgan(cfg["noise_dim"], cfg["size"], cfg["d"], cfg["kernel"], cfg["upsample"], float(cfg["leak"]))
+
+
+def domain(name: str) -> str:
+    """``"wave"`` if model ``name`` makes waveforms, ``"spec"`` if it makes spectrograms. Chapter 2.
+
+    Raises:
+        ConfigError: unknown model name.
+    """
+    return _DOMAINS[_check_name(name)]
+
+
+def count_params(model: keras.Model) -> int:
+    """Number of trainable parameters of a built model. Chapter 2."""
+    return int(sum(math.prod(v.shape) for v in model.trainable_weights))
+
+
+def describe(name: str, **config: Any) -> dict[str, Any]:
+    """Build model ``name`` and summarise it: resolved config, domain, shapes and parameter counts. Chapter 2.
+
+    Returns:
+        dict with keys ``name``, ``domain``, ``config`` (every option, defaults filled in),
+        ``noise_shape``, ``output_shape`` (without batch), ``generator_params``,
+        ``discriminator_params``.
+    """
+    cfg = _resolve(name, config)
+    generator, discriminator = build(name, **config)
+    return {
+        "name": _check_name(name),
+        "domain": domain(name),
+        "config": cfg,
+        "noise_shape": (cfg["noise_dim"],),
+        "output_shape": tuple(generator.output.shape[1:]),
+        "generator_params": count_params(generator),
+        "discriminator_params": count_params(discriminator),
+    }
