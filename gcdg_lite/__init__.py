@@ -36,6 +36,21 @@ _EXPORTS: dict[str, str] = {
     # budget and errors
     "budget": "budgets", "Budget": "budgets",
     "GcdgError": "errors", "DataError": "errors", "ConfigError": "errors", "RunError": "errors",
+    # data (chapters 1 and 4)
+    **dict.fromkeys(["texture", "list_textures", "load_folder", "load_source", "make_dataset"], "data"),
+    # features and audio helpers (chapter 1)
+    **dict.fromkeys(["stft_logmag", "log_mel", "SpecNorm", "spec_to_audio"], "features"),
+    **dict.fromkeys(["play", "save_wav", "read_wav", "plot_waveform", "plot_spectrogram"], "audio"),
+    # models, losses, trainer (chapters 2-5)
+    "build": "models",
+    **dict.fromkeys(["gcdg_loss", "get_loss", "LOSSES"], "losses"),
+    **dict.fromkeys(["fit", "TrainConfig", "Run", "load_run"], "train"),
+    # metrics (chapters 5 and 6)
+    **dict.fromkeys(["evaluate", "fd_score", "frechet_distance", "kid", "ndb", "memorisation",
+                     "texture_stats", "texture_snr_db"], "metrics"),
+    # widgets and exercises (every chapter)
+    **dict.fromkeys(["dataset_browser", "latent_explorer", "live_view"], "widgets"),
+    "check": "exercises",
 }
 
 __all__ = sorted(set(_SUBMODULES) | set(_EXPORTS))

@@ -1,0 +1,33 @@
+"""The GCDG_BUDGET switch: names, ordering of sizes, overrides, and a clear error."""
+import pytest
+
+from gcdg_lite.budgets import BUDGETS, budget
+from gcdg_lite.errors import ConfigError
+
+
+def test_default_is_book(monkeypatch):
+    monkeypatch.delenv("GCDG_BUDGET", raising=False)
+    assert budget().name == "book"
+
+
+def test_environment_variable_selects(monkeypatch):
+    monkeypatch.setenv("GCDG_BUDGET", " CI ")
+    assert budget().name == "ci"
+
+
+def test_budgets_grow_from_ci_to_full():
+    ci, book, full = BUDGETS["ci"], BUDGETS["book"], BUDGETS["full"]
+    for field in ("steps", "small_steps", "batch", "n_clips", "n_eval", "width"):
+        assert getattr(ci, field) <= getattr(book, field) <= getattr(full, field), field
+    assert ci.steps < book.steps < full.steps
+
+
+def test_overrides_replace_one_field():
+    b = budget("ci", steps=99)
+    assert b.steps == 99 and b.batch == BUDGETS["ci"].batch
+
+
+def test_unknown_budget_names_variable_and_choices(monkeypatch):
+    monkeypatch.setenv("GCDG_BUDGET", "huge")
+    with pytest.raises(ConfigError, match=r"GCDG_BUDGET='huge'.*ci, book, full"):
+        budget()
