@@ -1,0 +1,161 @@
+"""Auto-checkers for the chapters' exercises: ``check(key, answer)`` says "correct" or gives a hint.
+
+A student writes an answer in an exercise's scaffold cell and calls::
+
+    import gcdg_lite as gl
+    answer = ...                       # the student's code
+    gl.exercises.check("ch3.1", answer)
+
+:func:`check` prints ``correct`` or a hint that points the way without giving the answer away, and
+returns ``True``/``False``. A wrong, missing (``None``) or malformed answer never raises: the notebook keeps
+running. Only an unknown key raises :class:`~gcdg_lite.errors.ConfigError` (a typo in the notebook, not
+the student's fault).
+
+Chapter writers register checkers in ``gcdg_lite/exercises/chN.py`` (N = chapter number)::
+
+    from . import checker
+
+    @checker("ch3.1", hint="D*(x) = p_data / (p_data + p_g): evaluate it where both densities are equal.")
+    def _(answer) -> bool | str:
+        return abs(float(answer) - 0.5) < 1e-6
+
+A checker receives the answer and returns ``True`` (correct), ``False`` (wrong: the registered ``hint``
+is shown) or a string (wrong: that string is the hint, for answer-specific advice). If the checker raises
+(say the answer has the wrong type), the student sees the hint plus a one-line note of what went wrong.
+The ``chN`` modules are imported on the first call to :func:`check`, so ``import gcdg_lite.exercises``
+stays light and a chapter module that does not exist yet breaks nothing.
+
+Introduced in chapter 1 (every chapter ends with exercises).
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..errors import ConfigError
+
+__all__ = ["checker", "check", "keys", "Checker", "CORRECT"]
+
+#: what :func:`check` prints for a correct answer
+CORRECT = "correct"
+_KEY = re.compile(r"^ch\d+\.[A-Za-z0-9_]+$")
+_MODULE = re.compile(r"^ch\d+$")
+
+
+@dataclass(frozen=True)
+class Checker:
+    """A registered checker: ``fn(answer) -> bool | str`` and the generic hint for a wrong answer."""
+
+    key: str
+    fn: Callable[[Any], "bool | str"]
+    hint: str
+
+
+_REGISTRY: dict[str, Checker] = {}
+_loaded = False
+
+
+def checker(key: str, hint: str = "not quite yet; re-read the exercise and the cells just above it."
+            ) -> Callable[[Callable[[Any], "bool | str"]], Callable[[Any], "bool | str"]]:
+    """Decorator that registers ``fn(answer) -> bool | str`` as the checker of exercise ``key``.
+
+    Args:
+        key: ``"chN.k"`` — chapter number ``N`` and the exercise's name or number ``k``
+            (the exercise's label is ``ex-chN-k``).
+        hint: shown when the checker returns ``False`` or fails on the answer; it must not reveal the
+            answer.
+
+    Raises:
+        ConfigError: when ``key`` is malformed or already registered by another function.
+    """
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise ConfigError(f"exercise key {key!r} must look like 'ch3.1' (chapter number, dot, exercise)")
+
+    def register(fn: Callable[[Any], "bool | str"]) -> Callable[[Any], "bool | str"]:
+        old = _REGISTRY.get(key)
+        if old is not None and _origin(old.fn) != _origin(fn):
+            raise ConfigError(f"exercise key {key!r} is registered twice "
+                              f"({old.fn.__module__} and {fn.__module__}); give one of them another key")
+        _REGISTRY[key] = Checker(key, fn, hint)
+        return fn
+
+    return register
+
+
+def _origin(fn: Callable) -> tuple[str, str]:
+    """Where a checker was defined: re-importing its module re-registers it without a clash."""
+    return getattr(fn, "__module__", ""), getattr(fn, "__qualname__", "")
+
+
+def _load_chapters() -> None:
+    """Import every ``gcdg_lite.exercises.chN`` module that exists (once)."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not _MODULE.match(info.name):
+            continue
+        try:
+            importlib.import_module(f"{__name__}.{info.name}")
+        except Exception as exc:  # one broken chapter module must not take the others down
+            warnings.warn(f"gcdg_lite.exercises.{info.name} could not be imported ({type(exc).__name__}: "
+                          f"{exc}); its exercises cannot be checked", RuntimeWarning, stacklevel=3)
+
+
+def keys() -> list[str]:
+    """Every registered exercise key, sorted by chapter and exercise (e.g. ``["ch1.1", "ch1.2", ...]``)."""
+    _load_chapters()
+
+    def order(k: str) -> tuple:
+        chapter, _, rest = k[2:].partition(".")
+        return (int(chapter), int(rest) if rest.isdigit() else float("inf"), rest)
+
+    return sorted(_REGISTRY, key=order)
+
+
+def check(key: str, answer: Any) -> bool:
+    """Check ``answer`` to exercise ``key``; print ``correct`` or a hint; return whether it is correct.
+
+    Args:
+        key: the exercise key, e.g. ``"ch3.1"`` (see :func:`keys`).
+        answer: whatever the exercise asks for (a number, an array, a function, ...). ``None`` means
+            "not answered yet".
+
+    Returns:
+        ``True`` when the answer is correct, else ``False``. Never raises on a wrong answer.
+
+    Raises:
+        ConfigError: when no checker is registered under ``key`` (a typo in the notebook).
+    """
+    _load_chapters()
+    entry = _REGISTRY.get(key)
+    if entry is None:
+        known = ", ".join(keys()) or "none registered yet"
+        raise ConfigError(f"no exercise checker named {key!r}; known keys: {known}")
+    if answer is None:
+        print(f"{key}: no answer yet — replace `answer = None` with your code. Hint: {entry.hint}")
+        return False
+    try:
+        verdict = entry.fn(answer)
+    except Exception as exc:  # a malformed answer is a hint, not a crash
+        print(f"{key}: could not check this answer ({type(exc).__name__}: {exc}). Hint: {entry.hint}")
+        return False
+    if verdict is True or (not isinstance(verdict, str) and _truthy(verdict)):
+        print(CORRECT)
+        return True
+    hint = verdict if isinstance(verdict, str) and verdict else entry.hint
+    print(f"{key}: not yet. Hint: {hint}")
+    return False
+
+
+def _truthy(value: Any) -> bool:
+    """``bool(value)`` for checker results such as ``numpy.bool_``; ``False`` if that is ambiguous."""
+    try:
+        return bool(value)
+    except Exception:
+        return False
