@@ -1,0 +1,142 @@
+"""tools/check_html.py on small hand-written pages: it passes a good chapter and catches each defect."""
+import pytest
+
+from _book_helpers import check_html
+
+GOOD = """<html><body><main>
+<h1>1. Background (背景介绍)<a class="headerlink" href="#">#</a></h1>
+<div class="cell docutils container"><div class="cell_output docutils container">
+<div class="output text_html"><audio controls="controls"><source src="data:audio/wav;base64,UklGRg==" type="audio/wav" /></audio></div>
+</div></div>
+<div class="cell docutils container"><div class="cell_output docutils container">
+<img alt="plot" src="../_images/plot.png" /></div></div>
+{extra}
+<div class="exercise admonition" id="ex-ch1-1"><p class="admonition-title">Exercise 1</p></div>
+<div class="solution dropdown admonition" id="sol"><p class="admonition-title">Solution</p></div>
+</main></body></html>"""
+TRACEBACK = ('<div class="cell {tags}docutils container"><div class="cell_output docutils container">'
+             '<div class="output traceback highlight-ipythontb notranslate"><pre>ValueError</pre></div></div></div>')
+
+
+def _book(tmp_path, chapter_html):
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/intro\nparts:\n  - caption: c\n    chapters:\n      - file: notebooks/01_background\n")
+    html = tmp_path / "_build" / "html"
+    (html / "book").mkdir(parents=True)
+    (html / "notebooks").mkdir()
+    (html / "index.html").write_text("<html></html>")
+    (html / "book" / "intro.html").write_text("<html><h1>Intro</h1></html>")
+    (html / "notebooks" / "01_background.html").write_text(chapter_html, encoding="utf-8")
+    return html
+
+
+def _run(tmp_path, chapter_html, *args):
+    if not any(a.startswith("--screenshot") for a in args):
+        args = ("--no-screenshot", *args)  # the page checks alone; the screenshot has its own tests
+    return check_html.main(["--build", str(_book(tmp_path, chapter_html)), *args])
+
+
+HAVE_CHROMIUM = check_html.find_chromium() is not None
+needs_chromium = pytest.mark.skipif(not HAVE_CHROMIUM,
+                                    reason="headless chromium not installed (apt-get install -y chromium)")
+
+
+def test_a_good_chapter_passes(tmp_path, capsys):
+    assert _run(tmp_path, GOOD.format(extra="")) == 0
+    assert "1 players, 1 figures, 1 exercises, 1 solutions" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("defect, message", [
+    (lambda h: h.replace("<audio", "<span").replace("</audio>", "</span>"), "no <audio>"),
+    (lambda h: h.replace('<img alt="plot" src="../_images/plot.png" />', ""), "no figure"),
+    (lambda h: h.replace('<div class="solution dropdown admonition" id="sol">', "<div>"), "solution"),
+    (lambda h: h.replace('class="exercise admonition"', 'class="note admonition"'), "no exercise"),
+    (lambda h: h.replace("(背景介绍)", ""), "Chinese"),
+    (lambda h: h.replace("{extra}", '<div class="solution admonition"><p>S</p></div>'),
+     "1 exercise(s) but 2 solution(s)"),  # a solution whose exercise did not render
+    (lambda h: h.replace('<div class="exercise admonition" id="ex-ch1-1">',
+                         '<p>````{exercise} Define <code>train_data</code>\n:label: ex-ch1-2</p>'
+                         '<div class="exercise admonition" id="ex-ch1-1">').replace(
+        "{extra}", '<div class="solution admonition"><p>S</p></div>'), "directive shown as text"),
+    (lambda h: h.replace("{extra}", TRACEBACK.format(tags="")), "error output"),
+    (lambda h: h.replace("{extra}", '<div class="cell_output"><pre>Traceback (most recent call last):</pre></div>'),
+     "Traceback"),
+])
+def test_each_defect_fails_the_check(tmp_path, capsys, defect, message):
+    assert _run(tmp_path, defect(GOOD).replace("{extra}", "")) == 1
+    assert message in capsys.readouterr().out
+
+
+def test_a_failure_shown_on_purpose_is_allowed(tmp_path):
+    assert _run(tmp_path, GOOD.format(extra=TRACEBACK.format(tags="tag_raises-exception "))) == 0
+
+
+def test_directive_markup_inside_code_is_fine(tmp_path):
+    page = GOOD.format(extra='<pre>````{exercise} Title\n:label: x\n````</pre><p><code>:::{note}</code></p>')
+    assert _run(tmp_path, page) == 0
+
+
+def test_audio_outside_cell_outputs_does_not_count(tmp_path):
+    page = GOOD.format(extra="").replace('<div class="cell_output docutils container">\n<div class="output text_html">',
+                                         '<div class="x">\n<div class="output text_html">')
+    assert _run(tmp_path, page) == 1
+
+
+def test_missing_page_and_missing_build(tmp_path, capsys):
+    html = _book(tmp_path, GOOD.format(extra=""))
+    (html / "book" / "intro.html").unlink()
+    assert check_html.main(["--build", str(html), "--no-screenshot"]) == 1
+    assert "page missing" in capsys.readouterr().out
+    assert check_html.main(["--build", str(tmp_path / "nowhere")]) == 2
+
+
+def test_without_chromium_the_default_check_notes_it_and_passes(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(check_html, "find_chromium", lambda: None)
+    html = _book(tmp_path, GOOD.format(extra=""))
+    assert check_html.main(["--build", str(html)]) == 0
+    out = capsys.readouterr().out
+    assert "note: no screenshot: chromium is not installed" in out and "passed" in out
+    assert not (html.parent / "screenshot.png").exists()
+
+
+def test_without_chromium_a_requested_screenshot_fails(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(check_html, "find_chromium", lambda: None)
+    assert _run(tmp_path, GOOD.format(extra=""), "--screenshot", str(tmp_path / "s.png")) == 1
+    assert "FAIL screenshot: chromium not found" in capsys.readouterr().out
+
+
+def test_first_chapter_is_the_first_built_chapter_of_the_toc(tmp_path):
+    html = _book(tmp_path, GOOD.format(extra=""))
+    assert check_html.first_chapter(html) == "notebooks/01_background.html"
+    (html / "notebooks" / "01_background.html").unlink()
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/intro\nchapters:\n  - file: notebooks/01_background\n"
+        "  - file: notebooks/03_algorithm_and_maths\n")
+    (html / "notebooks" / "03_algorithm_and_maths.html").write_text(GOOD.format(extra=""), encoding="utf-8")
+    assert check_html.first_chapter(html) == "notebooks/03_algorithm_and_maths.html"
+
+
+@needs_chromium
+def test_screenshot_with_headless_chromium(tmp_path):
+    shot = tmp_path / "shot.png"
+    assert _run(tmp_path, GOOD.format(extra=""), "--screenshot", str(shot)) == 0
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 1000
+    assert check_html._distinct_colours(shot) >= 3
+
+
+@needs_chromium
+def test_default_check_takes_the_screenshot_when_chromium_is_installed(tmp_path, capsys):
+    html = _book(tmp_path, GOOD.format(extra=""))
+    assert check_html.main(["--build", str(html)]) == 0
+    shot = html.parent / "screenshot.png"
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "screenshot of notebooks/01_background.html" in capsys.readouterr().out
+
+
+@needs_chromium
+def test_a_blank_page_fails_the_screenshot(tmp_path, capsys):
+    html = _book(tmp_path, GOOD.format(extra=""))
+    (html / "blank.html").write_text("<html><body style='background:#fff'></body></html>")
+    assert check_html.main(["--build", str(html), "--page", "blank.html",
+                            "--screenshot", str(tmp_path / "b.png")]) == 1
+    assert "blank" in capsys.readouterr().out

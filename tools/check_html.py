@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""Check the built book (``_build/html``): every chapter page plays audio, shows figures and exercises,
+and shows no error output. Optionally save a screenshot of one chapter rendered by headless Chromium.
+
+Usage (from the repository root, after ``jupyter-book build .``)::
+
+    python tools/check_html.py                                   # exit 1 if any chapter fails a check
+    python tools/check_html.py --screenshot _build/chapter1.png  # screenshot required, saved there
+    python tools/check_html.py --screenshot shot.png --page notebooks/04_code_example.html
+    python tools/check_html.py --no-screenshot                   # pages only
+
+A chapter page (every ``notebooks/...`` entry of ``_toc.yml``) must have, in its cell outputs:
+
+* at least one ``<audio>`` player;
+* at least one figure (an ``<img>`` inside a cell output: a plot or a spectrogram);
+* at least one exercise (sphinx-exercise's ``exercise`` admonition) and exactly as many solutions
+  (``solution`` admonitions, collapsed as dropdowns);
+* no MyST directive left as text (e.g. ``````{exercise}`` in a paragraph: a fence that did not parse,
+  as happens when a backtick fence's title contains backticks);
+* no error output: no ``traceback``/``error`` output block and no "Traceback (most recent call last)"
+  text, except in cells tagged ``raises-exception`` (a failure shown on purpose);
+* a Chinese title (the source's section title) in its ``<h1>``.
+
+Every other page of the table of contents must exist.
+
+The check also opens one chapter in headless Chromium and saves a screenshot of it. By default it goes to
+``_build/screenshot.png`` (next to the ``html`` folder) and is taken whenever Debian's ``chromium`` is
+installed (``apt-get install -y chromium fonts-noto-cjk``; the fonts draw the Chinese titles); without it
+the check prints a note and passes on the pages alone, so CI does not need a browser. With
+``--screenshot PATH`` the screenshot is required: a missing browser or an empty/blank picture fails the
+check. The page is ``--page``, by default the first chapter of ``_toc.yml`` that was built.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+ERROR_CLASSES = {"traceback", "error"}
+TRACEBACK_TEXT = re.compile(r"Traceback \(most recent call last\)")
+# MyST directive markup left as text: a fence that did not parse (e.g. backticks in a ```` fence's title)
+UNPARSED_DIRECTIVE = re.compile(r"(`{3,}|:{3,})\{([a-z][a-z0-9-]*)\}")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars", "--virtual-time-budget=8000"]
+
+
+@dataclass
+class PageFacts:
+    """What the parser found on one page."""
+
+    audio: int = 0
+    figures: int = 0
+    exercises: int = 0
+    solutions: int = 0
+    errors: list[str] = field(default_factory=list)
+    unparsed: list[str] = field(default_factory=list)
+    h1: str = ""
+
+
+class _Parser(HTMLParser):
+    """Counts players, figures, exercises and error outputs, tracking the enclosing elements' classes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.facts = PageFacts()
+        self.stack: list[tuple[str, set[str]]] = []
+        self._in_h1 = False
+
+    def _inside(self, cls: str) -> bool:
+        return any(cls in classes for _, classes in self.stack)
+
+    def _element(self, tag: str, attrs: list[tuple[str, str | None]]) -> set[str]:
+        classes = set((dict(attrs).get("class") or "").split())
+        in_output = self._inside("cell_output")
+        if tag == "audio" and in_output:
+            self.facts.audio += 1
+        if tag == "img" and in_output:
+            self.facts.figures += 1
+        if tag == "div" and "admonition" in classes:
+            if "exercise" in classes:
+                self.facts.exercises += 1
+            if "solution" in classes:
+                self.facts.solutions += 1
+        if "output" in classes and classes & ERROR_CLASSES and not self._inside("tag_raises-exception"):
+            self.facts.errors.append(f"an error output block (class {' '.join(sorted(classes))!r})")
+        return classes
+
+    def handle_starttag(self, tag, attrs):
+        classes = self._element(tag, attrs)
+        if tag == "h1":
+            self._in_h1 = True
+        if tag not in VOID:
+            self.stack.append((tag, classes))
+
+    def handle_startendtag(self, tag, attrs):
+        self._element(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._in_h1 = False
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if not any(tag in {"pre", "code", "script", "style"} for tag, _ in self.stack):
+            for m in UNPARSED_DIRECTIVE.finditer(data):
+                self.facts.unparsed.append(data[m.start():m.start() + 60].split("\n")[0])
+        if self._in_h1 and not self.facts.h1:
+            self.facts.h1 = data.strip()
+        elif self._in_h1:
+            self.facts.h1 += data
+        if (self._inside("cell_output") and not self._inside("tag_raises-exception")
+                and TRACEBACK_TEXT.search(data)):
+            line = TRACEBACK_TEXT.search(data).group(0).strip()
+            self.facts.errors.append(f"error text in a cell output: {line!r}")
+
+
+def page_facts(path: Path) -> PageFacts:
+    """Parse one built HTML page."""
+    parser = _Parser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser.facts
+
+
+def toc_files(toc: Path = ROOT / "_toc.yml") -> list[str]:
+    """Every ``file`` of ``_toc.yml`` (root first), without extension."""
+    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
+    files = [data["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in data.items() if k != "root"})
+    return [str(Path(f).with_suffix("")) if Path(f).suffix in {".md", ".ipynb"} else f for f in files]
+
+
+def check_chapter(path: Path) -> list[str]:
+    """Problems of one chapter page (empty when it passes)."""
+    f = page_facts(path)
+    problems = []
+    if f.audio < 1:
+        problems.append("no <audio> player in any cell output")
+    if f.figures < 1:
+        problems.append("no figure (<img>) in any cell output")
+    if f.exercises < 1:
+        problems.append("no exercise (sphinx-exercise 'exercise' admonition)")
+    if f.solutions != f.exercises:
+        problems.append(f"{f.exercises} exercise(s) but {f.solutions} solution(s)")
+    for text in dict.fromkeys(f.unparsed):
+        problems.append(f"directive shown as text, not rendered: {text!r}")
+    if not CJK.search(f.h1):
+        problems.append(f"the title {f.h1!r} lacks the source's Chinese section title")
+    problems.extend(dict.fromkeys(f.errors))  # each kind once
+    return problems
+
+
+def check(build: Path) -> int:
+    """Check every page of the table of contents; print a report; return the number of failures."""
+    failures = 0
+    toc = build.parent.parent / "_toc.yml"  # the book that was built (normally this repository)
+    for name in toc_files(toc if toc.is_file() else ROOT / "_toc.yml"):
+        page = build / f"{name}.html"
+        if not page.is_file():
+            print(f"FAIL {name}: page missing from {build}")
+            failures += 1
+            continue
+        if not name.startswith("notebooks/"):
+            continue
+        problems = check_chapter(page)
+        f = page_facts(page)
+        if problems:
+            failures += 1
+            print(f"FAIL {name}: " + "; ".join(problems))
+        else:
+            print(f"ok   {name}: {f.audio} players, {f.figures} figures, {f.exercises} exercises, "
+                  f"{f.solutions} solutions")
+    return failures
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium executable, or None when none is installed."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+
+
+def _distinct_colours(png: Path) -> int:
+    """Number of distinct colours in a PNG (capped at 257); -1 when Pillow is unavailable."""
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - Pillow comes with matplotlib
+        return -1
+    with Image.open(png) as im:
+        colours = im.convert("RGB").getcolors(maxcolors=256)
+    return 257 if colours is None else len(colours)
+
+
+def screenshot(page: Path, out: Path, width: int = 1280, height: int = 2000, timeout: int = 180) -> None:
+    """Render ``page`` with headless Chromium into the PNG ``out``; raise ``RuntimeError`` on failure
+    (no browser, no page, no PNG written, or a picture of one flat colour: a page that did not render)."""
+    browser = find_chromium()
+    if browser is None:
+        raise RuntimeError("chromium not found; install it with "
+                           "`apt-get update && apt-get install -y chromium fonts-noto-cjk`")
+    if not page.is_file():
+        raise RuntimeError(f"page {page} does not exist")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists():
+        out.unlink()
+    with tempfile.TemporaryDirectory(prefix="gcdg-chromium-") as profile:
+        cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--screenshot={out.resolve()}",
+               f"--window-size={width},{height}", page.resolve().as_uri()]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if not out.is_file() or out.stat().st_size == 0 or out.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
+        raise RuntimeError(f"chromium wrote no screenshot (exit {result.returncode}): {result.stderr[-800:]}")
+    if 0 <= _distinct_colours(out) < 3:
+        raise RuntimeError(f"the screenshot {out} is blank: the page did not render")
+
+
+def first_chapter(build: Path) -> str:
+    """The first chapter page of the table of contents that was built, relative to ``build``."""
+    toc = build.parent.parent / "_toc.yml"
+    for name in toc_files(toc if toc.is_file() else ROOT / "_toc.yml"):
+        if name.startswith("notebooks/") and (build / f"{name}.html").is_file():
+            return f"{name}.html"
+    return "notebooks/01_background.html"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", type=Path, default=ROOT / "_build" / "html", help="built HTML (default _build/html)")
+    shot = parser.add_mutually_exclusive_group()
+    shot.add_argument("--screenshot", type=Path, metavar="PATH",
+                      help="save a PNG of one chapter (headless chromium) and fail if that is not possible "
+                           "(default: BUILD/../screenshot.png, taken only when chromium is installed)")
+    shot.add_argument("--no-screenshot", action="store_true", help="check the pages only")
+    parser.add_argument("--page", default=None,
+                        help="page for the screenshot, relative to --build (default the first chapter built)")
+    args = parser.parse_args(argv)
+    if not (args.build / "index.html").is_file():
+        print(f"error: {args.build} holds no built book; run `jupyter-book build .` first", file=sys.stderr)
+        return 2
+    failures = check(args.build)
+    required = args.screenshot is not None
+    out = args.screenshot or args.build.parent / "screenshot.png"
+    page = args.page or first_chapter(args.build)
+    if args.no_screenshot:
+        pass
+    elif not required and find_chromium() is None:
+        print("note: no screenshot: chromium is not installed "
+              "(apt-get install -y chromium fonts-noto-cjk); pages checked only")
+    else:
+        try:
+            screenshot(args.build / page, out)
+            print(f"ok   screenshot of {page}: {out} ({out.stat().st_size} bytes)")
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            print(f"FAIL screenshot: {exc}")
+            failures += 1
+    print("html check: " + ("passed" if not failures else f"{failures} problem page(s)"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

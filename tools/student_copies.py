@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Write student copies of the chapter notebooks: solutions removed, outputs cleared.
+
+Usage (from the repository root)::
+
+    python tools/student_copies.py --out student            # refuses to overwrite existing copies
+    python tools/student_copies.py --out student --force    # replace them
+
+For every ``notebooks/NN_*.ipynb`` it writes ``OUT/NN_*.ipynb`` in which
+
+* every run of cells from a markdown cell opening ``{solution-start}`` through the cell holding
+  ``{solution-end}`` is removed (the worked solution and its hidden-dropdown markup), as is any other
+  cell tagged ``solution``;
+* the exercise text and the scaffold cell (``answer = None`` + ``gl.exercises.check(...)``) stay, so
+  students can check their answers with the auto-checkers;
+* every output and execution count is cleared.
+
+The chapters themselves are never modified. Exit status 1 when a ``{solution-start}`` has no matching
+``{solution-end}`` (nothing is written then), 2 on a usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+START = re.compile(r"^\s*(`{3,}|:{3,})\{solution-start\}", re.M)
+END = re.compile(r"^\s*(`{3,}|:{3,})\{solution-end\}", re.M)
+
+
+class SolutionMarkupError(ValueError):
+    """A ``{solution-start}`` without its ``{solution-end}`` (or the reverse)."""
+
+
+def strip_solutions(nb: nbformat.NotebookNode, name: str = "notebook") -> tuple[nbformat.NotebookNode, int]:
+    """Return ``(copy of nb without solution cells and outputs, number of solutions removed)``."""
+    nb = nbformat.from_dict(nb)  # deep copy
+    kept, inside, removed = [], False, 0
+    for i, cell in enumerate(nb.cells):
+        src = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+        is_md = cell.cell_type == "markdown"
+        opens, closes = is_md and bool(START.search(src)), is_md and bool(END.search(src))
+        if opens:
+            if inside:
+                raise SolutionMarkupError(f"{name}: cell {i} opens a solution before the previous one ends")
+            inside = True
+            removed += 1
+        if inside:
+            if closes:
+                inside = False
+            continue
+        if closes:
+            raise SolutionMarkupError(f"{name}: cell {i} has {{solution-end}} without a {{solution-start}}")
+        if "solution" in cell.get("metadata", {}).get("tags", []):
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        kept.append(cell)
+    if inside:
+        raise SolutionMarkupError(f"{name}: a {{solution-start}} is never closed by {{solution-end}}")
+    nb.cells = kept
+    nb.metadata.pop("widgets", None)  # saved widget state belongs to the executed book, not to students
+    return nb, removed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True, help="folder for the student copies")
+    parser.add_argument("--force", action="store_true", help="overwrite copies that already exist")
+    parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks",
+                        help="folder of the chapter notebooks (default notebooks/)")
+    args = parser.parse_args(argv)
+    sources = sorted(args.notebooks.glob("[0-9][0-9]_*.ipynb"))
+    if not sources:
+        print(f"error: no chapter notebooks (NN_*.ipynb) in {args.notebooks}", file=sys.stderr)
+        return 2
+    if args.out.resolve() == args.notebooks.resolve():
+        print("error: --out must not be the chapters' own folder", file=sys.stderr)
+        return 2
+    targets = [args.out / p.name for p in sources]
+    existing = [t for t in targets if t.exists()]
+    if existing and not args.force:
+        print(f"error: {len(existing)} copies already exist in {args.out} (e.g. {existing[0].name}); "
+              "use --force to overwrite them", file=sys.stderr)
+        return 2
+    try:
+        copies = [strip_solutions(nbformat.read(p, as_version=4), p.name) for p in sources]
+    except SolutionMarkupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    for target, (nb, removed) in zip(targets, copies):
+        nbformat.write(nb, target)
+        print(f"wrote {target} ({removed} solution(s) removed)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
