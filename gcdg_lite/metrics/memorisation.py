@@ -19,8 +19,8 @@ so a time-shifted copy is still caught.
   The pink-noise **ceiling** is 3.5–66 on the built-in textures, but about 1 for ``rain``, whose
   clips are themselves noise-like: a ratio near 1 says "not copies", never "good".
 
-Per-clip ratios :math:`d(g)/\tilde d` point at the individual copies (chapter 6, FAQ: "is my GAN
-just playing back the training set?"; also chapter 5).
+Per-clip ratios :math:`d(g)/\tilde d` point at the individual copies. Chapter 5 (data scarcity:
+few vs many training clips) introduces the check; chapter 6 reads it when judging generated samples.
 """
 from __future__ import annotations
 
