@@ -1,0 +1,167 @@
+"""gcdg_lite.train: learning on a trivial problem, exact resume, NaN stop, history, sampling, run folders.
+
+Tiny models (seed_mlp / wavegan d=2 / specgan 64x64 d=2), 1024-4096-sample clips, a few steps each.
+"""
+from __future__ import annotations
+
+import csv
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gcdg_lite import losses
+from gcdg_lite.errors import ConfigError, RunError
+from gcdg_lite.train import HISTORY_COLUMNS, TrainConfig, fit, load_run
+
+SR = 16000
+
+
+def sines(n=32, samples=1024, seed=0, f0=(220.0, 440.0)) -> np.ndarray:
+    """``n`` clips of a sine with random frequency in ``f0`` and random phase, amplitude 0.5."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(samples) / SR
+    f = rng.uniform(*f0, size=(n, 1))
+    ph = rng.uniform(0, 2 * np.pi, size=(n, 1))
+    return (0.5 * np.sin(2 * np.pi * f * t + ph)).astype(np.float32)
+
+
+def tiny(model="seed_mlp", **kw) -> TrainConfig:
+    mk = {"seed_mlp": {"hidden": 32}, "wavegan": {"d": 2}, "specgan": {"d": 2}}[model]
+    base = dict(model=model, model_kwargs=mk, batch=8, steps=6, ckpt_every=0, steps_per_call=3, seed=1)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+def test_generator_learns_a_fixed_clip(tmp_path):
+    """All training clips are the same sine: G's samples must become strongly correlated with it."""
+    target = sines(1, 1024, seed=3)
+    data = np.repeat(target, 16, axis=0)
+
+    def corr(x):
+        return float(np.mean([np.corrcoef(a, target[0])[0, 1] for a in x]))
+
+    untrained = fit(data, tiny(steps=0), out=tmp_path / "untrained", progress=False)
+    cfg = tiny(steps=300, steps_per_call=50, lr_g=2e-3, lr_d=2e-3, batch=16)
+    run = fit(data, cfg, out=tmp_path / "run", progress=False)
+    before, after = corr(untrained.sample(16, seed=5)), corr(run.sample(16, seed=5))
+    assert abs(before) < 0.2 and after > 0.6, (before, after)
+    assert all(0.0 <= r["d_real"] <= 1.0 and 0.0 <= r["d_fake"] <= 1.0 for r in run.history)
+    assert len({round(r["loss_d"], 6) for r in run.history}) > 100  # the losses actually move
+
+
+@pytest.mark.parametrize("model", ["seed_mlp", "wavegan"])
+def test_resume_equals_uninterrupted(tmp_path, model):
+    """Stopped at step 5 and resumed to 8 == 8 steps straight: same losses and weights, bit for bit."""
+    tf.config.experimental.enable_op_determinism()
+    data = sines(24, 1024)
+    kw = dict(steps=8, ckpt_every=4, ema=0.9, loss="wgan_gp" if model == "wavegan" else "non_saturating",
+              n_critic=1)
+    full = fit(data, tiny(model, **kw), out=tmp_path / "full", progress=False)
+    part = fit(data, tiny(model, **{**kw, "steps": 5}), out=tmp_path / "part", progress=False)
+    assert part.step == 5
+    resumed = fit(data, tiny(model, **kw), out=tmp_path / "part", resume=True, progress=False)
+    assert resumed.step == 8
+    cols = ["loss_g", "loss_d", "penalty", "d_real", "d_fake", "grad_norm_g", "grad_norm_d"]
+    a = np.array([[r[c] for c in cols] for r in full.history])
+    b = np.array([[r[c] for c in cols] for r in resumed.history])
+    assert a.shape == b.shape == (8, len(cols))
+    np.testing.assert_array_equal(a, b)
+    for m1, m2 in [(full.engine.G, resumed.engine.G), (full.engine.D, resumed.engine.D),
+                   (full.generator, resumed.generator)]:
+        for w1, w2 in zip(m1.get_weights(), m2.get_weights()):
+            np.testing.assert_array_equal(w1, w2)
+    # the CSV on disk was appended, not rewritten from scratch
+    with open(tmp_path / "part" / "history.csv") as fh:
+        assert [int(r["step"]) for r in csv.DictReader(fh)] == list(range(1, 9))
+
+
+def test_nan_stops_and_keeps_last_good_checkpoint(tmp_path, monkeypatch):
+    calls = tf.Variable(0, dtype=tf.int64)
+    good = losses.get_loss("non_saturating")
+
+    def d_loss(real, fake):  # finite for the first 5 steps, then NaN
+        calls.assign_add(1)
+        loss = good.discriminator_loss(real, fake)
+        return loss * tf.where(calls > 5, np.float32("nan"), np.float32(1.0))
+
+    monkeypatch.setitem(losses.LOSSES, "nan_test", losses.LossSpec("nan_test", good.generator_loss, d_loss))
+    cfg = tiny(loss="nan_test", steps=20, ckpt_every=2, steps_per_call=4)
+    with pytest.raises(RunError) as err:
+        fit(sines(16), cfg, out=tmp_path / "run", progress=False)
+    msg = str(err.value)
+    assert "step 6" in msg and "learning rate" in msg and "checkpoint (step 4)" in msg
+    run = load_run(tmp_path / "run")
+    assert run.step == 4
+    for w in run.engine.G.get_weights() + run.engine.D.get_weights():
+        assert np.all(np.isfinite(w))
+    assert np.all(np.isfinite(run.sample(2, seed=0)))
+
+
+def test_history_csv_callbacks_and_sample_wavs(tmp_path):
+    seen = []
+    cfg = tiny(steps=7, callback_every=2, sample_every=5, n_sample_wavs=2)
+    run = fit(sines(16), cfg, out=tmp_path / "run", progress=False,
+              callbacks=[lambda step, row, r: seen.append((step, row["loss_g"], r.step))])
+    assert [s for s, _, _ in seen] == [2, 4, 6]
+    assert all(s == rs for s, _, rs in seen)
+    with open(tmp_path / "run" / "history.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    assert tuple(rows[0]) == HISTORY_COLUMNS
+    assert [int(r["step"]) for r in rows] == list(range(1, 8))
+    assert all(float(r["steps_per_s"]) > 0 and np.isfinite(float(r["grad_norm_d"])) for r in rows)
+    assert [r["step"] for r in load_run(tmp_path / "run").history] == list(range(1, 8))
+    wavs = sorted(os.listdir(tmp_path / "run" / "samples" / "step_000005"))
+    assert wavs == ["sample_000.wav", "sample_001.wav"]
+    cfg_back = TrainConfig.from_json(tmp_path / "run" / "config.json")
+    assert cfg_back.steps == 7 and cfg_back.model_kwargs["samples"] == 1024
+
+
+def test_sample_shapes_range_and_seeds(tmp_path):
+    run = fit(sines(16, 2048), tiny("wavegan", steps=3), out=tmp_path / "run", progress=False)
+    x = run.sample(5, seed=3)
+    assert x.shape == (5, 2048) and x.dtype == np.float32
+    assert np.all(np.abs(x) <= 1.0)
+    np.testing.assert_array_equal(x, run.sample(5, seed=3))
+    assert not np.allclose(x, run.sample(5, seed=4))
+    assert run.latent(4, seed=1).shape == (4, run.noise_dim)
+    back = load_run(tmp_path / "run")
+    np.testing.assert_allclose(back.sample(5, seed=3), x, atol=1e-6)
+
+
+def test_existing_folder_is_refused(tmp_path):
+    data = sines(16)
+    fit(data, tiny(steps=2), out=tmp_path / "run", progress=False)
+    with pytest.raises(RunError, match="run"):
+        fit(data, tiny(steps=2), out=tmp_path / "run", progress=False)
+    with pytest.raises(ConfigError, match="loss"):
+        fit(data, tiny(steps=4, loss="hinge"), out=tmp_path / "run", resume=True, progress=False)
+    with pytest.raises(RunError, match="nothing to resume"):
+        fit(data, tiny(steps=2), out=tmp_path / "other", resume=True, progress=False)
+    run = fit(data, tiny(steps=3), out=tmp_path / "run", overwrite=True, progress=False)
+    assert run.step == 3 and len(run.history) == 3
+
+
+def test_bad_data_and_config_leave_no_folder(tmp_path):
+    with pytest.raises(ConfigError):
+        fit(sines(16), TrainConfig(model="nope"), out=tmp_path / "a", progress=False)
+    with pytest.raises(Exception) as err:
+        fit(np.full((4, 1024), np.nan, np.float32), tiny(), out=tmp_path / "b", progress=False)
+    assert "NaN" in str(err.value)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_specgan_round_trip_64x64(tmp_path):
+    data = sines(16, 4096)
+    run = fit(data, tiny("specgan", steps=3, batch=4, griffin_lim_iters=4), out=tmp_path / "run", progress=False)
+    assert run.engine.examples.shape == (16, 64, 64, 1)
+    ex = run.engine.examples.numpy()
+    assert ex.min() >= -1.0 - 1e-6 and ex.max() <= 1.0 + 1e-6
+    assert (tmp_path / "run" / "specnorm.json").exists()
+    x = run.sample(2, seed=0)
+    assert x.shape == (2, 4096) and x.dtype == np.float32 and np.all(np.abs(x) <= 1.0)
+    assert np.std(x) > 0
+    back = load_run(tmp_path / "run")
+    assert back.spectrograms(back.latent(2, 0)).shape == (2, 64, 64)
+    assert back.sample(1, seed=0).shape == (1, 4096)
