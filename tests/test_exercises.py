@@ -114,3 +114,11 @@ def test_real_chapter_checkers_reject_a_missing_answer(capsys):
     for key in ex.keys():
         assert ex.check(key, None) is False
         assert "Hint" in capsys.readouterr().out
+
+
+def test_scalar_takes_one_number_in_any_wrapper():
+    from gcdg_lite.exercises import scalar
+
+    assert scalar(0.5) == 0.5 and scalar(np.array([[2.0]])) == 2.0 and scalar(np.float32(1.5)) == 1.5
+    with pytest.raises(ValueError, match="one number"):
+        scalar(np.zeros(3))

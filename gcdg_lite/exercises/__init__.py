@@ -36,9 +36,11 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import numpy as np
+
 from ..errors import ConfigError
 
-__all__ = ["checker", "check", "keys", "Checker", "CORRECT"]
+__all__ = ["checker", "check", "keys", "scalar", "Checker", "CORRECT"]
 
 #: what :func:`check` prints for a correct answer
 CORRECT = "correct"
@@ -105,6 +107,19 @@ def _load_chapters() -> None:
         except Exception as exc:  # one broken chapter module must not take the others down
             warnings.warn(f"gcdg_lite.exercises.{info.name} could not be imported ({type(exc).__name__}: "
                           f"{exc}); its exercises cannot be checked", RuntimeWarning, stacklevel=3)
+
+
+def scalar(answer: Any) -> float:
+    """The one number in ``answer`` (a float, a 0-d or one-element array or tensor), for checkers.
+
+    Raises:
+        ValueError: when ``answer`` holds more or fewer than one number (:func:`check` turns this into
+            the hint plus a one-line note, so the student's notebook keeps running).
+    """
+    value = np.asarray(answer, dtype=np.float64)
+    if value.size != 1:
+        raise ValueError(f"expected one number, got an array of shape {value.shape}")
+    return float(value.reshape(()))
 
 
 def keys() -> list[str]:

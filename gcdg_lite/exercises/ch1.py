@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import checker
+from . import scalar as _scalar
 
 #: ch1.1: the clip is ``gl.data.texture(HUM_CLIP[0], n=HUM_CLIP[2] + 1, seed=HUM_CLIP[1])[HUM_CLIP[2]]``
 HUM_CLIP = ("hum", 0, 1)
@@ -21,13 +22,6 @@ HUM_CLIP = ("hum", 0, 1)
 KURTOSIS_CLIPS, KURTOSIS_SEED, KURTOSIS_THRESHOLD = 16, 0, 5.0
 #: ch1.3: the clip is ``gl.data.texture(RMS_CLIP[0], n=1, seed=RMS_CLIP[1])[0]``
 RMS_CLIP = ("rain", 2)
-
-
-def _scalar(answer: Any) -> float:
-    value = np.asarray(answer, dtype=np.float64)
-    if value.size != 1:
-        raise ValueError(f"expected one number, got an array of shape {value.shape}")
-    return float(value.reshape(()))
 
 
 def _clip(name: str, seed: int, index: int = 0) -> tuple[np.ndarray, dict]:

@@ -8,19 +8,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from . import checker
+from . import scalar as _scalar
 
 #: radius of the ring the toy generator must learn (chapter 2, section 2.2)
 RING_RADIUS = 2.0
-
-
-def _scalar(answer: Any) -> float:
-    value = np.asarray(answer, dtype=np.float64)
-    if value.size != 1:
-        raise ValueError(f"expected one number, got an array of shape {value.shape}")
-    return float(value.reshape(()))
 
 
 @checker("ch2.1", hint="at the equilibrium a real point and a generated point are equally likely at every x; "

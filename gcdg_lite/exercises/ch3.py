@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import checker
+from . import scalar as _scalar
 
 #: the two Gaussians of exercises 3.1 and 3.2: p_data = N(2, 1), p_g = N(0, 1)
 MU_DATA, SD_DATA, MU_G, SD_G = 2.0, 1.0, 0.0, 1.0
@@ -39,13 +40,6 @@ def _jsd_nats() -> float:
         kl_p = np.where(p > 0, p * np.log(p / m), 0.0)
         kl_q = np.where(q > 0, q * np.log(q / m), 0.0)
     return float(0.5 * (kl_p.sum() + kl_q.sum()) * dx)
-
-
-def _scalar(answer: Any) -> float:
-    value = np.asarray(answer, dtype=np.float64)
-    if value.size != 1:
-        raise ValueError(f"expected one number, got an array of shape {value.shape}")
-    return float(value.reshape(()))
 
 
 @checker("ch3.1", hint="D*(x) is a ratio of two densities evaluated at the same x; "

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import checker
+from . import checker, scalar
 
 # the listing's generator once repaired: 100 -> Dense(128) -> Dense(22050)
 _NOISE, _HIDDEN, _OUT = 100, 128, 22050
@@ -35,13 +35,6 @@ def _count_weights(answer: Any) -> bool | str:
     return False
 
 
-def _as_scalar(value: Any) -> float:
-    arr = np.asarray(value, dtype=np.float64)
-    if arr.size != 1:
-        raise ValueError(f"the loss should be one number (a scalar), got shape {arr.shape}")
-    return float(arr.reshape(()))
-
-
 @checker("ch4.2", hint="the source's generator objective is the mean of log(1 - sigmoid(l)); rewrite "
                        "log(1 - sigmoid(l)) with softplus so that it never takes the log of 0.")
 def _generator_loss(answer: Any) -> bool | str:
@@ -52,7 +45,7 @@ def _generator_loss(answer: Any) -> bool | str:
     rng = np.random.default_rng(4)
     logits = tf.constant(rng.normal(0.0, 2.0, size=(16, 1)), tf.float32)
     want = float(np.mean(-np.logaddexp(0.0, logits.numpy())))
-    got = _as_scalar(answer(logits))
+    got = scalar(answer(logits))
     if not np.isfinite(got):
         return "your loss is not finite on ordinary logits; check for log(0) or a division."
     if abs(got + want) < 1e-4:
@@ -63,7 +56,7 @@ def _generator_loss(answer: Any) -> bool | str:
     if abs(got - want) > 1e-4:
         return "the value differs from the mean of log(1 - D(G(z))) with D = sigmoid(logit); check the formula."
     extreme = tf.constant([[50.0], [-50.0]], tf.float32)
-    if not np.isfinite(_as_scalar(answer(extreme))):
+    if not np.isfinite(scalar(answer(extreme))):
         return "the value is right on ordinary logits but not finite at logit 50: rewrite the log with softplus."
     with tf.GradientTape() as tape:
         tape.watch(logits)
