@@ -142,3 +142,33 @@ def plot_spectrogram(clip: Any, sr: int = 16000, ax: Any = None, n_fft: int = 51
     if colorbar:
         ax.figure.colorbar(img, ax=ax, format="%+2.0f dB")
     return ax
+
+
+def listen(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = 16000) -> None:
+    """Show a spectrogram and then a player for each clip, side by side (chapters 4-6).
+
+    Args:
+        clips: one clip ``(samples,)`` or a batch ``(n, samples)`` of float audio in [-1, 1].
+        titles: one title per clip (shown above its spectrogram and beside its player).
+        sr: sample rate in Hz (default 16000).
+
+    Raises:
+        DataError: when the number of titles differs from the number of clips.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import Markdown, display
+
+    batch = np.atleast_2d(np.asarray(clips, dtype=np.float32))
+    if batch.ndim != 2:
+        raise DataError(f"clips must have shape (samples,) or (n, samples), got {np.shape(clips)}")
+    titles = list(titles)
+    if len(titles) != len(batch):
+        raise DataError(f"listen() got {len(batch)} clip(s) but {len(titles)} title(s); give one title per clip")
+    fig, axes = plt.subplots(1, len(batch), figsize=(3.4 * len(batch), 2.4), squeeze=False)
+    for clip, title, ax in zip(batch, titles, axes[0]):
+        plot_spectrogram(clip, sr, ax=ax)
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    plt.show()
+    for clip, title in zip(batch, titles):
+        display(Markdown(f"*{title}*"), play(clip, sr))

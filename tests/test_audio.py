@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import soundfile as sf  # noqa: E402
 
-from gcdg_lite.audio import play, plot_spectrogram, plot_waveform, read_wav, save_wav  # noqa: E402
+from gcdg_lite.audio import listen, play, plot_spectrogram, plot_waveform, read_wav, save_wav  # noqa: E402
 from gcdg_lite.data import texture  # noqa: E402
 from gcdg_lite.errors import DataError  # noqa: E402
 
@@ -40,3 +40,14 @@ def test_plots_have_units():
     ax = plot_spectrogram(x, 16000, colorbar=True, title="bubbles")
     assert ax.get_ylabel() == "frequency (Hz)" and ax.get_ylim()[1] == pytest.approx(8000, rel=0.05)
     plt.close("all")
+
+
+def test_listen_shows_one_spectrogram_and_one_player_per_clip(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *objs: shown.extend(objs))
+    clips = texture("vowels", 2, 0, samples=4096)
+    listen(clips, ["a", "b"])
+    players = [o for o in shown if type(o).__name__ == "Audio"]
+    assert len(players) == 2
+    with pytest.raises(DataError, match="title"):
+        listen(clips, ["only one"])

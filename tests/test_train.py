@@ -104,6 +104,7 @@ def test_history_csv_callbacks_and_sample_wavs(tmp_path):
     cfg = tiny(steps=7, callback_every=2, sample_every=5, n_sample_wavs=2)
     run = fit(sines(16), cfg, out=tmp_path / "run", progress=False,
               callbacks=[lambda step, row, r: seen.append((step, row["loss_g"], r.step))])
+    assert run.step == 7
     assert [s for s, _, _ in seen] == [2, 4, 6]
     assert all(s == rs for s, _, rs in seen)
     with open(tmp_path / "run" / "history.csv") as fh:
@@ -141,6 +142,16 @@ def test_existing_folder_is_refused(tmp_path):
         fit(data, tiny(steps=2), out=tmp_path / "other", resume=True, progress=False)
     run = fit(data, tiny(steps=3), out=tmp_path / "run", overwrite=True, progress=False)
     assert run.step == 3 and len(run.history) == 3
+
+
+def test_resume_auto_starts_then_continues(tmp_path):
+    data = sines(16)
+    first = fit(data, tiny(steps=2), out=tmp_path / "run", resume="auto", progress=False)
+    assert first.step == 2
+    again = fit(data, tiny(steps=5), out=tmp_path / "run", resume="auto", progress=False)
+    assert again.step == 5 and [row["step"] for row in again.history] == [1, 2, 3, 4, 5]
+    with pytest.raises(ConfigError, match="resume"):
+        fit(data, tiny(steps=2), out=tmp_path / "x", resume="yes", progress=False)
 
 
 def test_bad_data_and_config_leave_no_folder(tmp_path):

@@ -214,11 +214,15 @@ def load_run(path: str | os.PathLike) -> Run:
 
 
 # ---------------------------------------------------------------------- fit
-def _prepare_folder(out, config: TrainConfig, resume: bool, overwrite: bool) -> tuple[str, TrainConfig | None]:
+def _prepare_folder(out, config: TrainConfig, resume: "bool | str", overwrite: bool) -> tuple[str, TrainConfig | None]:
     """Create/check the run folder; returns ``(path, saved_config or None)``."""
+    if resume not in (True, False, "auto"):
+        raise ConfigError(f"resume={resume!r}; use True, False or 'auto'")
     if out is None:
         return tempfile.mkdtemp(prefix="gcdg_run_"), None
     out = str(out)
+    if resume == "auto":
+        resume = os.path.isfile(os.path.join(out, "config.json"))
     exists = os.path.isdir(out) and bool(os.listdir(out))
     if resume:
         if not os.path.isfile(os.path.join(out, "config.json")):
@@ -243,7 +247,7 @@ def _nan_message(path: str, step: int, last_good: int | None, row: dict) -> str:
             f"(e.g. lr_g=lr_d=1e-4), the wgan_gp loss or an R1 penalty (--r1 10), or a smaller batch")
 
 
-def fit(data, config: TrainConfig | None = None, out: str | os.PathLike | None = None, resume: bool = False,
+def fit(data, config: TrainConfig | None = None, out: str | os.PathLike | None = None, resume: "bool | str" = False,
         callbacks: Iterable[Callable] = (), progress: bool = True, overwrite: bool = False,
         strategy: tf.distribute.Strategy | None = None) -> Run:
     """Train a GAN (chapter 4 trains through this; chapter 5 runs its ablations with it).
@@ -256,7 +260,9 @@ def fit(data, config: TrainConfig | None = None, out: str | os.PathLike | None =
             run's new total), ``ckpt_every``, ``sample_every``, ``steps_per_call`` and
             ``callback_every`` may differ from the saved config.
         out: the run folder; ``None`` = a new temporary folder.
-        resume: continue the run in ``out`` from its latest checkpoint.
+        resume: ``True``: continue the run in ``out`` from its latest checkpoint; ``"auto"``: continue
+            it when ``out`` holds a run, else start one there (what a notebook wants after a Colab
+            runtime disconnects); ``False``: start a new run.
         callbacks: callables ``cb(step, row, run)`` called every ``config.callback_every`` steps with
             the latest history row (a live plot in a notebook).
         progress: show a ``tqdm.auto`` progress bar with the current losses.
