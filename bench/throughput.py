@@ -1,0 +1,271 @@
+"""Training throughput: gcdg_lite's trainer versus a plain tutorial-style loop, measured side by side.
+
+Usage::
+
+    python bench/throughput.py                          # wavegan and specgan defaults, batch 32
+    python bench/throughput.py --models specgan --steps 5 --rounds 4
+    python bench/throughput.py --variants tutorial,trainer,trainer_sim,trainer_spc1,trainer_bf16
+
+Every variant trains the SAME model (``models.build(name)`` defaults, which are also the CLI's), batch
+(32) and loss (``non_saturating``, the CLI default) on the same 256 built-in ``vowels`` clips (16384
+samples, as ``python -m gcdg_lite train --data builtin:vowels`` loads them):
+
+* ``tutorial``: the TensorFlow DCGAN-tutorial loop — a ``tf.function`` train step with two
+  GradientTapes (both players' gradients from one forward pass; D called on the real and the fake
+  batch), Adam for both, one step per Python call, batches from a ``tf.data`` iterator
+  (``from_tensor_slices -> shuffle -> repeat -> batch -> prefetch(AUTOTUNE)``), TensorFlow's default
+  settings. For ``specgan`` the pipeline starts from the same normalised spectrograms the trainer
+  uses, so the baseline does no extra feature work.
+* ``trainer``: ``gcdg_lite.train.Engine`` exactly as ``fit`` runs it from ``python -m gcdg_lite
+  train``: the CLI's TensorFlow settings (``gcdg_lite.cli.tensorflow_environment``: oneDNN kernels on),
+  the default :class:`~gcdg_lite.train.TrainConfig` (alternating updates: a D step, then a G step on
+  fresh noise; ``steps_per_call`` steps per compiled call; batches gathered in-graph from a
+  device-resident array; one D call on ``concat(real, fake)``; precision ``auto`` = float32 on CPUs
+  without bf16 units), metrics fetched once per call.
+* ``tutorial_onednn``: the tutorial loop with ``TF_ENABLE_ONEDNN_OPTS=1`` — shows how much of the
+  trainer's lead is that one setting (anyone can set it for their own loop).
+* ``trainer_tfdefault``: the trainer with TensorFlow's default settings (oneDNN off on this CPU).
+* ``trainer_sim``: the trainer with ``update="simultaneous"`` (the tutorial's algorithm).
+* ``trainer_spc1``: the trainer with ``steps_per_call=1`` (one Python call per step).
+* ``trainer_bf16``: the trainer with ``precision="mixed_bfloat16"`` (fast only on CPUs with
+  AVX512-BF16/AMX units; emulated, and slow, elsewhere).
+
+Each variant lives in its own long-running subprocess (so its peak memory is its own
+``ru_maxrss``); all are built and warmed up (tracing excluded) first, then timed in interleaved
+rounds, ``A B`` then ``B A`` and so on, so a shared machine's changing load hits every variant alike.
+The ratio printed is the median over rounds of the per-round ratio to ``tutorial``; the 1-minute load
+average is recorded with every round. Prints a Markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+N_CLIPS = 256
+
+
+def _examples(model: str, batch: int, **cfg):
+    """``(config, examples)``: the validated TrainConfig and D's training examples, as ``fit`` makes them."""
+    import tempfile
+
+    from gcdg_lite.train import TrainConfig
+    from gcdg_lite.train.run import _spec_examples, _waves
+
+    config = TrainConfig(model=model, batch=batch, data="builtin:vowels", **cfg).validate()
+    waves = _waves("builtin:vowels", config)  # 256 clips of 16384 samples, seed 0 (the CLI's default)
+    examples = _spec_examples(waves, config, tempfile.mkdtemp())[0] if model == "specgan" else waves
+    return config, examples
+
+
+def tutorial(model: str, batch: int, loss: str):
+    """A plain tutorial-style loop; returns ``run(steps)``."""
+    import keras
+    import tensorflow as tf
+
+    from gcdg_lite import losses, models
+
+    _, examples = _examples(model, batch, loss=loss)
+    keras.utils.set_random_seed(0)
+    G, D = models.build(model)
+    spec = losses.get_loss(loss)
+    opt_g = keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.9)
+    opt_d = keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.9)
+    ds = tf.data.Dataset.from_tensor_slices(examples).shuffle(len(examples), seed=0).repeat()
+    it = iter(ds.batch(batch, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
+    noise_dim = G.inputs[0].shape[-1]
+
+    @tf.function
+    def train_step(real):
+        z = tf.random.normal([batch, noise_dim])
+        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+            fake = G(z, training=True)
+            real_out = D(real, training=True)
+            fake_out = D(fake, training=True)
+            g_loss = spec.generator_loss(fake_out)
+            d_loss = spec.discriminator_loss(real_out, fake_out)
+        opt_g.apply_gradients(zip(gen_tape.gradient(g_loss, G.trainable_variables), G.trainable_variables))
+        opt_d.apply_gradients(zip(disc_tape.gradient(d_loss, D.trainable_variables), D.trainable_variables))
+        return g_loss, d_loss
+
+    def run(steps):
+        for _ in range(steps):
+            g, d = train_step(next(it))
+        float(g), float(d)  # wait for the last step, as a loop that logs its losses would
+
+    return run
+
+
+def trainer(model: str, batch: int, loss: str, **cfg):
+    """gcdg_lite's engine as ``fit`` builds and calls it; returns ``run(steps)``."""
+    from gcdg_lite.train.step import Engine
+
+    config, examples = _examples(model, batch, loss=loss, **cfg)
+    engine = Engine(config, examples)
+    spc = config.steps_per_call
+
+    def run(steps):
+        done = 0
+        while done < steps:
+            rows = engine.train(min(spc, steps - done))  # numpy metrics, as fit's loop fetches them
+            done += len(rows)
+
+    return run
+
+
+#: variant -> (how to build it, oneDNN setting of its process: "cli" = what ``python -m gcdg_lite`` sets,
+#: "default" = TensorFlow's own default, "on" = TF_ENABLE_ONEDNN_OPTS=1)
+VARIANTS = {
+    "tutorial": (lambda m, b, l: tutorial(m, b, l), "default"),
+    "trainer": (lambda m, b, l: trainer(m, b, l), "cli"),
+    "tutorial_onednn": (lambda m, b, l: tutorial(m, b, l), "on"),
+    "trainer_tfdefault": (lambda m, b, l: trainer(m, b, l), "default"),
+    "trainer_sim": (lambda m, b, l: trainer(m, b, l, update="simultaneous"), "cli"),
+    "trainer_spc1": (lambda m, b, l: trainer(m, b, l, steps_per_call=1), "cli"),
+    "trainer_bf16": (lambda m, b, l: trainer(m, b, l, precision="mixed_bfloat16"), "cli"),
+}
+
+
+def _child_env(variant: str) -> dict:
+    """The environment a variant's process starts with (TensorFlow reads it at import)."""
+    env = dict(os.environ)
+    env.pop("TF_ENABLE_ONEDNN_OPTS", None)
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    mode = VARIANTS[variant][1]
+    if mode == "on":
+        env["TF_ENABLE_ONEDNN_OPTS"] = "1"
+    elif mode == "cli":
+        from gcdg_lite.cli import tensorflow_environment
+
+        saved = dict(os.environ)
+        os.environ.pop("TF_ENABLE_ONEDNN_OPTS", None)
+        tensorflow_environment()  # exactly the settings `python -m gcdg_lite train` starts TensorFlow with
+        env.update({k: os.environ[k] for k in ("TF_ENABLE_ONEDNN_OPTS", "TF_CPP_MIN_LOG_LEVEL")})
+        os.environ.clear()
+        os.environ.update(saved)
+    return env
+
+
+def child(variant: str, model: str, batch: int, loss: str, warmup: int) -> None:
+    """Serve one variant over stdin/stdout: ``run N`` -> ``TIME seconds``; ``quit`` -> ``RESULT {...}``."""
+    import tensorflow as tf
+
+    run = VARIANTS[variant][0](model, batch, loss)
+    run(warmup)  # tracing and first-call costs, not timed
+    print("READY", flush=True)
+    for line in sys.stdin:
+        cmd = line.split()
+        if cmd and cmd[0] == "run":
+            t = time.perf_counter()
+            run(int(cmd[1]))
+            print(f"TIME {time.perf_counter() - t:.6f}", flush=True)
+        elif cmd and cmd[0] == "quit":
+            out = {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                   "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "tf default")}
+            if tf.config.list_physical_devices("GPU"):
+                out["gpu_peak_mib"] = tf.config.experimental.get_memory_info("GPU:0")["peak"] / 2**20
+            print("RESULT " + json.dumps(out), flush=True)
+            return
+
+
+def _cpu_model() -> str:
+    import platform
+
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError:
+        return platform.processor() or platform.machine()
+    name = next((ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("model name")), "?")
+    bf16 = "avx512_bf16" in text or "amx_bf16" in text
+    simd = "avx512f" if "avx512f" in text else "avx2" if "avx2" in text else "no avx2"
+    return f"{name} ({simd}, {'with' if bf16 else 'no'} bf16 units)"
+
+
+class Child:
+    def __init__(self, variant, model, args):
+        cmd = [sys.executable, __file__, "--child", variant, "--models", model, "--batch", str(args.batch),
+               "--loss", args.loss, "--warmup", str(args.warmup)]
+        self.variant = variant
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+                                     env=_child_env(variant))
+        self.rates, self.loads = [], []
+
+    def expect(self, prefix: str) -> str:
+        for line in self.proc.stdout:
+            if line.startswith(prefix):
+                return line[len(prefix):].strip()
+        raise RuntimeError(f"{self.variant}: child exited (status {self.proc.wait()}) before {prefix!r}")
+
+    def time(self, steps: int) -> float:
+        self.proc.stdin.write(f"run {steps}\n")
+        rate = steps / float(self.expect("TIME "))
+        self.rates.append(rate)
+        self.loads.append(os.getloadavg()[0])
+        return rate
+
+    def finish(self) -> dict:
+        self.proc.stdin.write("quit\n")
+        res = json.loads(self.expect("RESULT "))
+        self.proc.wait()
+        return res
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--models", default="wavegan,specgan")
+    p.add_argument("--variants", default="tutorial,trainer,tutorial_onednn",
+                   help=f"comma-separated, first is the baseline; from {', '.join(VARIANTS)}")
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--loss", default="non_saturating")
+    p.add_argument("--steps", type=int, default=3, help="timed steps per variant per round")
+    p.add_argument("--rounds", type=int, default=6, help="interleaved timed rounds")
+    p.add_argument("--warmup", type=int, default=2, help="untimed steps first (tracing)")
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        child(args.child, args.models, args.batch, args.loss, args.warmup)
+        return 0
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    variants = args.variants.split(",")
+    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {_cpu_model()}, {os.cpu_count()} CPUs; "
+          f"batch {args.batch}, loss {args.loss}, {args.steps} steps x {args.rounds} interleaved rounds; "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    table = []
+    for model in args.models.split(","):
+        kids = [Child(v, model, args) for v in variants]
+        for k in kids:  # build + warm up every variant before any timing
+            k.expect("READY")
+        for r in range(args.rounds):
+            for k in (kids if r % 2 == 0 else kids[::-1]):
+                k.time(args.steps)
+            print(f"{model} round {r + 1}: " + ", ".join(f"{k.variant} {k.rates[-1]:.3f}" for k in kids)
+                  + f" steps/s (load {kids[-1].loads[-1]:.1f})", flush=True)
+        base = kids[0]
+        for k in kids:
+            res = k.finish()
+            ratios = [a / b for a, b in zip(k.rates, base.rates)]
+            table.append({"model": model, "variant": k.variant, "steps_per_s": statistics.median(k.rates),
+                          "ratio": statistics.median(ratios), "ratios": ratios,
+                          "load": (min(k.loads), max(k.loads)), **res})
+    print(f"\n# load average (1 min) during the run: {min(min(r['load']) for r in table):.1f}-"
+          f"{max(max(r['load']) for r in table):.1f} on {os.cpu_count()} CPUs")
+    print(f"| model | variant | oneDNN | steps/s (median) | ratio vs {variants[0]} (median of rounds) "
+          f"| ratio per round | peak RSS (MiB) |\n|---|---|---|---:|---:|---|---:|")
+    for r in table:
+        print(f"| {r['model']} | {r['variant']} | {r['onednn']} | {r['steps_per_s']:.3f} | {r['ratio']:.2f}x | "
+              f"{', '.join(f'{x:.2f}' for x in r['ratios'])} | {r['peak_rss_mib']:.0f} |")
+    print("RESULT " + json.dumps(table))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
