@@ -22,6 +22,7 @@ imported only when a name that needs it is first used.
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
 
 __version__ = "0.1.0"
@@ -53,7 +54,27 @@ _EXPORTS: dict[str, str] = {
     "check": "exercises",
 }
 
-__all__ = sorted(set(_SUBMODULES) | set(_EXPORTS))
+__all__ = sorted(set(_SUBMODULES) | set(_EXPORTS) | {"tensorflow_environment"})
+
+
+def tensorflow_environment() -> None:
+    """Settings TensorFlow reads once, when it is first imported; ``import gcdg_lite`` applies them.
+
+    * ``TF_CPP_MIN_LOG_LEVEL=2``: no start-up chatter on stderr.
+    * ``TF_ENABLE_ONEDNN_OPTS=1``: oneDNN convolution kernels on every x86 CPU. TensorFlow turns them
+      on by itself only on CPUs with AVX512-VNNI/BF16/AMX; on the book's 2-core AVX2 AMD EPYC they
+      made a tutorial-style SpecGAN step 1.8x and a WaveGAN step 1.2-1.6x faster (``bench/README.md``,
+      "Trainer throughput"). Results differ from the default kernels only by floating-point rounding.
+
+    Values already in the environment win (``TF_ENABLE_ONEDNN_OPTS=0`` turns oneDNN off). Has no
+    effect when TensorFlow was imported before ``gcdg_lite`` (import ``gcdg_lite`` first, as every
+    chapter does).
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+
+
+tensorflow_environment()
 
 
 def __getattr__(name: str) -> Any:

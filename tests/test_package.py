@@ -1,6 +1,9 @@
 """The public API: every re-exported name resolves, and the CLI dispatcher fails cleanly."""
+import os
 import subprocess
 import sys
+
+import pytest
 
 import gcdg_lite
 from gcdg_lite.cli import COMMANDS, build_parser, main
@@ -48,3 +51,13 @@ class _Fixed:
 def test_module_entry_point_help():
     out = subprocess.run([sys.executable, "-m", "gcdg_lite", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "corpus" in out.stdout
+
+
+@pytest.mark.parametrize("preset, expected", [(None, "1"), ("0", "0")])
+def test_import_turns_onednn_on_unless_the_user_chose(preset, expected):
+    env = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    if preset is not None:
+        env["TF_ENABLE_ONEDNN_OPTS"] = preset
+    code = "import os, sys, gcdg_lite; print(os.environ['TF_ENABLE_ONEDNN_OPTS'], 'tensorflow' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.split() == [expected, "False"]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 
+from .. import tensorflow_environment
 from ..errors import GcdgError
 
 #: sub-command name -> module (inside this package) that implements it
@@ -40,21 +40,6 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         mod.add_parser(sub)
     return parser
-
-
-def tensorflow_environment() -> None:
-    """Settings TensorFlow reads once, at import; call before anything imports it (the CLI does).
-
-    * ``TF_CPP_MIN_LOG_LEVEL=2``: no start-up chatter on stderr.
-    * ``TF_ENABLE_ONEDNN_OPTS=1``: oneDNN convolution kernels on every x86 CPU. TensorFlow turns them
-      on by itself only on CPUs with AVX512-VNNI/BF16/AMX; on the book's 2-core AVX2 AMD EPYC they
-      made a SpecGAN training step about 1.7x faster (``bench/README.md``). Results differ from the
-      default kernels only by floating-point rounding.
-
-    Values already in the environment win (``TF_ENABLE_ONEDNN_OPTS=0`` turns oneDNN off).
-    """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 
 def main(argv: list[str] | None = None) -> int:
