@@ -2,7 +2,8 @@
 
 * ``ci``   — seconds per notebook; what the test suite (nbval) runs.
 * ``book`` — the default; minutes on a 2-core CPU; what the rendered book shows.
-* ``full`` — a Colab GPU; long enough for clearly learned samples.
+* ``full`` — a Colab GPU; ten times the book's steps and wider models, meant for learned samples
+  (not yet measured: no GPU was available when the budgets were set).
 
 Chapters read every size from :func:`budget` instead of hard-coding numbers, so one
 notebook serves all three settings. Introduced in chapter 1.
