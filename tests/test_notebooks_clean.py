@@ -26,6 +26,9 @@ def _exercise_blocks(nb):
     for cell in nb.cells:
         src = cell.source
         if cell.cell_type == "markdown" and "{exercise}" in src:
+            title = src.split("{exercise}", 1)[1].splitlines()[0]
+            # a backtick in a ````{exercise} fence's title stops MyST from parsing the directive at all
+            assert "`" not in title, f"exercise title {title.strip()!r}: drop the backticks"
             m = LABEL.search(src)
             current = [m.group(1) if m else None, [], []]
             blocks.append(current)
