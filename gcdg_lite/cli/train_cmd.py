@@ -32,8 +32,8 @@ LOSS_NAMES = ("gcdg", "hinge", "minimax", "non_saturating", "wgan_gp")
 def add_parser(sub) -> argparse.ArgumentParser:
     """Register the ``train`` sub-command on ``sub`` (an argparse sub-parsers object)."""
     p = sub.add_parser("train", help="train a GAN on built-in or your own audio into a run folder",
-                       description=__doc__.split("\n\n")[0],
-                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                       description=__doc__.split("\n\n")[0])
+    # defaults are stated in the help texts: most are None here so that --resume keeps the saved run's
     p.add_argument("--data", help="builtin:TEXTURE (e.g. builtin:vowels) or a folder of audio files; "
                    "optional with --resume (the run's own source is reused)")
     p.add_argument("--out", required=True, help="run folder to create (or continue with --resume)")
@@ -42,7 +42,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--loss", choices=LOSS_NAMES, default=None, help=f"GAN loss (default {DEFAULT_LOSS})")
     p.add_argument("--r1", type=float, default=None, help="R1 penalty gamma on real clips (default 0 = off)")
     p.add_argument("--n-critic", type=int, default=None, help="D updates per G update (default: the loss's)")
-    p.add_argument("--steps", type=int, default=1000, help="total generator updates of the run")
+    p.add_argument("--steps", type=int, default=1000, help="total generator updates of the run (default 1000)")
     p.add_argument("--batch", type=int, default=None, help="clips per batch (default 32)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
     p.add_argument("--width", "-d", type=int, default=None, help="model width multiplier d (default 16)")
@@ -52,7 +52,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--ema", type=float, default=None, help="EMA decay of G's weights, e.g. 0.999 (default off)")
     p.add_argument("--samples", type=int, default=None, help="clip length in samples (default 16384)")
     p.add_argument("--clips", type=int, default=None, help="clips drawn from a builtin: source (default 256)")
-    p.add_argument("--ckpt-every", type=int, default=250, help="checkpoint every N steps")
+    p.add_argument("--ckpt-every", type=int, default=250, help="checkpoint every N steps (default 250)")
     p.add_argument("--sample-every", type=int, default=0, help="write sample WAVs every N steps (0 = off)")
     p.add_argument("--precision", choices=["auto", "float32", "mixed_float16", "mixed_bfloat16"], default=None,
                    help="dtype policy (default auto: float32 unless the CPU has bf16 units)")
