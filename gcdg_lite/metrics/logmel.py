@@ -31,30 +31,13 @@ DB_FLOOR = -100.0
 STD_FLOOR_DB = 0.5
 
 
-def hz_to_mel(f_hz: np.ndarray | float) -> np.ndarray:
-    """Slaney mel scale: linear (3 mels per 200 Hz) below 1 kHz, logarithmic above."""
-    f = np.asarray(f_hz, dtype=np.float64)
-    lin = f / (200.0 / 3.0)
-    log = 15.0 + np.log(np.maximum(f, 1e-9) / 1000.0) / (np.log(6.4) / 27.0)
-    return np.where(f >= 1000.0, log, lin)
-
-
-def mel_to_hz(m: np.ndarray | float) -> np.ndarray:
-    """Inverse of :func:`hz_to_mel`."""
-    m = np.asarray(m, dtype=np.float64)
-    return np.where(m >= 15.0, 1000.0 * np.exp((m - 15.0) * np.log(6.4) / 27.0),
-                    m * 200.0 / 3.0)
-
-
 @lru_cache(maxsize=8)
 def _mel_basis(sr: int, n_fft: int, n_mels: int) -> np.ndarray:
-    """Triangular mel filters (n_mels, n_fft // 2 + 1), peak gain 1 (same as librosa, norm=None)."""
-    edges = mel_to_hz(np.linspace(hz_to_mel(FMIN_HZ), hz_to_mel(sr / 2.0), n_mels + 2))
-    freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
-    lo, mid, hi = edges[:-2, None], edges[1:-1, None], edges[2:, None]
-    up = (freqs[None, :] - lo) / (mid - lo)
-    down = (hi - freqs[None, :]) / (hi - mid)
-    return np.maximum(0.0, np.minimum(up, down))
+    """librosa's triangular Slaney-scale mel filters (n_mels, n_fft // 2 + 1), peak gain 1 (norm=None)."""
+    import librosa
+
+    return librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=FMIN_HZ, fmax=sr / 2.0,
+                               htk=False, norm=None).astype(np.float64)
 
 
 def _as_clips(clips: np.ndarray, name: str = "clips") -> np.ndarray:
@@ -84,17 +67,17 @@ def log_mel_frames(clips: np.ndarray, sr: int = 16000, chunk: int = 64) -> np.nd
     Returns:
         float64 array (n, frames, 40) with ``frames = 1 + samples // 256``.
     """
+    import librosa
+
     x = _as_clips(clips)
-    pad = N_FFT // 2
-    window = np.hanning(N_FFT + 1)[:-1]  # periodic Hann
     basis = _mel_basis(int(sr), N_FFT, N_MELS)  # (40, 257)
+    window_sum = float(np.sum(librosa.filters.get_window("hann", N_FFT, fftbins=True)))
     out = []
     for start in range(0, x.shape[0], chunk):
-        xp = np.pad(x[start:start + chunk], ((0, 0), (pad, pad)), mode="reflect")
-        frames = np.lib.stride_tricks.sliding_window_view(xp, N_FFT, axis=-1)[:, ::HOP]
-        spec = np.fft.rfft(frames * window, axis=-1) / window.sum()
-        power = spec.real**2 + spec.imag**2  # (c, frames, 257)
-        mel = power @ basis.T
+        spec = librosa.stft(x[start:start + chunk], n_fft=N_FFT, hop_length=HOP, window="hann",
+                            center=True, pad_mode="reflect") / window_sum  # (c, 257, frames)
+        power = spec.real**2 + spec.imag**2
+        mel = np.einsum("mf,cft->ctm", basis, power)
         out.append(10.0 * np.log10(np.maximum(mel, 10.0 ** (DB_FLOOR / 10.0))))
     return np.concatenate(out, axis=0)
 
