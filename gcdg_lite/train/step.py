@@ -212,19 +212,19 @@ class Engine:
         @tf.function
         def train(k):
             history = tf.TensorArray(tf.float32, size=k)
-            done = tf.constant(0)
+            i = tf.constant(0)
             finite = tf.constant(True)
-            for i in tf.range(k):
-                if not finite:
-                    break
+            # The stop test lives in the loop condition, not in a `break`: autograph would wrap the
+            # whole step in a tf.cond, which Grappler's remapper cannot fuse (oneDNN kernels lost).
+            while tf.logical_and(i < k, finite):
                 out = strategy.run(self._replica_step, args=(per_replica,))
                 row = strategy.reduce(tf.distribute.ReduceOp.MEAN, out, axis=None)
                 history = history.write(i, row)
                 self.step.assign_add(1)
                 self.data_pos.assign_add(draws)
-                done = i + 1
+                i += 1
                 finite = tf.reduce_all(tf.math.is_finite(row))
-            return history.stack()[:done], done
+            return history.stack()[:i], i
 
         return train
 
