@@ -9,8 +9,11 @@
 Every model is built from its config alone (the run folder saves the config as JSON) and holds only
 plain layers, so ``tf.train.Checkpoint(generator=G, discriminator=D)`` saves and restores it. The output
 activation and the logit ``Dense`` run in float32 (``dtype="float32"``), so outputs stay float32 under
-``keras.mixed_precision`` (e.g. ``mixed_bfloat16`` on CPU). No batch normalisation anywhere: examples stay
-independent, which the gradient penalty and R1 need, and resuming a run is exact.
+``keras.mixed_precision`` (e.g. ``mixed_bfloat16`` on CPU). No discriminator uses batch normalisation:
+its examples stay independent, which the gradient penalty and R1 need. The ``specgan`` generator does by
+default (``norm="batch"``, as in DCGAN; the SpecGAN paper has none): without it, the non-saturating
+SpecGAN did not learn within 1000 steps here (``bench/README.md``, Quality). Its moving statistics are
+ordinary model weights, so checkpoints and resumed runs carry them.
 
 Default configurations (``noise_dim=100``; trainable parameters measured with :func:`describe`, and
 checked by ``tests/test_models.py``). "step" is one forward + backward pass of G and D (D on a real and a
@@ -23,11 +26,12 @@ name              config                             G params    D params    ste
 seed_mlp          samples=16384, hidden=128          2,126,464   2,097,409
 wavegan           samples=16384, d=16 (default)      1,502,337   1,092,993   ~0.6 s
 wavegan (paper)   samples=16384, d=64                19,065,345  17,427,969
-specgan           size=128, d=16 (default)           1,502,337   1,092,993   ~0.6 s
-specgan (small)   size=64, d=16                      476,161     271,489
+specgan           size=128, d=16 (default)           1,503,329   1,092,993   ~0.6 s
+specgan (paper)   size=128, d=16, norm="none"        1,502,337   1,092,993
+specgan (small)   size=64, d=16                      476,641     271,489
 ================  =================================  ==========  ==========  =========
 
-(WaveGAN and SpecGAN have the same counts by construction: 16 x 16d features and 25-tap kernels in 1-D
+(WaveGAN and SpecGAN without batch norm have the same counts by construction: 16 x 16d features and 25-tap kernels in 1-D
 versus 4 x 4 x 16d features and 5 x 5 kernels in 2-D.)
 
 Chapters: 2 (core concepts) ``seed_mlp``; 4 (code example) ``seed_mlp`` versus the listing;
@@ -57,7 +61,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "seed_mlp": {"noise_dim": 100, "samples": 16384, "hidden": 128},
     "wavegan": {"noise_dim": 100, "samples": 16384, "d": 16, "kernel": 25, "upsample": "transpose",
                 "phase_shuffle": 2, "leak": 0.2},
-    "specgan": {"noise_dim": 100, "size": 128, "d": 16, "kernel": 5, "upsample": "transpose", "leak": 0.2},
+    "specgan": {"noise_dim": 100, "size": 128, "d": 16, "kernel": 5, "upsample": "transpose", "leak": 0.2,
+                "norm": "batch"},
 }
 """Each model's default config; ``build(name, **overrides)`` accepts exactly these keys (plus ``samples``
 for ``specgan``, mapped 16384 -> 128 and 4096 -> 64 as in :mod:`gcdg_lite.features`)."""
@@ -207,13 +212,14 @@ def _wavegan(noise_dim: int, samples: int, d: int, kernel: int, upsample: str, p
 
 
 def _specgan(noise_dim: int, size: int, d: int, kernel: int, upsample: str,
-             leak: float) -> tuple[keras.Model, keras.Model]:
+             leak: float, norm: str = "none") -> tuple[keras.Model, keras.Model]:
     """SpecGAN. For size 128 and width d:
 
     G: z -> Dense(4*4*16d) -> (4, 4, 16d) ReLU -> (8, 8, 8d) -> (16, 16, 4d) -> (32, 32, 2d) -> (64, 64, d)
        -> (128, 128, 1) tanh, each step a Conv2DTranspose(kernel 5, stride 2) (or UpSampling2D + Conv2D).
     D: (128, 128, 1) -> Conv2D(d, 5, stride 2) LReLU(0.2) -> ... -> (4, 4, 16d) -> flatten -> Dense(1) logit.
     Size 64 drops the widest layer (4 layers, 8d at 4x4).
+    ``norm="batch"`` puts a BatchNormalization before every ReLU of G, as in DCGAN (Radford et al. 2016).
     """
     n = int(math.log2(size // 4))
     width0 = d * 2 ** (n - 1)
@@ -221,6 +227,8 @@ def _specgan(noise_dim: int, size: int, d: int, kernel: int, upsample: str,
     z = keras.Input((noise_dim,), name="noise")
     h = layers.Dense(4 * 4 * width0, name="project")(z)
     h = layers.Reshape((4, 4, width0))(h)
+    if norm == "batch":
+        h = layers.BatchNormalization(name="bn_project")(h)
     h = layers.ReLU()(h)
     for i in range(n):
         filters = 1 if i == n - 1 else width0 // 2 ** (i + 1)
@@ -230,6 +238,8 @@ def _specgan(noise_dim: int, size: int, d: int, kernel: int, upsample: str,
             h = layers.UpSampling2D(2, name=f"repeat{i}")(h)
             h = layers.Conv2D(filters, kernel, padding="same", name=f"up{i}")(h)
         if i < n - 1:
+            if norm == "batch":
+                h = layers.BatchNormalization(name=f"bn{i}")(h)
             h = layers.ReLU()(h)
     spec = layers.Activation("tanh", dtype="float32", name="spec")(h)
     generator = keras.Model(z, spec, name="specgan_generator")
@@ -298,6 +308,8 @@ def _resolve(name: str, config: dict[str, Any]) -> dict[str, Any]:
         _wave_strides(cfg["samples"])
         if not isinstance(cfg["phase_shuffle"], int) or not 0 <= cfg["phase_shuffle"] <= 8:
             raise ConfigError(f"wavegan: phase_shuffle={cfg['phase_shuffle']!r} must be an integer in 0..8 (0 = off)")
+    if key == "specgan" and cfg["norm"] not in ("none", "batch"):
+        raise ConfigError(f"specgan: norm={cfg['norm']!r}; use 'none' or 'batch' (BatchNorm in the generator)")
     if key == "specgan" and cfg["size"] not in SPEC_SIZES:
         raise ConfigError(f"specgan: size={cfg['size']!r} is not supported; use one of "
                           f"{', '.join(map(str, SPEC_SIZES))}")
@@ -321,6 +333,7 @@ def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
             phase_shuffle (int, default 2): ``wavegan`` discriminator's largest shift n, 0 turns it off.
             leak (float, default 0.2): LeakyReLU slope in the conv discriminators.
             size (int, default 128): ``specgan`` spectrogram height = width (32, 64, 128 or 256).
+            norm (str, default "batch"): ``specgan`` generator normalisation, ``"batch"`` (DCGAN) or ``"none"`` (the paper).
     Returns:
         ``(generator, discriminator)``, unbuilt-optimiser plain ``keras.Model`` s. Generator: float32
         ``(batch, noise_dim)`` -> float32 ``(batch, samples)`` or ``(batch, size, size, 1)`` in [-1, 1].
@@ -335,7 +348,8 @@ def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
     if key == "wavegan":
         return _wavegan(cfg["noise_dim"], cfg["samples"], cfg["d"], cfg["kernel"], cfg["upsample"],
                         cfg["phase_shuffle"], float(cfg["leak"]))
-    return _specgan(cfg["noise_dim"], cfg["size"], cfg["d"], cfg["kernel"], cfg["upsample"], float(cfg["leak"]))
+    return _specgan(cfg["noise_dim"], cfg["size"], cfg["d"], cfg["kernel"], cfg["upsample"], float(cfg["leak"]),
+                    cfg["norm"])
 
 
 def domain(name: str) -> str:

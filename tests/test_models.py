@@ -97,8 +97,9 @@ DOCUMENTED = [  # (name, config, G params, D params): the table in the models do
     ("seed_mlp", {}, 2_126_464, 2_097_409),
     ("wavegan", {}, 1_502_337, 1_092_993),
     ("wavegan", {"d": 64}, 19_065_345, 17_427_969),
-    ("specgan", {}, 1_502_337, 1_092_993),
-    ("specgan", {"size": 64}, 476_161, 271_489),
+    ("specgan", {}, 1_503_329, 1_092_993),
+    ("specgan", {"norm": "none"}, 1_502_337, 1_092_993),
+    ("specgan", {"size": 64}, 476_641, 271_489),
 ]
 
 
@@ -158,6 +159,7 @@ def test_outputs_stay_float32_under_mixed_precision():
     (lambda: M.build("specgan", noise_dim=2.5), r"noise_dim=2.5 must be a positive integer"),
     (lambda: M.build("wavegan", upsample="linear"), r"upsample='linear'.*'transpose' or 'nearest'"),
     (lambda: M.build("wavegan", phase_shuffle=-1), r"phase_shuffle=-1"),
+    (lambda: M.build("specgan", norm="layer"), r"norm=.layer.*.none. or .batch."),
 ])
 def test_config_errors_are_clear(call, message):
     with pytest.raises(ConfigError, match=message):
