@@ -148,19 +148,25 @@ def listen(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = 16000) -
     """Show a spectrogram and then a player for each clip, side by side (chapters 4-6).
 
     Args:
-        clips: one clip ``(samples,)`` or a batch ``(n, samples)`` of float audio in [-1, 1].
+        clips: one clip ``(samples,)``, a batch ``(n, samples)``, or a list of 1-D clips of any
+            lengths, float audio in [-1, 1].
         titles: one title per clip (shown above its spectrogram and beside its player).
         sr: sample rate in Hz (default 16000).
 
     Raises:
-        DataError: when the number of titles differs from the number of clips.
+        DataError: when a clip is not 1-D or the number of titles differs from the number of clips.
     """
     import matplotlib.pyplot as plt
     from IPython.display import Markdown, display
 
-    batch = np.atleast_2d(np.asarray(clips, dtype=np.float32))
-    if batch.ndim != 2:
-        raise DataError(f"clips must have shape (samples,) or (n, samples), got {np.shape(clips)}")
+    if isinstance(clips, (list, tuple)):
+        batch = [np.asarray(c, dtype=np.float32) for c in clips]
+    else:
+        arr = np.asarray(clips, dtype=np.float32)
+        batch = list(arr[None] if arr.ndim == 1 else arr) if arr.ndim in (1, 2) else [arr]
+    for i, clip in enumerate(batch):
+        if clip.ndim != 1:
+            raise DataError(f"clip {i} has shape {clip.shape}; listen() takes (samples,) clips or an (n, samples) batch")
     titles = list(titles)
     if len(titles) != len(batch):
         raise DataError(f"listen() got {len(batch)} clip(s) but {len(titles)} title(s); give one title per clip")

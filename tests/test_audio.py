@@ -51,3 +51,15 @@ def test_listen_shows_one_spectrogram_and_one_player_per_clip(monkeypatch):
     assert len(players) == 2
     with pytest.raises(DataError, match="title"):
         listen(clips, ["only one"])
+
+
+def test_listen_takes_clips_of_different_lengths(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *objs: shown.extend(objs))
+    short, long = texture("vowels", 1, 0, samples=4096)[0], texture("vowels", 1, 0, samples=16384)[0]
+    listen([short, long], ["0.26 s", "1 s"])
+    players = [o for o in shown if type(o).__name__ == "Audio"]
+    assert len(players) == 2
+    with pytest.raises(DataError, match=r"clip 1 has shape \(2, 8\)"):
+        listen([short, np.zeros((2, 8))], ["a", "b"])
+    plt.close("all")
