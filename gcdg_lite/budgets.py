@@ -1,7 +1,8 @@
 """One switch for how much work a notebook does: ``GCDG_BUDGET=ci|book|full``.
 
 * ``ci``   — seconds per notebook; what the test suite (nbval) runs.
-* ``book`` — the default; minutes on a 2-core CPU; what the rendered book shows.
+* ``book`` — the default; minutes on a 2-core CPU; what the rendered book shows (chapter 4's SpecGAN
+  learns audibly in its ``gan_steps``; the shorter runs only start to learn).
 * ``full`` — a Colab GPU; ten times the book's steps and wider models, meant for learned samples
   (not yet measured: no GPU was available when the budgets were set).
 
@@ -26,6 +27,8 @@ class Budget:
         name: ``"ci"``, ``"book"`` or ``"full"``.
         steps: training steps of a chapter's main run (generator updates).
         small_steps: training steps of the many small runs of an ablation or comparison.
+        gan_steps: training steps of chapter 4's SpecGAN run on one-second clips; at ``book`` it is
+            the 1000 steps that ``bench/quality.py`` measured (fd_score 0.062 on ``vowels``, ~8 min).
         batch: clips per training batch.
         n_clips: clips of training data per texture.
         n_eval: clips per set when a chapter computes metrics.
@@ -35,6 +38,7 @@ class Budget:
     name: str
     steps: int
     small_steps: int
+    gan_steps: int
     batch: int
     n_clips: int
     n_eval: int
@@ -42,9 +46,11 @@ class Budget:
 
 
 BUDGETS: dict[str, Budget] = {
-    "ci": Budget("ci", steps=12, small_steps=6, batch=8, n_clips=32, n_eval=24, width=4),
-    "book": Budget("book", steps=600, small_steps=200, batch=32, n_clips=256, n_eval=128, width=16),
-    "full": Budget("full", steps=6000, small_steps=1500, batch=64, n_clips=1024, n_eval=256, width=32),
+    "ci": Budget("ci", steps=12, small_steps=6, gan_steps=6, batch=8, n_clips=32, n_eval=24, width=4),
+    "book": Budget("book", steps=600, small_steps=200, gan_steps=1000, batch=32, n_clips=256, n_eval=128,
+                   width=16),
+    "full": Budget("full", steps=6000, small_steps=1500, gan_steps=10000, batch=64, n_clips=1024, n_eval=256,
+                   width=32),
 }
 
 

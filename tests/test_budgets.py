@@ -20,6 +20,7 @@ def test_budgets_grow_from_ci_to_full():
     for field in ("steps", "small_steps", "batch", "n_clips", "n_eval", "width"):
         assert getattr(ci, field) <= getattr(book, field) <= getattr(full, field), field
     assert ci.steps < book.steps < full.steps
+    assert ci.gan_steps < book.gan_steps < full.gan_steps
 
 
 def test_overrides_replace_one_field():
