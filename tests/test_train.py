@@ -5,6 +5,7 @@ Tiny models (seed_mlp / wavegan d=2 / specgan 64x64 d=2), 1024-4096-sample clips
 from __future__ import annotations
 
 import csv
+import json
 import os
 
 import numpy as np
@@ -183,3 +184,23 @@ def test_specgan_round_trip_64x64(tmp_path):
     assert any("moving_mean" in w.path for w in back.generator.weights)
     np.testing.assert_allclose(back.spectrograms(z), run.spectrograms(z), atol=1e-6)
     assert back.sample(1, seed=0).shape == (1, 4096)
+
+
+def test_config_json_pins_the_architecture_and_a_mismatched_checkpoint_is_one_clear_error(tmp_path):
+    """config.json records every model default (so a later default change cannot alter a saved run);
+    a checkpoint that does not fit its config.json gives one RunError that says what to do."""
+    data = sines(16, 4096)
+    fit(data, tiny("specgan", steps=2, batch=4, griffin_lim_iters=2), out=tmp_path / "run", progress=False)
+    with open(tmp_path / "run" / "config.json") as fh:
+        saved = json.load(fh)
+    assert saved["model_kwargs"]["norm"] == "batch" and saved["model_kwargs"]["kernel"] == 5
+    assert saved["model_kwargs"]["d"] == 2 and saved["model_kwargs"]["samples"] == 4096
+    # as if the run had been written before batch norm became the default
+    saved["model_kwargs"]["norm"] = "none"
+    with open(tmp_path / "run" / "config.json", "w") as fh:
+        json.dump(saved, fh)
+    with pytest.raises(RunError, match=r"checkpoint does not fit the model described by config.json.*norm"):
+        load_run(tmp_path / "run")
+    # resuming with a config that differs from the saved one is refused before any training
+    with pytest.raises(ConfigError, match="cannot resume with different model_kwargs"):
+        fit(data, tiny("specgan", steps=4, batch=4), out=tmp_path / "run", resume=True, progress=False)

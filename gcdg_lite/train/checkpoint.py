@@ -39,9 +39,19 @@ def restore_latest(mgr: tf.train.CheckpointManager, for_training: bool = True) -
     path = mgr.latest_checkpoint
     if not path:
         return None
-    status = mgr.checkpoint.restore(path)
-    if for_training:
-        status.assert_existing_objects_matched()
-    else:
-        status.expect_partial()
+    try:
+        status = mgr.checkpoint.restore(path)
+        if for_training:
+            status.assert_existing_objects_matched()
+        else:
+            status.expect_partial()
+    except (ValueError, AssertionError, tf.errors.OpError) as exc:
+        from ..errors import RunError
+
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        run_dir = os.path.dirname(os.path.dirname(path))
+        raise RunError(f"{run_dir}: its checkpoint does not fit the model described by config.json ({reason}). "
+                       "It was probably written by another gcdg_lite version with other model defaults: "
+                       "train the run again, or set the missing model_kwargs in config.json (e.g. "
+                       "\"norm\": \"none\" for a specgan trained before batch norm became the default)") from None
     return int(mgr.checkpoint.step.numpy())

@@ -240,6 +240,18 @@ def _prepare_folder(out, config: TrainConfig, resume: "bool | str", overwrite: b
     return out, None
 
 
+def _pinned_model_kwargs(model: str, kwargs: dict) -> dict:
+    """``kwargs`` completed with the model's current defaults, so that config.json records the whole
+    architecture and a later change of a default cannot silently change a saved run. The clip length
+    (``samples``, and ``size`` for specgan) is left out: it comes from the data."""
+    from .. import models
+
+    if str(model).strip().lower() not in models.DEFAULTS:
+        return dict(kwargs)  # validate() names the unknown model
+    pinned = {k: v for k, v in models.default_config(model).items() if k not in ("samples", "size")}
+    return {**pinned, **dict(kwargs)}
+
+
 def _nan_message(path: str, step: int, last_good: int | None, row: dict) -> str:
     bad = ", ".join(f"{k}={row[k]:.3g}" for k in METRICS if not math.isfinite(row[k]))
     kept = f"the last good checkpoint (step {last_good}) is kept" if last_good else "no checkpoint was saved"
@@ -280,7 +292,7 @@ def fit(data, config: TrainConfig | None = None, out: str | os.PathLike | None =
         ConfigError / DataError: bad settings or data.
     """
     config = dataclasses.replace(config or TrainConfig())
-    config.model_kwargs = dict(config.model_kwargs)
+    config.model_kwargs = _pinned_model_kwargs(config.model, config.model_kwargs)
     path, saved = _prepare_folder(out, config, resume, overwrite)
     if saved is not None:
         if data is None:
