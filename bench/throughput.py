@@ -156,6 +156,8 @@ def _child_env(variant: str) -> dict:
 
 def child(variant: str, model: str, batch: int, loss: str, warmup: int) -> None:
     """Serve one variant over stdin/stdout: ``run N`` -> ``TIME seconds``; ``quit`` -> ``RESULT {...}``."""
+    # what TensorFlow reads at import; ``import gcdg_lite`` later sets a default that TF never sees
+    onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "tf default")
     import tensorflow as tf
 
     run = VARIANTS[variant][0](model, batch, loss)
@@ -169,7 +171,7 @@ def child(variant: str, model: str, batch: int, loss: str, warmup: int) -> None:
             print(f"TIME {time.perf_counter() - t:.6f}", flush=True)
         elif cmd and cmd[0] == "quit":
             out = {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                   "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "tf default")}
+                   "onednn": onednn}
             if tf.config.list_physical_devices("GPU"):
                 out["gpu_peak_mib"] = tf.config.experimental.get_memory_info("GPU:0")["peak"] / 2**20
             print("RESULT " + json.dumps(out), flush=True)
