@@ -212,7 +212,7 @@ def _wavegan(noise_dim: int, samples: int, d: int, kernel: int, upsample: str, p
 
 
 def _specgan(noise_dim: int, size: int, d: int, kernel: int, upsample: str,
-             leak: float, norm: str = "none") -> tuple[keras.Model, keras.Model]:
+             leak: float, norm: str) -> tuple[keras.Model, keras.Model]:
     """SpecGAN. For size 128 and width d:
 
     G: z -> Dense(4*4*16d) -> (4, 4, 16d) ReLU -> (8, 8, 8d) -> (16, 16, 4d) -> (32, 32, 2d) -> (64, 64, d)

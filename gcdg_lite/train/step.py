@@ -214,8 +214,8 @@ class Engine:
             history = tf.TensorArray(tf.float32, size=k)
             i = tf.constant(0)
             finite = tf.constant(True)
-            # The stop test lives in the loop condition, not in a `break`: autograph would wrap the
-            # whole step in a tf.cond, which Grappler's remapper cannot fuse (oneDNN kernels lost).
+            # The stop test lives in the loop condition, not in a `break`: a break makes autograph
+            # wrap the whole step in a tf.cond inside the loop; this way the step stays plain graph code.
             while tf.logical_and(i < k, finite):
                 out = strategy.run(self._replica_step, args=(per_replica,))
                 row = strategy.reduce(tf.distribute.ReduceOp.MEAN, out, axis=None)
