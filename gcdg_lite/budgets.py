@@ -28,7 +28,7 @@ class Budget:
         steps: training steps of a chapter's main run (generator updates).
         small_steps: training steps of the many small runs of an ablation or comparison.
         gan_steps: training steps of chapter 4's SpecGAN run on one-second clips; at ``book`` it is
-            the 1000 steps that ``bench/quality.py`` measured (fd_score 0.062 on ``vowels``, ~8 min).
+            the 1000 steps that ``bench/quality.py`` measured (fd_score 0.074 on ``vowels``, 8-10 min).
         batch: clips per training batch.
         n_clips: clips of training data per texture.
         n_eval: clips per set when a chapter computes metrics.

@@ -114,3 +114,21 @@ def test_help_and_argument_errors_do_not_import_tensorflow():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
     assert "invalid choice: 'bad'" in proc.stderr
+
+
+def test_ema_defaults_per_model_and_zero_turns_it_off():
+    """specgan samples from an EMA of G's weights by default (0.99); wavegan does not; --ema 0 is off."""
+    import argparse
+
+    from gcdg_lite.cli import train_cmd
+
+    parser = argparse.ArgumentParser()
+    train_cmd.add_parser(parser.add_subparsers())
+
+    def config(*flags):
+        return train_cmd._config(parser.parse_args(["train", "--data", "builtin:vowels", "--out", "x", *flags]))
+
+    assert config().model == "specgan" and config().ema == 0.99
+    assert config("--model", "wavegan").ema is None
+    assert config("--ema", "0").ema is None
+    assert config("--model", "wavegan", "--ema", "0.999").ema == 0.999
