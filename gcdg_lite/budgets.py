@@ -2,7 +2,7 @@
 
 * ``ci``   — seconds per notebook; what the test suite (nbval) runs.
 * ``book`` — the default; minutes on a 2-core CPU; what the rendered book shows (chapter 4's SpecGAN
-  learns audibly in its ``gan_steps``; the shorter runs only start to learn).
+  learns formant-like bands in its ``gan_steps``; the shorter runs only start to learn).
 * ``full`` — a Colab GPU; ten times the book's steps and wider models, meant for learned samples
   (not yet measured: no GPU was available when the budgets were set).
 
