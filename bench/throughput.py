@@ -20,8 +20,8 @@ samples, as ``python -m gcdg_lite train --data builtin:vowels`` loads them):
   train``: the CLI's TensorFlow settings (``gcdg_lite.cli.tensorflow_environment``: oneDNN kernels on),
   the default :class:`~gcdg_lite.train.TrainConfig` (alternating updates: a D step, then a G step on
   fresh noise; ``steps_per_call`` steps per compiled call; batches gathered in-graph from a
-  device-resident array; one D call on ``concat(real, fake)``; precision ``auto`` = float32 on CPUs
-  without bf16 units), metrics fetched once per call.
+  device-resident array; one D call on the real and one on the fake batch; precision ``auto`` =
+  float32 on CPUs without bf16 units), metrics fetched once per call.
 * ``tutorial_onednn``: the tutorial loop with ``TF_ENABLE_ONEDNN_OPTS=1`` — shows how much of the
   trainer's lead is that one setting (anyone can set it for their own loop).
 * ``trainer_tfdefault``: the trainer with TensorFlow's default settings (oneDNN off on this CPU).
