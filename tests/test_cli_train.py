@@ -53,13 +53,14 @@ def test_train_then_sample_builtin_and_resume(tmp_path, capsys):
 def test_train_then_sample_folder_of_wavs(tmp_path, capsys):
     data = wav_folder(str(tmp_path / "wavs"))
     run = str(tmp_path / "run")
-    assert main(["train", "--data", data, "--steps", "2", "--out", run, "--loss", "hinge", "--r1", "1"] + TINY) == 0
+    assert main(["train", "--data", data, "--steps", "2", "--out", run, "--loss", "hinge", "--r1", "1",
+                 "--update", "simultaneous"] + TINY) == 0
     capsys.readouterr()
     assert main(["sample", "--run", run, "--n", "2", "--out", str(tmp_path / "s")]) == 0
     assert len(os.listdir(tmp_path / "s")) == 2
     with open(os.path.join(run, "config.json")) as fh:
         text = fh.read()
-    assert '"hinge"' in text and data in text
+    assert '"hinge"' in text and '"simultaneous"' in text and data in text
 
 
 def test_existing_run_and_bad_resume_flags_are_one_line_errors(tmp_path, capsys):
@@ -80,6 +81,8 @@ def test_existing_run_and_bad_resume_flags_are_one_line_errors(tmp_path, capsys)
     (["train", "--data", "{tmp}/missing_folder", "--out", "{tmp}/r"], "missing_folder"),
     (["train", "--data", "builtin:vowels", "--steps", "0", "--out", "{tmp}/r"], "--steps"),
     (["train", "--out", "{tmp}/r", "--resume"], "--resume"),
+    (["train", "--data", "builtin:vowels", "--update", "simultaneous", "--loss", "wgan_gp", "--out", "{tmp}/r"],
+     "n_critic"),
     (["sample", "--run", "{tmp}/not_a_run", "--out", "{tmp}/s"], "not_a_run"),
 ])
 def test_bad_arguments_exit_2_with_one_line(tmp_path, capsys, argv, needle):
@@ -132,3 +135,4 @@ def test_ema_defaults_per_model_and_zero_turns_it_off():
     assert config("--model", "wavegan").ema is None
     assert config("--ema", "0").ema is None
     assert config("--model", "wavegan", "--ema", "0.999").ema == 0.999
+    assert config().update == "alternating" and config("--update", "simultaneous").update == "simultaneous"
