@@ -17,8 +17,8 @@ ordinary model weights, so checkpoints and resumed runs carry them.
 
 Default configurations (``noise_dim=100``; trainable parameters measured with :func:`describe`, and
 checked by ``tests/test_models.py``). "step" is one forward + backward pass of G and D (D on a real and a
-generated batch) at batch 32, float32, on the book's 2-core AVX2 CPU (no bf16 units there: ``mixed_bfloat16``
-measured ~35x *slower* on it, so use float32 on CPUs without AVX512-BF16/AMX):
+generated batch) at batch 32, float32, on the book's 2-core AVX2 CPU (no bf16 units there: a ``mixed_bfloat16``
+training step measured 11-14x *slower* on it, ``bench/README.md``; use float32 on CPUs without AVX512-BF16/AMX):
 
 ================  =================================  ==========  ==========  =========
 name              config                             G params    D params    step
