@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/throughput.py                          # wavegan and specgan defaults, batch 32
+    python bench/throughput.py                          # wavegan and specgan defaults, batch 32, 4 variants
     python bench/throughput.py --models specgan --steps 5 --rounds 4
     python bench/throughput.py --variants tutorial,trainer,trainer_sim,trainer_spc1,trainer_bf16
 
@@ -34,7 +34,9 @@ Each variant lives in its own long-running subprocess (so its peak memory is its
 ``ru_maxrss``); all are built and warmed up (tracing excluded) first, then timed in interleaved
 rounds, ``A B`` then ``B A`` and so on, so a shared machine's changing load hits every variant alike.
 The ratio printed is the median over rounds of the per-round ratio to ``tutorial``; the 1-minute load
-average is recorded with every round. Prints a Markdown table.
+average is recorded with every round. Prints a Markdown table, with an estimate of each step's work
+(:func:`step_gflop`) and the GFLOP/s it achieved, as a share of a float32 matmul's best rate on the same
+machine (:func:`matmul_ceiling`): how far a compute-bound step is from what the CPU can do at all.
 """
 from __future__ import annotations
 
@@ -122,16 +124,75 @@ def trainer(model: str, batch: int, loss: str, **cfg):
 
 
 #: variant -> (how to build it, oneDNN setting of its process: "cli" = what ``python -m gcdg_lite`` sets,
-#: "default" = TensorFlow's own default, "on" = TF_ENABLE_ONEDNN_OPTS=1)
+#: "default" = TensorFlow's own default, "on" = TF_ENABLE_ONEDNN_OPTS=1, the algorithm its step runs)
 VARIANTS = {
-    "tutorial": (lambda m, b, l: tutorial(m, b, l), "default"),
-    "trainer": (lambda m, b, l: trainer(m, b, l), "cli"),
-    "tutorial_onednn": (lambda m, b, l: tutorial(m, b, l), "on"),
-    "trainer_tfdefault": (lambda m, b, l: trainer(m, b, l), "default"),
-    "trainer_sim": (lambda m, b, l: trainer(m, b, l, update="simultaneous"), "cli"),
-    "trainer_spc1": (lambda m, b, l: trainer(m, b, l, steps_per_call=1), "cli"),
-    "trainer_bf16": (lambda m, b, l: trainer(m, b, l, precision="mixed_bfloat16"), "cli"),
+    "tutorial": (lambda m, b, l: tutorial(m, b, l), "default", "simultaneous"),
+    "trainer": (lambda m, b, l: trainer(m, b, l), "cli", "alternating"),
+    "tutorial_onednn": (lambda m, b, l: tutorial(m, b, l), "on", "simultaneous"),
+    "trainer_tfdefault": (lambda m, b, l: trainer(m, b, l), "default", "alternating"),
+    "trainer_sim": (lambda m, b, l: trainer(m, b, l, update="simultaneous"), "cli", "simultaneous"),
+    "trainer_spc1": (lambda m, b, l: trainer(m, b, l, steps_per_call=1), "cli", "alternating"),
+    "trainer_bf16": (lambda m, b, l: trainer(m, b, l, precision="mixed_bfloat16"), "cli", "alternating"),
 }
+
+
+def forward_gflop(net) -> float:
+    """GFLOP (2 per multiply-add) of ONE example's forward pass through ``net``'s Dense and conv layers.
+
+    Conv: 2 x output positions x kernel taps x C_in x C_out; transposed conv: the same with INPUT
+    positions; Dense: 2 x inputs x outputs. Biases, activations, normalisation and phase shuffle are
+    left out (a few percent at most).
+    """
+    import keras
+    import numpy as np
+
+    total = 0
+    for layer in net.layers:
+        kernels = [w for w in layer.weights if len(w.shape) >= 2]
+        if not kernels:
+            continue
+        taps = int(np.prod(kernels[0].shape))
+        if isinstance(layer, keras.layers.Dense):
+            total += 2 * taps
+        else:
+            transposed = isinstance(layer, (keras.layers.Conv1DTranspose, keras.layers.Conv2DTranspose))
+            shape = layer.input.shape if transposed else layer.output.shape
+            total += 2 * int(np.prod(shape[1:-1])) * taps
+    return total / 1e9
+
+
+def step_gflop(model: str, batch: int, update: str, **config) -> float:
+    """Estimated GFLOP of one training step of ``models.build(model, **config)`` at ``batch`` clips.
+
+    A backward pass costs twice its forward pass (input and weight gradients), once when only input
+    gradients are needed (G's step through D). With g, d = forward GFLOP per example of G and D:
+    ``alternating``: G forward twice, G backward, D forward on 3 batches, D backward on 2 (weights)
+    and on 1 (inputs only): ``batch * (4g + 8d)``. ``simultaneous``: G forward once, G backward,
+    D forward on 2 batches, D backward on 2 (weights) and 1 (inputs only): ``batch * (3g + 7d)``.
+    """
+    from gcdg_lite import models
+
+    G, D = models.build(model, **config)
+    g, d = forward_gflop(G), forward_gflop(D)
+    return batch * ((4 * g + 8 * d) if update == "alternating" else (3 * g + 7 * d))
+
+
+def matmul_ceiling(size: int = 2048, repeats: int = 5) -> float:
+    """Best GFLOP/s of a float32 ``size x size`` matmul in TensorFlow (this process's kernels): the
+    practical ceiling a compute-bound step could approach on this machine."""
+    import tensorflow as tf
+
+    a, b = tf.random.normal([size, size]), tf.random.normal([size, size])
+    mm = tf.function(tf.matmul)
+    mm(a, b).numpy()
+    best = 0.0
+    for _ in range(repeats):
+        t = time.perf_counter()
+        for _ in range(10):
+            c = mm(a, b)
+        c.numpy()
+        best = max(best, 10 * 2 * size ** 3 / (time.perf_counter() - t) / 1e9)
+    return best
 
 
 def _child_env(variant: str) -> dict:
@@ -171,7 +232,7 @@ def child(variant: str, model: str, batch: int, loss: str, warmup: int) -> None:
             print(f"TIME {time.perf_counter() - t:.6f}", flush=True)
         elif cmd and cmd[0] == "quit":
             out = {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                   "onednn": onednn}
+                   "onednn": onednn, "gflop_per_step": step_gflop(model, batch, VARIANTS[variant][2])}
             if tf.config.list_physical_devices("GPU"):
                 out["gpu_peak_mib"] = tf.config.experimental.get_memory_info("GPU:0")["peak"] / 2**20
             print("RESULT " + json.dumps(out), flush=True)
@@ -224,7 +285,7 @@ class Child:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--models", default="wavegan,specgan")
-    p.add_argument("--variants", default="tutorial,trainer,tutorial_onednn",
+    p.add_argument("--variants", default="tutorial,trainer,tutorial_onednn,trainer_sim",
                    help=f"comma-separated, first is the baseline; from {', '.join(VARIANTS)}")
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--loss", default="non_saturating")
@@ -233,6 +294,9 @@ def main(argv=None) -> int:
     p.add_argument("--warmup", type=int, default=2, help="untimed steps first (tracing)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.child == "matmul":
+        print(f"RESULT {matmul_ceiling():.1f}", flush=True)
+        return 0
     if args.child:
         child(args.child, args.models, args.batch, args.loss, args.warmup)
         return 0
@@ -241,6 +305,10 @@ def main(argv=None) -> int:
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {_cpu_model()}, {os.cpu_count()} CPUs; "
           f"batch {args.batch}, loss {args.loss}, {args.steps} steps x {args.rounds} interleaved rounds; "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS="1", TF_CPP_MIN_LOG_LEVEL="2")
+    out = subprocess.run([sys.executable, __file__, "--child", "matmul"], env=env, capture_output=True, text=True)
+    ceiling = float(out.stdout.split("RESULT", 1)[1]) if "RESULT" in out.stdout else float("nan")
+    print(f"# ceiling: a 2048x2048 float32 matmul (oneDNN on) runs at best {ceiling:.0f} GFLOP/s here", flush=True)
     table = []
     for model in args.models.split(","):
         kids = [Child(v, model, args) for v in variants]
@@ -258,13 +326,20 @@ def main(argv=None) -> int:
             table.append({"model": model, "variant": k.variant, "steps_per_s": statistics.median(k.rates),
                           "ratio": statistics.median(ratios), "ratios": ratios,
                           "load": (min(k.loads), max(k.loads)), **res})
+    base_rate = {r["model"]: r["steps_per_s"] for r in table if r["variant"] == variants[0]}
     print(f"\n# load average (1 min) during the run: {min(min(r['load']) for r in table):.1f}-"
           f"{max(max(r['load']) for r in table):.1f} on {os.cpu_count()} CPUs")
     print(f"| model | variant | oneDNN | steps/s (median) | ratio vs {variants[0]} (median of rounds) "
-          f"| ratio per round | peak RSS (MiB) |\n|---|---|---|---:|---:|---|---:|")
+          f"| ratio per round | GFLOP/step (est.) | GFLOP/s (% of matmul) | peak RSS (MiB) |\n"
+          f"|---|---|---|---:|---:|---|---:|---:|---:|")
     for r in table:
+        rate = r["steps_per_s"] * r["gflop_per_step"]
         print(f"| {r['model']} | {r['variant']} | {r['onednn']} | {r['steps_per_s']:.3f} | {r['ratio']:.2f}x | "
-              f"{', '.join(f'{x:.2f}' for x in r['ratios'])} | {r['peak_rss_mib']:.0f} |")
+              f"{', '.join(f'{x:.2f}' for x in r['ratios'])} | {r['gflop_per_step']:.1f} | "
+              f"{rate:.0f} ({100 * rate / ceiling:.0f}%) | {r['peak_rss_mib']:.0f} |")
+    print(f"# reaching 2x the {variants[0]} row's steps/s would take, per model and algorithm: " + "; ".join(
+        f"{r['model']} {VARIANTS[r['variant']][2]} {2 * base_rate[r['model']] * r['gflop_per_step']:.0f} GFLOP/s"
+        for r in table if r["variant"] in ("trainer", "trainer_sim")))
     print("RESULT " + json.dumps(table))
     return 0
 
