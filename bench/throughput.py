@@ -195,12 +195,12 @@ def matmul_ceiling(size: int = 2048, repeats: int = 5) -> float:
     return best
 
 
-def _child_env(variant: str) -> dict:
-    """The environment a variant's process starts with (TensorFlow reads it at import)."""
+def _child_env(mode: str) -> dict:
+    """The environment a child process starts with (TensorFlow reads it at import), for a oneDNN
+    ``mode`` of :data:`VARIANTS`: "default", "on" or "cli"."""
     env = dict(os.environ)
     env.pop("TF_ENABLE_ONEDNN_OPTS", None)
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
-    mode = VARIANTS[variant][1]
     if mode == "on":
         env["TF_ENABLE_ONEDNN_OPTS"] = "1"
     elif mode == "cli":
@@ -259,7 +259,7 @@ class Child:
                "--loss", args.loss, "--warmup", str(args.warmup)]
         self.variant = variant
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
-                                     env=_child_env(variant))
+                                     env=_child_env(VARIANTS[variant][1]))
         self.rates, self.loads = [], []
 
     def expect(self, prefix: str) -> str:
@@ -305,8 +305,8 @@ def main(argv=None) -> int:
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {_cpu_model()}, {os.cpu_count()} CPUs; "
           f"batch {args.batch}, loss {args.loss}, {args.steps} steps x {args.rounds} interleaved rounds; "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
-    env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS="1", TF_CPP_MIN_LOG_LEVEL="2")
-    out = subprocess.run([sys.executable, __file__, "--child", "matmul"], env=env, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, __file__, "--child", "matmul"], env=_child_env("on"), capture_output=True,
+                         text=True)
     ceiling = float(out.stdout.split("RESULT", 1)[1]) if "RESULT" in out.stdout else float("nan")
     print(f"# ceiling: a 2048x2048 float32 matmul (oneDNN on) runs at best {ceiling:.0f} GFLOP/s here", flush=True)
     table = []
