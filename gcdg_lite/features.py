@@ -11,8 +11,8 @@ Units used throughout:
   ``20 / ln(10) = 8.686`` for dB.
 
 SpecGAN settings (Donahue et al. 2019): 16384 samples, ``n_fft=256``, ``hop=128`` -> 128 frames x
-128 bins; the small setting: 4096 samples, ``n_fft=128``, ``hop=64`` -> 64 x 64 (see
-:data:`SPECGAN`).
+128 bins; shorter and longer clips keep the image square (4096 samples -> 64 x 64); one table,
+:data:`SPECGAN_GEOMETRY`, that the models and the trainer read.
 
 The forward functions are pure TF: they take a batch ``(batch, samples)`` and work inside
 ``tf.function`` (and on a GPU). :class:`SpecNorm` and :func:`spec_to_audio` are numpy/librosa.
@@ -30,16 +30,49 @@ from .errors import ConfigError
 #: floor added to magnitudes before the log
 EPS = 1e-6
 
-#: SpecGAN geometry: name -> (samples, n_fft, hop); each gives a square (frames, bins) image
-SPECGAN: dict[str, tuple[int, int, int]] = {"full": (16384, 256, 128), "small": (4096, 128, 64)}
+@dataclass(frozen=True)
+class SpecGeometry:
+    """How SpecGAN turns a clip into a square image: ``n_fft``-point frames every ``hop`` samples.
+
+    ``frames = samples / hop`` rows and ``bins = n_fft / 2`` columns (the Nyquist bin dropped); the
+    table below makes both equal to ``size``. Chapter 4.
+
+    Attributes:
+        samples: clip length in samples.
+        n_fft: FFT and Hann-window length in samples.
+        hop: frame step in samples.
+    """
+
+    samples: int
+    n_fft: int
+    hop: int
+
+    @property
+    def size(self) -> int:
+        """Frames = frequency bins of the square spectrogram image."""
+        return self.n_fft // 2
 
 
-def specgan_settings(samples: int) -> tuple[int, int]:
-    """``(n_fft, hop)`` of the SpecGAN setting for clips of ``samples`` (16384 or 4096)."""
-    for s, n_fft, hop in SPECGAN.values():
-        if s == samples:
-            return n_fft, hop
-    raise ConfigError(f"samples={samples} has no SpecGAN setting; use 16384 (128x128) or 4096 (64x64)")
+#: The one table of SpecGAN geometries: clip length (samples) -> its STFT. 16384 samples with
+#: n_fft 256 and hop 128 is the paper's 128 x 128 setting; the others keep frames = bins (size = hop).
+SPECGAN_GEOMETRY: dict[int, SpecGeometry] = {
+    s: SpecGeometry(s, n_fft, hop)
+    for s, n_fft, hop in ((1024, 64, 32), (4096, 128, 64), (16384, 256, 128), (65536, 512, 256))
+}
+
+
+def specgan_geometry(samples: int) -> SpecGeometry:
+    """The :class:`SpecGeometry` for clips of ``samples`` samples (see :data:`SPECGAN_GEOMETRY`). Chapter 4.
+
+    Raises:
+        ConfigError: no SpecGAN setting for that clip length (names the lengths that have one).
+    """
+    try:
+        return SPECGAN_GEOMETRY[int(samples)]
+    except (KeyError, TypeError, ValueError):
+        lengths = ", ".join(f"{s} ({g.size}x{g.size})" for s, g in SPECGAN_GEOMETRY.items())
+        raise ConfigError(f"samples={samples!r} has no SpecGAN spectrogram setting; use one of {lengths}, "
+                          "or model 'wavegan'") from None
 
 
 def stft_logmag(x: tf.Tensor | np.ndarray, n_fft: int = 256, hop: int = 128,
@@ -130,11 +163,9 @@ class SpecNorm:
                    float(clip_std), int(n_fft), int(hop))
 
     @classmethod
-    def from_clips(cls, clips: np.ndarray, n_fft: int = 256, hop: int = 128, clip_std: float = 3.0,
-                   chunk: int = 256) -> "SpecNorm":
-        """Fit on waveforms ``(n, samples)`` (analysed in chunks of ``chunk`` clips)."""
-        logs = [stft_logmag(clips[i:i + chunk], n_fft, hop).numpy() for i in range(0, len(clips), chunk)]
-        return cls.fit(np.concatenate(logs), clip_std, n_fft, hop)
+    def from_clips(cls, clips: np.ndarray, n_fft: int = 256, hop: int = 128, clip_std: float = 3.0) -> "SpecNorm":
+        """Fit on waveforms ``(n, samples)`` (their :func:`stft_logmag`, computed in chunks)."""
+        return cls.fit(logmag_chunks(clips, n_fft, hop), clip_std, n_fft, hop)
 
     def _stats(self, s: Any) -> tuple[Any, Any]:
         rank = s.shape.rank if tf.is_tensor(s) else np.ndim(s)
@@ -173,6 +204,48 @@ class SpecNorm:
                        float(d.get("clip_std", 3.0)), int(d.get("n_fft", 256)), int(d.get("hop", 128)))
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"not a SpecNorm dict (needs 'mean' and 'std' lists): {exc}") from None
+
+
+def logmag_chunks(clips: np.ndarray, n_fft: int, hop: int, chunk: int = 64) -> np.ndarray:
+    """:func:`stft_logmag` of many clips ``(n, samples)``, ``chunk`` clips at a time (bounded memory).
+
+    Returns:
+        float32 ``(n, frames, n_fft // 2)`` natural-log magnitudes.
+    """
+    x = np.asarray(clips, np.float32)
+    fn = tf.function(lambda c: stft_logmag(c, n_fft=n_fft, hop=hop))
+    return np.concatenate([np.asarray(fn(tf.constant(x[i:i + chunk]))) for i in range(0, len(x), chunk)])
+
+
+def examples(clips: np.ndarray, domain: str = "wave", norm: "SpecNorm | None" = None
+             ) -> tuple[np.ndarray, "SpecNorm | None"]:
+    """What a discriminator sees, made from audio clips, without writing any file. Chapter 4.
+
+    Args:
+        clips: float32 audio ``(n, samples)`` in [-1, 1].
+        domain: ``"wave"`` (``seed_mlp``, ``wavegan``: the clips themselves) or ``"spec"``
+            (``specgan``: normalised log-magnitude images, geometry from :func:`specgan_geometry`).
+        norm: ``"spec"`` only: the :class:`SpecNorm` to apply; ``None`` fits one on ``clips``.
+
+    Returns:
+        ``(examples, norm)``: float32 ``(n, samples)`` and ``None`` for ``"wave"``; float32
+        ``(n, size, size, 1)`` in [-1, 1] and the :class:`SpecNorm` used for ``"spec"``.
+    """
+    x = np.asarray(clips, np.float32)
+    if x.ndim != 2:
+        raise ConfigError(f"clips must be an (n, samples) array; got shape {x.shape}")
+    if domain == "wave":
+        return x, None
+    if domain != "spec":
+        raise ConfigError(f"domain={domain!r}; use 'wave' or 'spec'")
+    geo = specgan_geometry(x.shape[1])
+    logmag = logmag_chunks(x, geo.n_fft, geo.hop)
+    if norm is None:
+        norm = SpecNorm.fit(logmag, n_fft=geo.n_fft, hop=geo.hop)
+    elif (norm.n_fft, norm.hop, len(norm.mean)) != (geo.n_fft, geo.hop, logmag.shape[-1]):
+        raise ConfigError(f"the SpecNorm (n_fft {norm.n_fft}, hop {norm.hop}) does not belong to clips of "
+                          f"{x.shape[1]} samples (n_fft {geo.n_fft}, hop {geo.hop})")
+    return np.asarray(norm.normalise(logmag), np.float32)[..., None], norm
 
 
 def spec_to_audio(logmag: np.ndarray | tf.Tensor, n_fft: int = 256, hop: int = 128, n_iter: int = 32,

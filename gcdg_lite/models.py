@@ -48,14 +48,17 @@ import tensorflow as tf
 from keras import layers
 
 from .errors import ConfigError
+from .features import SPECGAN_GEOMETRY, specgan_geometry
 
-__all__ = ["MODELS", "DEFAULTS", "build", "domain", "describe", "default_config", "count_params", "PhaseShuffle"]
+__all__ = ["MODELS", "DEFAULTS", "build", "domain", "describe", "default_config", "resolve_config", "count_params",
+           "PhaseShuffle"]
 
 WAVE_SAMPLES = (1024, 2048, 4096, 8192, 16384)
 """Clip lengths (samples) that ``wavegan`` supports: 16 * 4**k * (1 or 2)."""
 
-SPEC_SIZES = (32, 64, 128, 256)
-"""Spectrogram sizes (H = W, frames = bins) that ``specgan`` supports."""
+SPEC_SIZES = tuple(g.size for g in SPECGAN_GEOMETRY.values())
+"""Spectrogram sizes (H = W, frames = bins) that ``specgan`` supports: one per clip length of
+:data:`gcdg_lite.features.SPECGAN_GEOMETRY` (32, 64, 128, 256)."""
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "seed_mlp": {"noise_dim": 100, "samples": 16384, "hidden": 128},
@@ -65,7 +68,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                 "norm": "batch"},
 }
 """Each model's default config; ``build(name, **overrides)`` accepts exactly these keys (plus ``samples``
-for ``specgan``, mapped 16384 -> 128 and 4096 -> 64 as in :mod:`gcdg_lite.features`)."""
+for ``specgan``, mapped to ``size`` by :func:`gcdg_lite.features.specgan_geometry`: 16384 -> 128, 4096 -> 64)."""
 
 _DOMAINS = {"seed_mlp": "wave", "wavegan": "wave", "specgan": "spec"}
 
@@ -279,21 +282,23 @@ def default_config(name: str) -> dict[str, Any]:
     return dict(DEFAULTS[_check_name(name)])
 
 
-def _resolve(name: str, config: dict[str, Any]) -> dict[str, Any]:
-    """Defaults updated by ``config``, validated; raises ConfigError naming the bad option."""
+def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Model ``name``'s full config: :data:`DEFAULTS` updated by ``config``, validated (not built).
+
+    The trainer resolves a run's ``model_kwargs`` with it before building anything (chapter 4).
+
+    Raises:
+        ConfigError: unknown model name or option, or a value the model cannot use (names it).
+    """
     key = _check_name(name)
     cfg = dict(DEFAULTS[key])
     config = dict(config)
     if key == "specgan" and "samples" in config:
         samples = config.pop("samples")
-        by_samples = {16384: 128, 4096: 64}
-        if samples not in by_samples:
-            raise ConfigError(f"specgan: samples={samples!r} has no spectrogram setting; use 16384 (128x128) "
-                              "or 4096 (64x64), or pass size= directly")
-        if "size" in config and config["size"] != by_samples[samples]:
-            raise ConfigError(f"specgan: size={config['size']!r} contradicts samples={samples!r} "
-                              f"(which gives size {by_samples[samples]}); pass only one of them")
-        config.setdefault("size", by_samples[samples])
+        size = specgan_geometry(samples).size
+        if config.setdefault("size", size) != size:
+            raise ConfigError(f"specgan: size={config['size']!r} contradicts samples={samples!r} (which gives "
+                              f"size {size}); pass only one of them")
     unknown = sorted(set(config) - set(cfg))
     if unknown:
         raise ConfigError(f"model {key!r} has no option {', '.join(map(repr, unknown))}; "
@@ -341,7 +346,7 @@ def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
     Raises:
         ConfigError: unknown model name or option, or a value the model cannot use.
     """
-    cfg = _resolve(name, config)
+    cfg = resolve_config(name, config)
     key = _check_name(name)
     if key == "seed_mlp":
         return _seed_mlp(cfg["noise_dim"], cfg["samples"], cfg["hidden"])
@@ -374,7 +379,7 @@ def describe(name: str, **config: Any) -> dict[str, Any]:
         ``noise_shape``, ``output_shape`` (without batch), ``generator_params``,
         ``discriminator_params``.
     """
-    cfg = _resolve(name, config)
+    cfg = resolve_config(name, config)
     generator, discriminator = build(name, **config)
     return {
         "name": _check_name(name),

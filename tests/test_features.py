@@ -6,18 +6,48 @@ import pytest
 import tensorflow as tf
 
 from gcdg_lite.data import texture
-from gcdg_lite.features import (SpecNorm, log_mel, spec_to_audio, specgan_settings, spectral_convergence,
-                                stft_logmag)
+from gcdg_lite.errors import ConfigError
+from gcdg_lite.features import (SPECGAN_GEOMETRY, SpecNorm, examples, log_mel, spec_to_audio, specgan_geometry,
+                                spectral_convergence, stft_logmag)
 
 
 def test_specgan_shapes():
     x = texture("vowels", n=2, seed=0)
     assert tuple(stft_logmag(x, 256, 128).shape) == (2, 128, 128)
     small = texture("vowels", n=2, seed=0, samples=4096)
-    assert tuple(stft_logmag(small, *specgan_settings(4096)).shape) == (2, 64, 64)
+    geo = specgan_geometry(4096)
+    assert tuple(stft_logmag(small, geo.n_fft, geo.hop).shape) == (2, 64, 64) and geo.size == 64
     assert tuple(stft_logmag(x[0]).shape) == (128, 128)  # a single clip
     assert tuple(stft_logmag(x, drop_nyquist=False).shape) == (2, 128, 129)
     assert tuple(log_mel(x, 16000, n_mels=40).shape) == (2, 128, 40)
+
+
+def test_every_geometry_gives_a_square_image_and_the_models_build_it():
+    """The one table: frames = bins = size for each clip length, and specgan builds that size."""
+    from gcdg_lite import models
+
+    for samples, geo in SPECGAN_GEOMETRY.items():
+        x = np.zeros((1, samples), np.float32)
+        assert tuple(stft_logmag(x, geo.n_fft, geo.hop).shape) == (1, geo.size, geo.size)
+    assert models.default_config("specgan")["size"] == SPECGAN_GEOMETRY[16384].size == 128
+    assert models.SPEC_SIZES == tuple(g.size for g in SPECGAN_GEOMETRY.values())
+    G, _ = models.build("specgan", samples=4096, d=2)
+    assert tuple(G.output.shape[1:]) == (64, 64, 1)
+    with pytest.raises(ConfigError, match="8192"):
+        specgan_geometry(8192)
+
+
+def test_examples_are_what_the_discriminator_sees():
+    clips = texture("vowels", n=6, seed=0, samples=4096)
+    waves, none = examples(clips, "wave")
+    assert none is None and waves.shape == (6, 4096) and waves.dtype == np.float32
+    spec, norm = examples(clips, "spec")
+    assert spec.shape == (6, 64, 64, 1) and -1.0 <= spec.min() and spec.max() <= 1.0
+    again, same = examples(clips, "spec", norm=norm)
+    assert same is norm
+    np.testing.assert_array_equal(again, spec)
+    with pytest.raises(ConfigError, match="SpecNorm"):
+        examples(texture("vowels", n=2, seed=0, samples=16384), "spec", norm=norm)
 
 
 def test_works_inside_tf_function_and_matches_eager():

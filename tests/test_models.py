@@ -151,7 +151,7 @@ def test_outputs_stay_float32_under_mixed_precision():
     (lambda: M.build("wavegan", samples=16000), r"samples=16000 is not supported.*1024, 2048, 4096, 8192, 16384"),
     (lambda: M.build("wavegan", samples=32768), r"samples=32768 is not supported"),
     (lambda: M.build("specgan", size=100), r"size=100 is not supported.*32, 64, 128, 256"),
-    (lambda: M.build("specgan", samples=8192), r"samples=8192 has no spectrogram setting"),
+    (lambda: M.build("specgan", samples=8192), r"samples=8192 has no SpecGAN spectrogram setting"),
     (lambda: M.build("specgan", samples=4096, size=128), r"size=128 contradicts samples=4096"),
     (lambda: M.build("wavegan", width=16), r"model 'wavegan' has no option 'width'.*noise_dim, samples, d"),
     (lambda: M.build("seed_mlp", d=4), r"model 'seed_mlp' has no option 'd'"),
