@@ -22,3 +22,7 @@ class ConfigError(GcdgError, ValueError):
 
 class RunError(GcdgError, RuntimeError):
     """A training run cannot be created, resumed or sampled (names the run folder)."""
+
+
+class TrainingInterrupted(RunError):
+    """Training stopped by Ctrl-C or SIGTERM after saving its last completed step (the CLI exits 130)."""

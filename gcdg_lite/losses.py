@@ -8,7 +8,7 @@ scalar tensor averaged over all elements. With ``D = sigmoid(l)`` the logs are c
     log(1 - D(x)) = log sigmoid(-l)    = -softplus(l)
 
 so logits of ±50 (where ``log(sigmoid(l))`` in float32 gives ``-inf``) still give finite losses and
-gradients. This module imports nothing from the package (chapter 3 reads it on its own).
+gradients. This module imports nothing from the package but its error class (chapter 3 reads it on its own).
 
 The GAN value (Goodfellow et al., 2014) is
 
@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import tensorflow as tf
+
+from .errors import ConfigError
 
 __all__ = [
     "log_d",
@@ -401,10 +403,9 @@ def get_loss(name: str) -> LossSpec:
     """The :class:`LossSpec` called ``name`` (case-insensitive). Chapter 2.
 
     Raises:
-        ValueError: naming the unknown loss and listing the known ones (the trainer may re-raise it as
-            ``gcdg_lite.errors.ConfigError``; this module imports nothing from the package).
+        ConfigError: naming the unknown loss and listing the known ones.
     """
     key = str(name).strip().lower()
     if key not in LOSSES:
-        raise ValueError(f"unknown loss {name!r}; choose one of: {', '.join(LOSSES)}")
+        raise ConfigError(f"loss={name!r} is unknown; choose one of: {', '.join(LOSSES)}")
     return LOSSES[key]

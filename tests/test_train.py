@@ -29,8 +29,10 @@ def sines(n=32, samples=1024, seed=0, f0=(220.0, 440.0)) -> np.ndarray:
 
 
 def tiny(model="seed_mlp", **kw) -> TrainConfig:
+    """A small config; float32, so the numbers do not depend on whether this CPU has bf16 units."""
     mk = {"seed_mlp": {"hidden": 32}, "wavegan": {"d": 2}, "specgan": {"d": 2}}[model]
-    base = dict(model=model, model_kwargs=mk, batch=8, steps=6, ckpt_every=0, steps_per_call=3, seed=1)
+    base = dict(model=model, model_kwargs=mk, batch=8, steps=6, ckpt_every=0, steps_per_call=3, seed=1,
+                precision="float32")
     base.update(kw)
     return TrainConfig(**base)
 
@@ -199,7 +201,7 @@ def test_config_json_pins_the_architecture_and_a_mismatched_checkpoint_is_one_cl
     saved["model_kwargs"]["norm"] = "none"
     with open(tmp_path / "run" / "config.json", "w") as fh:
         json.dump(saved, fh)
-    with pytest.raises(RunError, match=r"checkpoint does not fit the model described by config.json.*norm"):
+    with pytest.raises(RunError, match=r"checkpoint does not fit the models described by config.json.*norm"):
         load_run(tmp_path / "run")
     # resuming with a config that differs from the saved one is refused before any training
     with pytest.raises(ConfigError, match="cannot resume with different model_kwargs"):
@@ -212,47 +214,64 @@ def test_one_engine_step_matches_a_hand_written_step(update):
 
     Alternating: D descends its loss on (x, G(z1)), then G descends its loss on D_new(G(z2)).
     Simultaneous (the TensorFlow DCGAN tutorial): both gradients from one forward pass on (x, G(z)).
-    The reference takes x and z from a twin engine (same seed), so both see the same draws.
+    Both take the same draws (Engine.draw); R1 is on so that the penalty path is checked too.
     """
     import keras
 
     from gcdg_lite import models
+    from gcdg_lite.train.run import examples
     from gcdg_lite.train.step import Engine
 
     data = sines(16, 1024, seed=4)
-    cfg = tiny(update=update, model_kwargs={"hidden": 32, "samples": 1024}).validate()
-    eng = Engine(cfg, data)
+    cfg = tiny(update=update, model_kwargs={"hidden": 32}, r1=1.0).resolve(data)
+    eng = Engine(cfg, examples(data, cfg)[0])
     g0, d0 = eng.G.get_weights(), eng.D.get_weights()
-    twin = Engine(cfg, data)  # same seed: same weights and the same random draws, in the same order
-    batch, noise = tf.function(lambda: twin._batch(cfg.batch)), tf.function(lambda: twin._noise(cfg.batch))
-    row = eng.train(1)[0]
+    draws = eng.draw()
+    row = tf.function(lambda d: (eng.simultaneous_step if update == "simultaneous" else eng.gan_step)(**d))(draws)
 
     G, D = models.build("seed_mlp", hidden=32, samples=1024)
     G.set_weights(g0)
     D.set_weights(d0)
     opt_g, opt_d = (keras.optimizers.Adam(cfg.lr_g, beta_1=cfg.beta_1, beta_2=cfg.beta_2) for _ in "gd")
     spec = losses.get_loss(cfg.loss)
+    real, z_d, z_g = draws["real"][0], draws["z_d"][0], draws["z_g"]
+
+    def d_loss_of(real_logits, fake_logits):
+        return spec.discriminator_loss(real_logits, fake_logits) + losses.r1_penalty(D, real, gamma=1.0)
 
     if update == "simultaneous":
-        real, z = batch(), noise()
         with tf.GradientTape() as tg, tf.GradientTape() as td:
-            d_fake = D(G(z))
+            d_fake = D(G(z_d))
             loss_g = spec.generator_loss(d_fake)
-            loss_d = spec.discriminator_loss(D(real), d_fake)
+            loss_d = d_loss_of(D(real), d_fake)
         grads_g, grads_d = tg.gradient(loss_g, G.trainable_variables), td.gradient(loss_d, D.trainable_variables)
         opt_d.apply_gradients(zip(grads_d, D.trainable_variables))
         opt_g.apply_gradients(zip(grads_g, G.trainable_variables))
     else:
-        real, fake = batch(), G(noise())
+        fake = G(z_d)
         with tf.GradientTape() as td:
-            loss_d = spec.discriminator_loss(D(real), D(fake))
+            loss_d = d_loss_of(D(real), D(fake))
         opt_d.apply_gradients(zip(td.gradient(loss_d, D.trainable_variables), D.trainable_variables))
-        z = noise()
         with tf.GradientTape() as tg:
-            loss_g = spec.generator_loss(D(G(z)))
+            loss_g = spec.generator_loss(D(G(z_g)))
         opt_g.apply_gradients(zip(tg.gradient(loss_g, G.trainable_variables), G.trainable_variables))
 
-    np.testing.assert_allclose(row[:2], [float(loss_g), float(loss_d)], rtol=1e-5)
+    np.testing.assert_allclose(row.numpy()[:2], [float(loss_g), float(loss_d)], rtol=1e-5)
     for mine, ref in zip(eng.G.get_weights() + eng.D.get_weights(), G.get_weights() + D.get_weights()):
         np.testing.assert_allclose(mine, ref, rtol=1e-5, atol=1e-6)
     assert not np.allclose(eng.G.get_weights()[0], g0[0])  # the step did move G
+
+
+def test_draws_are_the_only_randomness_and_follow_the_config():
+    """draw() gives n_critic real batches drawn from the examples, noise for D and G, alpha for WGAN-GP."""
+    from gcdg_lite.train.run import examples
+    from gcdg_lite.train.step import Engine
+
+    data = sines(12, 1024, seed=2)
+    cfg = tiny(loss="wgan_gp", batch=4).resolve(data)
+    assert cfg.n_critic == 5
+    eng = Engine(cfg, examples(data, cfg)[0])
+    d = {k: v.numpy() for k, v in eng.draw().items()}
+    assert d["real"].shape == (5, 4, 1024) and d["z_d"].shape == (5, 4, 100) and d["z_g"].shape == (4, 100)
+    assert d["alpha"].shape == (5, 4) and 0 <= d["alpha"].min() and d["alpha"].max() <= 1
+    assert all(any(np.array_equal(r, c) for c in data) for r in d["real"].reshape(-1, 1024))

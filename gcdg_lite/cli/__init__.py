@@ -2,7 +2,8 @@
 
 Each sub-command lives in its own module with two functions, ``add_parser(subparsers)`` and
 ``run(args) -> int``; this module only dispatches. A :class:`~gcdg_lite.errors.GcdgError`
-becomes one line on stderr and exit status 2 — never a traceback.
+becomes one line on stderr and exit status 2 — never a traceback; training stopped by Ctrl-C or SIGTERM
+(after saving) exits with 130.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import importlib
 import sys
 
 from .. import tensorflow_environment
-from ..errors import GcdgError
+from ..errors import GcdgError, TrainingInterrupted
 
 #: sub-command name -> module (inside this package) that implements it
 COMMANDS = {
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)
+    except TrainingInterrupted as exc:
+        print(f"interrupted: {exc}", file=sys.stderr)
+        return 130
     except GcdgError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,66 +1,96 @@
-"""Training configuration: one dataclass, saved as ``RUN/config.json`` (chapter 4 Code example).
+"""A run's configuration: the user's options, resolved once into every number that shapes the run (chapter 4).
 
-Every number that shapes a run lives in :class:`TrainConfig`, so a run folder says exactly how it was
-trained and ``fit(..., resume=True)`` can check that a resumed run is the same run. Chapter 5's
-ablations change one field at a time (``loss``, ``r1``, ``n_critic``, ``ema``...).
+:class:`TrainConfig` is frozen. Built by hand (``TrainConfig(model="wavegan")``) it holds *options*:
+fields left at ``None`` mean "the named default". :meth:`TrainConfig.resolve` turns options plus the
+training clips into the *resolved* config that the trainer runs and ``RUN/config.json`` records:
+every model option (the clip length included), the SpecGAN STFT geometry (from
+:data:`gcdg_lite.features.SPECGAN_GEOMETRY`), the critic steps, the EMA decay, the concrete dtype
+policy and a digest of the clips, all validated. Resolving a resolved config changes nothing.
+
+Whether a saved run may be continued with a given config is decided here too
+(:meth:`TrainConfig.check_resume`): the fields in :data:`IDENTITY_FIELDS` must match, the
+:data:`RESUMABLE_FIELDS` (how long and how often) may change. ``TrainConfig()`` and
+``python -m gcdg_lite train`` without options describe the same run: the defaults live here only.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import math
 import os
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, Mapping
+
+import numpy as np
 
 from ..errors import ConfigError
 
 PRECISIONS = ("auto", "float32", "mixed_float16", "mixed_bfloat16")
-MODELS = ("seed_mlp", "wavegan", "specgan")
+UPDATES = ("alternating", "simultaneous")
 
-#: fields that define the computation; they must match when a run is resumed
-IDENTITY_FIELDS = ("model", "model_kwargs", "loss", "r1", "n_critic", "lr_g", "lr_d", "beta_1",
-                   "beta_2", "batch", "seed", "ema", "precision", "update", "n_fft", "hop")
+#: EMA decay of G's weights used when ``ema`` is left at ``None``, per model (0 = off). SpecGAN's EMA
+#: gave steadier scores along a run and across seeds (bench/README.md, Quality).
+EMA_DEFAULTS = {"seed_mlp": 0.0, "wavegan": 0.0, "specgan": 0.99}
+
+#: fields that define the computation; a resumed run must match them (decided by ``check_resume``)
+IDENTITY_FIELDS = ("model", "model_kwargs", "loss", "r1", "n_critic", "lr_g", "lr_d", "beta_1", "beta_2",
+                   "batch", "seed", "ema", "precision", "update", "sr", "n_fft", "hop", "n_clips",
+                   "data_digest")
+#: fields a resumed run may change: how long it trains, how often it saves, writes and reports
+RESUMABLE_FIELDS = ("steps", "ckpt_every", "sample_every", "n_sample_wavs", "steps_per_call",
+                    "callback_every", "griffin_lim_iters", "data")
+
+#: version of the config.json layout; folders without it were written before configs were resolved
+FORMAT = 2
+#: upper bounds that keep a typo from hanging a run (Griffin-Lim iterations, clips per batch...)
+LIMITS = {"batch": 4096, "steps": 10**9, "steps_per_call": 10**4, "griffin_lim_iters": 1000,
+          "n_sample_wavs": 1000, "sr": 192000, "n_critic": 100, "seed": 2**31 - 1}
 
 
-@dataclass
+@dataclass(frozen=True)
 class TrainConfig:
     """How to train one GAN (chapter 4; chapter 5 varies single fields).
 
     Attributes:
-        model: ``"seed_mlp"``, ``"wavegan"`` or ``"specgan"`` (see ``gcdg_lite.models.build``).
-        model_kwargs: extra arguments of ``models.build``, e.g. ``{"d": 16, "samples": 16384,
-            "noise_dim": 100}``; ``d`` is the width multiplier. Empty = the model's defaults.
-        loss: a key of ``gcdg_lite.losses.LOSSES``: ``gcdg``, ``minimax``, ``non_saturating``,
-            ``wgan_gp``, ``hinge``.
+        model: ``"specgan"`` (default), ``"wavegan"`` or ``"seed_mlp"`` (see ``gcdg_lite.models.build``).
+        model_kwargs: options of ``models.build``, e.g. ``{"d": 16, "samples": 16384}``; ``d`` is the
+            width multiplier, ``samples`` the clip length (default: the clips' own). Resolved: every
+            option of the model, defaults filled in.
+        loss: a key of ``gcdg_lite.losses.LOSSES``: ``gcdg``, ``minimax``, ``non_saturating``
+            (default), ``wgan_gp``, ``hinge``.
         r1: R1 penalty strength gamma on real clips (0 = off).
         n_critic: discriminator updates per generator update; ``None`` = the loss's default
             (5 for ``wgan_gp``, else 1).
-        lr_g, lr_d: Adam learning rates of G and D.
+        lr_g, lr_d: Adam learning rates of G and D (> 0).
         beta_1, beta_2: Adam betas, default (0.5, 0.9) as in WaveGAN/WGAN-GP.
-        batch: clips per batch (global batch when several GPUs share it).
+        batch: clips per batch (the global batch when several devices share it).
         steps: TOTAL generator updates of the run (resuming with a larger value trains the difference).
         seed: seeds weight initialisation and the run's ``tf.random.Generator`` (noise, batches, GP).
         ckpt_every: checkpoint every this many steps (and always at the end); 0 = only at the end.
         sample_every: write example WAVs to ``RUN/samples/step_XXXXXX/`` every this many steps; 0 = off.
         n_sample_wavs: how many WAVs each time (fixed latent points, so you hear one voice evolve).
-        ema: decay of an exponential moving average of G's weights (e.g. 0.999); ``None`` = off.
-        steps_per_call: training steps run inside one compiled call (a graph loop); larger = less
-            Python overhead, coarser progress bar.
-        precision: ``"auto"`` (float32 on CPUs without bf16 units and on GPU), ``"float32"``,
-            ``"mixed_float16"`` (GPU, with loss scaling) or ``"mixed_bfloat16"``.
+        ema: decay of an exponential moving average of G's weights (e.g. 0.99), sampled from instead of
+            G; 0 = off; ``None`` = the model's default (:data:`EMA_DEFAULTS`: 0.99 for specgan).
+        steps_per_call: training steps run inside one compiled call (a graph loop).
+        precision: ``"auto"`` (float32 on GPUs and on CPUs without bf16 units), ``"float32"``,
+            ``"mixed_float16"`` (GPU, with loss scaling) or ``"mixed_bfloat16"``. Resolved: concrete.
         update: ``"alternating"`` (D step(s) then a G step on fresh noise; the textbook algorithm) or
             ``"simultaneous"`` (both players' gradients from one forward pass, as in the TensorFlow
             DCGAN tutorial; needs ``n_critic == 1``).
         callback_every: callbacks of ``fit`` are called every this many steps.
         sr: sample rate of the audio in Hz (written into WAV headers).
-        n_fft, hop: STFT size and hop in samples for ``specgan``; ``None`` = 256/128 for 16384-sample
-            clips (128x128 spectrograms), 128/64 for 4096 samples (64x64).
+        n_fft, hop: specgan's STFT size and hop in samples; ``None`` = the geometry table's entry for
+            the clip length (256/128 for 16384 samples). Wave models: ``None``.
         griffin_lim_iters: Griffin-Lim iterations when ``specgan`` spectrograms become audio.
-        data: the data source string the run was trained on (informational; used by ``--resume``).
-        n_clips: clips drawn from a ``builtin:`` source (``None`` = the loader's default, 256).
+        data: the data source string (``"builtin:vowels"`` or a folder); ``None`` for arrays.
+        n_clips: clips drawn from a ``builtin:`` source or a folder (``None`` = the loader's default:
+            256 built-in clips, every clip of a folder).
+        data_digest: resolved: a digest of the training clips (a resumed run must see the same clips).
     """
 
-    model: str = "wavegan"
-    model_kwargs: dict = field(default_factory=dict)
+    model: str = "specgan"
+    model_kwargs: Mapping[str, Any] = field(default_factory=dict)
     loss: str = "non_saturating"
     r1: float = 0.0
     n_critic: int | None = None
@@ -85,84 +115,227 @@ class TrainConfig:
     griffin_lim_iters: int = 32
     data: str | None = None
     n_clips: int | None = None
+    data_digest: str | None = None
 
-    # ------------------------------------------------------------------ validation
-    def validate(self) -> "TrainConfig":
-        """Check every field; raise :class:`ConfigError` naming the bad one. Returns ``self``."""
-        from .. import losses
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_options(cls, options: "Mapping[str, Any] | TrainConfig | None" = None, base: "TrainConfig | None" = None,
+                     ) -> "TrainConfig":
+        """Options as a config: ``options`` (a mapping of field names, or a config) over ``base``.
 
-        if self.model not in MODELS:
-            raise ConfigError(f"model={self.model!r} is unknown; choose one of {', '.join(MODELS)}")
-        if str(self.loss).lower() not in losses.LOSSES:
-            raise ConfigError(f"loss={self.loss!r} is unknown; choose one of {', '.join(losses.LOSSES)}")
-        if self.precision not in PRECISIONS:
-            raise ConfigError(f"precision={self.precision!r}; choose one of {', '.join(PRECISIONS)}")
-        if self.update not in ("alternating", "simultaneous"):
-            raise ConfigError(f"update={self.update!r}; use 'alternating' or 'simultaneous'")
-        for name in ("batch", "steps_per_call", "callback_every", "sr", "griffin_lim_iters"):
-            if int(getattr(self, name)) < 1:
-                raise ConfigError(f"{name}={getattr(self, name)!r} must be a positive integer")
-        for name in ("steps", "ckpt_every", "sample_every", "n_sample_wavs"):
-            if int(getattr(self, name)) < 0:
-                raise ConfigError(f"{name}={getattr(self, name)!r} must be >= 0")
-        for name in ("lr_g", "lr_d"):
-            if not float(getattr(self, name)) > 0:
-                raise ConfigError(f"{name}={getattr(self, name)!r} must be > 0 (try 1e-4)")
-        if self.r1 < 0:
-            raise ConfigError(f"r1={self.r1!r} must be >= 0 (0 turns the R1 penalty off)")
-        if self.n_critic is not None and int(self.n_critic) < 1:
-            raise ConfigError(f"n_critic={self.n_critic!r} must be >= 1")
-        if self.ema is not None and not 0.0 < float(self.ema) < 1.0:
-            raise ConfigError(f"ema={self.ema!r} must be a decay in (0, 1), e.g. 0.999, or None")
-        if self.update == "simultaneous" and self.critic_steps() != 1:
-            raise ConfigError("update='simultaneous' needs n_critic=1; use update='alternating'")
-        if not isinstance(self.model_kwargs, dict):
-            raise ConfigError("model_kwargs must be a dict, e.g. {'d': 16}")
-        return self
+        ``base`` defaults to ``TrainConfig()``; on resume it is the saved run, so that options not
+        given keep the saved values. ``model_kwargs`` are merged key by key over the base's.
 
-    # ------------------------------------------------------------------ derived values
+        Raises:
+            ConfigError: an unknown option name, or options that are not a mapping.
+        """
+        if isinstance(options, TrainConfig):
+            return options
+        base = base or cls()
+        if options is None:
+            return base
+        if not isinstance(options, Mapping):
+            raise ConfigError(f"config must be a TrainConfig or a dict of its fields; got {type(options).__name__}")
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(options) - names)
+        if unknown:
+            raise ConfigError(f"unknown training option(s) {', '.join(unknown)}; the options are: {', '.join(sorted(names))}")
+        changes = dict(options)
+        if "model_kwargs" in changes:
+            kwargs = changes["model_kwargs"]
+            if not isinstance(kwargs, Mapping):
+                raise ConfigError(f"model_kwargs={kwargs!r} must be a dict, e.g. {{'d': 16}}")
+            same_model = changes.get("model", base.model) == base.model
+            changes["model_kwargs"] = {**(base.model_kwargs if same_model else {}), **kwargs}
+        return dataclasses.replace(base, **changes)
+
+    # ------------------------------------------------------------------ resolution
+    def resolve(self, clips: np.ndarray | None = None, *, samples: int | None = None, source: str | None = None,
+                ) -> "TrainConfig":
+        """The resolved config for training on ``clips`` (or, without clips, on clips of ``samples``).
+
+        Fills every default, checks every field and returns a new frozen config; see the module
+        docstring. ``source`` is the data source string the clips came from, if any.
+
+        Raises:
+            ConfigError: naming the first bad field and what to use instead.
+        """
+        from .. import losses, models
+
+        _check_fields(self)
+        if str(self.model).strip().lower() not in models.DEFAULTS:
+            raise ConfigError(f"model={self.model!r} is unknown; choose one of {', '.join(models.DEFAULTS)}")
+        model = str(self.model).strip().lower()
+        spec = losses.get_loss(self.loss)
+        kwargs = dict(self.model_kwargs)
+        if clips is not None:
+            samples = int(np.shape(clips)[1])
+            if "samples" in kwargs and kwargs["samples"] != samples:
+                raise ConfigError(f"model_kwargs['samples']={kwargs['samples']} but the clips have {samples} samples")
+        samples = int(kwargs.get("samples", samples or models.DEFAULTS[model].get("samples", 16384)))
+        kwargs["samples"] = samples
+        n_fft = hop = None
+        if models.domain(model) == "spec":
+            from ..features import specgan_geometry
+
+            geo = specgan_geometry(samples)
+            if (self.n_fft, self.hop) not in ((None, None), (geo.n_fft, geo.hop)):
+                raise ConfigError(f"n_fft={self.n_fft}, hop={self.hop} do not fit {samples}-sample clips; specgan "
+                                  f"uses n_fft={geo.n_fft}, hop={geo.hop} (leave both unset)")
+            n_fft, hop = geo.n_fft, geo.hop
+        elif (self.n_fft, self.hop) != (None, None):
+            raise ConfigError(f"n_fft/hop are specgan settings; model {model!r} works on waveforms (leave them unset)")
+        pinned = models.default_config(model)
+        pinned.pop("size", None)
+        model_kwargs = {**pinned, **kwargs}
+        models.resolve_config(model, model_kwargs)  # raises ConfigError naming a bad option
+        n_critic = int(spec.n_critic if self.n_critic is None else self.n_critic)
+        ema = float(EMA_DEFAULTS[model] if self.ema is None else self.ema)
+        if self.update == "simultaneous" and n_critic != 1:
+            raise ConfigError(f"update='simultaneous' needs n_critic=1 (loss {spec.name!r} uses {n_critic}); "
+                              "use update='alternating'")
+        digest = self.data_digest if clips is None else clips_digest(clips)
+        return dataclasses.replace(
+            self, model=model, model_kwargs=model_kwargs, loss=spec.name, n_critic=n_critic, ema=ema,
+            precision=resolve_precision(self.precision), n_fft=n_fft, hop=hop,
+            data=self.data if source is None else str(source), data_digest=digest,
+            r1=float(self.r1), lr_g=float(self.lr_g), lr_d=float(self.lr_d),
+            beta_1=float(self.beta_1), beta_2=float(self.beta_2))
+
+    @property
+    def samples(self) -> int | None:
+        """Clip length in samples (resolved configs always have it)."""
+        value = self.model_kwargs.get("samples")
+        return None if value is None else int(value)
+
+    def check_resume(self, saved: "TrainConfig", where: str = "the run") -> None:
+        """Raise :class:`ConfigError` unless this resolved config may continue ``saved`` (resolved).
+
+        Only :data:`RESUMABLE_FIELDS` may differ; the message lists every other field that does,
+        with the saved value, and says what to do.
+        """
+        diff = [n for n in IDENTITY_FIELDS if getattr(self, n) != getattr(saved, n)
+                and not (n == "data_digest" and saved.data_digest is None)]  # format-1 runs have no digest
+        if not diff:
+            return
+        if diff == ["data_digest"]:
+            raise ConfigError(f"{where}: cannot resume on different clips than it was trained on (source "
+                              f"{saved.data or 'an array'}); give the same data, or train a new run in another folder")
+        shown = ", ".join(f"{n}={getattr(saved, n)!r}" for n in diff if n != "data_digest")
+        raise ConfigError(f"{where}: cannot resume with different {', '.join(d for d in diff if d != 'data_digest')} "
+                          f"(saved: {shown}); leave them as saved, or train a new run in another folder")
+
+    @property
     def critic_steps(self) -> int:
-        """D updates per G update: ``n_critic`` or the loss registry's default."""
-        from .. import losses
-
-        if self.n_critic is not None:
-            return int(self.n_critic)
-        return int(losses.get_loss(self.loss).n_critic)
-
-    def stft(self, samples: int) -> tuple[int, int]:
-        """``(n_fft, hop)`` for ``specgan`` given the clip length in samples."""
-        if self.n_fft and self.hop:
-            return int(self.n_fft), int(self.hop)
-        return (256, 128) if samples >= 16384 else (128, 64) if samples >= 4096 else (64, 32)
+        """D updates per G update of a resolved config."""
+        if self.n_critic is None:
+            raise ConfigError("this config is not resolved yet (n_critic unset); call resolve() first")
+        return int(self.n_critic)
 
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON dict of every field."""
-        return asdict(self)
+        """Plain-JSON dict of every field, with the layout version under ``"format"``."""
+        d = dataclasses.asdict(self)
+        d["model_kwargs"] = dict(self.model_kwargs)
+        return {"format": FORMAT, **d}
 
     def to_json(self, path: str | os.PathLike) -> None:
-        """Write the config to ``path`` (e.g. ``RUN/config.json``)."""
-        with open(path, "w", encoding="utf-8") as fh:
-            json.dump(self.to_dict(), fh, indent=2, sort_keys=True)
+        """Write the config to ``path`` (e.g. ``RUN/config.json``) atomically (a temp file, then a rename)."""
+        text = json.dumps(self.to_dict(), indent=2, sort_keys=True, allow_nan=False)
+        tmp = f"{path}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
-        """Build from a dict, ignoring unknown keys (older/newer run folders)."""
+    def from_dict(cls, d: Mapping[str, Any], where: str = "config") -> "TrainConfig":
+        """Build from :meth:`to_dict` output; unknown keys (newer versions) are ignored.
+
+        Folders written before the ``"format"`` key (format 1) stored ``"ema": null`` for "off";
+        that is read as 0. Field types are checked when the config is resolved.
+        """
+        if not isinstance(d, Mapping):
+            raise ConfigError(f"{where}: expected a JSON object of training options, found {type(d).__name__}")
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
+        values = {k: v for k, v in d.items() if k in names}
+        if d.get("format") is None and values.get("ema") is None:
+            values["ema"] = 0.0
+        try:
+            config = cls(**values)
+            _check_fields(config)
+        except (TypeError, ConfigError) as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+        return config
 
     @classmethod
     def from_json(cls, path: str | os.PathLike) -> "TrainConfig":
-        """Read a config written by :meth:`to_json`; :class:`ConfigError` if unreadable."""
+        """Read a config written by :meth:`to_json`; one :class:`ConfigError` naming the file if unreadable."""
         try:
             with open(path, encoding="utf-8") as fh:
-                return cls.from_dict(json.load(fh))
-        except (OSError, ValueError, TypeError) as exc:
-            raise ConfigError(f"{path}: cannot read the run's config ({exc})") from None
+                d = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{path}: cannot read the run's config ({exc}); restore the file or train a new run") from None
+        return cls.from_dict(d, where=str(path))
 
-    def differences(self, other: "TrainConfig") -> list[str]:
-        """Names of identity fields that differ from ``other`` (a resumed run must match)."""
-        return [n for n in IDENTITY_FIELDS if getattr(self, n) != getattr(other, n)]
+
+def _check_fields(c: TrainConfig) -> None:
+    """Types and ranges of every field; raises ConfigError naming the first bad one."""
+    def integer(name: str, low: int) -> None:
+        v = getattr(c, name)
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise ConfigError(f"{name}={v!r} must be a whole number")
+        high = LIMITS.get(name)
+        if v < low or (high is not None and v > high):
+            bound = f"between {low} and {high}" if high is not None else f">= {low}"
+            raise ConfigError(f"{name}={v!r} must be {bound}")
+
+    def number(name: str, positive: bool) -> None:
+        v = getattr(c, name)
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not math.isfinite(float(v)):
+            raise ConfigError(f"{name}={v!r} must be a finite number")
+        if (positive and not v > 0) or v < 0:
+            raise ConfigError(f"{name}={v!r} must be {'> 0 (e.g. 1e-4)' if positive else '>= 0 (0 turns it off)'}")
+
+    for name, text in (("model", "a model name"), ("loss", "a loss name"), ("precision", "a precision name"),
+                       ("update", "'alternating' or 'simultaneous'")):
+        if not isinstance(getattr(c, name), str):
+            raise ConfigError(f"{name}={getattr(c, name)!r} must be {text}")
+    if c.precision not in PRECISIONS:
+        raise ConfigError(f"precision={c.precision!r}; choose one of {', '.join(PRECISIONS)}")
+    if c.update not in UPDATES:
+        raise ConfigError(f"update={c.update!r}; use 'alternating' or 'simultaneous'")
+    for name in ("batch", "steps_per_call", "callback_every", "sr", "griffin_lim_iters"):
+        integer(name, 1)
+    for name in ("steps", "ckpt_every", "sample_every", "n_sample_wavs", "seed"):
+        integer(name, 0)
+    for name in ("n_critic", "n_clips", "n_fft", "hop"):
+        if getattr(c, name) is not None:
+            integer(name, 1)
+    for name in ("lr_g", "lr_d"):
+        number(name, positive=True)
+    number("r1", positive=False)
+    for name in ("beta_1", "beta_2"):
+        number(name, positive=False)
+        if not getattr(c, name) < 1:
+            raise ConfigError(f"{name}={getattr(c, name)!r} must be in [0, 1), e.g. 0.5")
+    if c.ema is not None:
+        number("ema", positive=False)
+        if not c.ema < 1:
+            raise ConfigError(f"ema={c.ema!r} must be a decay in [0, 1), e.g. 0.99 (0 turns it off)")
+    if not isinstance(c.model_kwargs, Mapping):
+        raise ConfigError(f"model_kwargs={c.model_kwargs!r} must be a dict, e.g. {{'d': 16}}")
+    for name in ("data", "data_digest"):
+        if getattr(c, name) is not None and not isinstance(getattr(c, name), str):
+            raise ConfigError(f"{name}={getattr(c, name)!r} must be a string")
+
+
+def clips_digest(clips: np.ndarray) -> str:
+    """A short digest (16 hex digits, BLAKE2b) of float32 clips ``(n, samples)``: same clips, same digest."""
+    x = np.ascontiguousarray(np.asarray(clips, np.float32))
+    h = hashlib.blake2b(digest_size=8)
+    h.update(np.asarray(x.shape, np.int64).tobytes())
+    h.update(x.tobytes())
+    return h.hexdigest()
 
 
 def resolve_precision(policy: str) -> str:

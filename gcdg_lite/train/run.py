@@ -1,103 +1,112 @@
 """``fit`` trains a GAN into a run folder; :class:`Run` / ``load_run`` sample from it (chapter 4).
 
-A run folder ``RUN/`` holds ``config.json`` (:class:`TrainConfig`), ``ckpt/`` (checkpoints),
-``history.csv`` (one row per step), ``specnorm.json`` (specgan only: the spectrogram normalisation
-computed on the training data) and ``samples/step_XXXXXX/*.wav`` (listening checkpoints).
+A run folder ``RUN/`` holds ``config.json`` (the resolved :class:`TrainConfig`), ``ckpt/``
+(checkpoints), ``history.csv`` (one row per step), ``specnorm.json`` (specgan only: the spectrogram
+normalisation computed on the training data) and ``samples/step_XXXXXX/*.wav`` (listening checkpoints).
+
+``fit`` reads top to bottom: options -> clips -> resolved config (checked against the saved run on
+resume) -> examples and engine -> run folder -> the training loop. Nothing in an existing folder is
+touched before the new run has been set up without error.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import os
 import shutil
+import signal
 import tempfile
 import time
-from typing import Callable, Iterable
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import tensorflow as tf
 
-from ..errors import ConfigError, DataError, RunError
+from ..errors import ConfigError, DataError, RunError, TrainingInterrupted
 from . import checkpoint as ckpt_lib
 from .config import TrainConfig
-from .history import History, read_history
+from .history import PANELS, History, plot_history, read_history
 from .step import METRICS, Engine, latent
 
 DEFAULT_SAMPLES = 16384
+SAMPLES_DIR = "samples"
 
 
-# ---------------------------------------------------------------------- data and features
-def _waves(data, config: TrainConfig) -> np.ndarray:
-    """Training clips as float32 ``(n, samples)``; fixes ``config.model_kwargs['samples']``."""
-    samples = config.model_kwargs.get("samples")
+# ---------------------------------------------------------------------- clips and examples
+def as_clips(data: Any, what: str = "training data") -> np.ndarray:
+    """Audio clips as float32 ``(n, samples)`` in [-1, 1], checked. Chapter 4.
+
+    Raises:
+        DataError: not a non-empty 2-D float array, integer or boolean samples (convert them first,
+            e.g. ``x / 32768`` for int16), values outside [-1, 1], or NaN/Inf.
+    """
+    try:
+        x = np.asarray(data)
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"{what} must be an (n, samples) array of clips ({exc}); give clips of equal length") from None
+    if x.dtype.kind in "iub":
+        raise DataError(f"{what} has {x.dtype} samples; audio must be float in [-1, 1] "
+                        "(divide int16 audio by 32768, or load files with gcdg_lite.data.load_folder)")
+    if x.dtype.kind != "f" or x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
+        raise DataError(f"{what} must be a non-empty float (n, samples) array of clips; got "
+                        f"{x.dtype} of shape {x.shape}")
+    x = np.asarray(x, np.float32)
+    if not np.all(np.isfinite(x)):
+        raise DataError(f"{what} contains NaN or Inf values; clean the clips first")
+    peak = float(np.max(np.abs(x)))
+    if peak > 1.0:
+        raise DataError(f"{what} reaches {peak:.3g}; audio must lie in [-1, 1] (divide by the peak)")
+    return x
+
+
+def load_clips(data: Any, options: TrainConfig) -> tuple[np.ndarray, str | None]:
+    """The training clips of ``data`` (an array, or a source string for ``data.load_source``) and its source."""
     if isinstance(data, (str, os.PathLike)):
         from ..data import load_source
 
-        config.data = str(data)
-        samples = int(samples or DEFAULT_SAMPLES)
-        waves = load_source(str(data), sr=config.sr, samples=samples, n=config.n_clips, seed=config.seed)
-    else:
-        waves = np.asarray(data, dtype=np.float32)
-        if waves.ndim != 2 or waves.shape[0] == 0:
-            raise DataError(f"training data must be a (n, samples) array of clips; got shape {waves.shape}")
-        if samples and int(samples) != waves.shape[1]:
-            raise ConfigError(f"model_kwargs['samples']={samples} but the clips have {waves.shape[1]} samples")
-        samples = waves.shape[1]
-    waves = np.asarray(waves, np.float32)
-    if not np.all(np.isfinite(waves)):
-        raise DataError("training data contains NaN or Inf values; clean the clips first")
-    config.model_kwargs = {**config.model_kwargs, "samples": int(samples)}
-    return waves
+        samples = int(options.model_kwargs.get("samples") or DEFAULT_SAMPLES)
+        clips = load_source(str(data), sr=options.sr, samples=samples, n=options.n_clips, seed=options.seed)
+        return as_clips(clips), str(data)
+    if options.n_clips is not None:
+        raise ConfigError("n_clips applies to a data source string; with an array, pass the clips you want")
+    return as_clips(data), None
 
 
-def _logmag(waves: np.ndarray, n_fft: int, hop: int, chunk: int = 64) -> np.ndarray:
-    """Log-magnitude spectrograms ``(n, frames, bins)`` of ``waves`` via ``features.stft_logmag``."""
-    from ..features import stft_logmag
+def examples(clips: np.ndarray, config: TrainConfig, norm=None) -> tuple[np.ndarray, Any]:
+    """What the discriminator of ``config.model`` sees: ``features.examples`` for its domain. Chapter 4.
 
-    fn = tf.function(lambda x: stft_logmag(x, n_fft=n_fft, hop=hop))
-    return np.concatenate([np.asarray(fn(tf.constant(waves[i:i + chunk]))) for i in range(0, len(waves), chunk)])
+    Returns:
+        ``(examples, specnorm)``: waves and ``None``, or normalised spectrograms ``(n, H, W, 1)`` and the
+        :class:`gcdg_lite.features.SpecNorm` (fitted on ``clips`` unless ``norm`` is given).
+    """
+    from .. import features, models
 
-
-def _fit_specnorm(logmag: np.ndarray, n_fft: int, hop: int):
-    """A ``features.SpecNorm`` fitted on training log-magnitudes ``(n, frames, bins)``."""
-    from ..features import SpecNorm
-
-    return SpecNorm.fit(logmag, n_fft=n_fft, hop=hop)
+    return features.examples(clips, models.domain(config.model), norm=norm)
 
 
-def _spec_examples(waves: np.ndarray, config: TrainConfig, out_dir: str, norm=None):
-    """Normalised spectrogram examples ``(n, frames, bins, 1)`` and the SpecNorm (fitted + saved)."""
-    n_fft, hop = config.stft(waves.shape[1])
-    lm = _logmag(waves, n_fft, hop)
-    if norm is None:
-        norm = _fit_specnorm(lm, n_fft, hop)
-    with open(os.path.join(out_dir, "specnorm.json"), "w", encoding="utf-8") as fh:
-        json.dump(_jsonable(norm.to_dict()), fh)
-    spec = np.asarray(norm.normalise(lm), np.float32)[..., None]
-    return spec, norm
-
-
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    return obj
+def _write_json(path: str, obj: dict) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(obj, fh, allow_nan=False)
+    os.replace(tmp, path)
 
 
 def _load_specnorm(path: str):
     from ..features import SpecNorm
 
+    file = os.path.join(path, "specnorm.json")
     try:
-        with open(os.path.join(path, "specnorm.json"), encoding="utf-8") as fh:
-            return SpecNorm.from_dict(json.load(fh))
-    except OSError:
-        raise RunError(f"{path}: specnorm.json is missing; this specgan run cannot turn spectrograms into audio") from None
+        with open(file, encoding="utf-8") as fh:
+            norm = SpecNorm.from_dict(json.load(fh))
+    except FileNotFoundError:
+        raise RunError(f"{file} is missing; this specgan run cannot turn spectrograms into audio "
+                       "(train it again)") from None
+    except (OSError, ValueError, ConfigError) as exc:
+        raise RunError(f"{file} is damaged ({exc}); train the run again") from None
+    if not (np.all(np.isfinite(norm.mean)) and np.all(np.isfinite(norm.std)) and np.all(norm.std > 0)):
+        raise RunError(f"{file} holds non-finite or non-positive statistics; train the run again")
+    return norm
 
 
 # ---------------------------------------------------------------------- the Run
@@ -106,8 +115,9 @@ class Run:
 
     Attributes:
         path: the run folder.
-        config: its :class:`TrainConfig`.
+        config: its resolved :class:`TrainConfig`.
         engine: the device-side state (models, optimisers, RNG, step counter).
+        specnorm: specgan's spectrogram normalisation (``None`` for wave models).
     """
 
     def __init__(self, path: str, config: TrainConfig, engine: Engine, specnorm=None, history=None):
@@ -116,7 +126,7 @@ class Run:
 
     @property
     def generator(self):
-        """The generator to use: the EMA copy when ``config.ema`` is set, else G (a keras.Model)."""
+        """The generator to use: the EMA copy when ``config.ema`` is on, else G (a keras.Model)."""
         return self.engine.generator
 
     @property
@@ -133,7 +143,7 @@ class Run:
     def history(self) -> list[dict]:
         """Per-step rows (see :mod:`gcdg_lite.train.history` for the columns)."""
         if self._history is None:
-            return read_history(os.path.join(self.path, "history.csv"))
+            return read_history(os.path.join(self.path, "history.csv"), repair=True)
         return self._history.rows
 
     @property
@@ -154,20 +164,25 @@ class Run:
 
         specgan: the generated normalised spectrograms are de-normalised and inverted with
         Griffin-Lim (``features.spec_to_audio``, ``config.griffin_lim_iters`` iterations).
+
+        Raises:
+            RunError: the generator's output is not finite (a diverged run).
         """
         out = self.engine.generate(np.asarray(z, np.float32))
-        samples = int(self.config.model_kwargs.get("samples", DEFAULT_SAMPLES))
+        if not np.all(np.isfinite(out)):
+            raise RunError(f"{self.path}: the generator's output is not finite; the run diverged "
+                           "(train it again with a lower learning rate)")
+        samples = int(self.config.samples)
         if self.config.model == "specgan":
             from ..features import spec_to_audio
 
-            n_fft, hop = self.config.stft(samples)
             lm = np.asarray(self.specnorm.denormalise(out[..., 0]), np.float32)
-            audio = np.asarray(spec_to_audio(lm, n_fft=n_fft, hop=hop, n_iter=self.config.griffin_lim_iters,
-                                             samples=samples), np.float32).reshape(len(lm), -1)
-            audio = np.pad(audio, ((0, 0), (0, max(0, samples - audio.shape[1]))))[:, :samples]
+            audio = np.asarray(spec_to_audio(lm, n_fft=self.config.n_fft, hop=self.config.hop,
+                                             n_iter=self.config.griffin_lim_iters, samples=samples),
+                               np.float32).reshape(len(lm), -1)
         else:
             audio = out.reshape(len(out), -1)
-        return np.clip(np.nan_to_num(audio), -1.0, 1.0).astype(np.float32)
+        return np.clip(audio, -1.0, 1.0).astype(np.float32)
 
     def spectrograms(self, z: np.ndarray) -> np.ndarray:
         """specgan only: the generator's normalised spectrograms ``(n, frames, bins)`` in [-1, 1]."""
@@ -175,21 +190,46 @@ class Run:
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` generated clips ``(n, samples)`` float32 audio in [-1, 1], reproducible by ``seed``."""
-        if int(n) < 1:
-            raise ConfigError(f"n={n!r}: ask for at least one sample")
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= 100_000:
+            raise ConfigError(f"n={n!r}: ask for between 1 and 100000 samples")
         return self.generate(self.latent(n, seed))
 
-    def write_samples(self, folder: str, n: int, seed: int = 0, prefix: str = "sample") -> list[str]:
+    def write_samples(self, folder: str | os.PathLike, n: int, seed: int = 0, prefix: str = "sample") -> list[str]:
         """Write ``n`` mono 16-bit WAVs at the run's sample rate into ``folder``; returns their paths."""
         import soundfile as sf
 
+        clips = self.sample(n, seed)
         os.makedirs(folder, exist_ok=True)
         paths = []
-        for i, clip in enumerate(self.sample(n, seed)):
-            p = os.path.join(folder, f"{prefix}_{i:03d}.wav")
+        for i, clip in enumerate(clips):
+            p = os.path.join(str(folder), f"{prefix}_{i:03d}.wav")
             sf.write(p, clip, self.sr, subtype="PCM_16")
             paths.append(p)
         return paths
+
+    def sample_folders(self) -> list[tuple[int, Path]]:
+        """``(step, folder)`` of every listening checkpoint the trainer wrote, oldest first. Chapter 4."""
+        found = []
+        for folder in Path(self.path, SAMPLES_DIR).glob("step_*"):
+            tail = folder.name[len("step_"):]
+            if folder.is_dir() and tail.isdigit():
+                found.append((int(tail), folder))
+        return sorted(found)
+
+    def saved_samples(self, index: int = 0) -> list[tuple[int, np.ndarray]]:
+        """``(step, clip)``: the ``index``-th WAV of each listening checkpoint, oldest first. Chapter 4."""
+        from ..audio import read_wav
+
+        out = []
+        for step, folder in self.sample_folders():
+            wavs = sorted(folder.glob("*.wav"))
+            if len(wavs) > index:
+                out.append((step, read_wav(wavs[index])[0]))
+        return out
+
+    def plot_history(self, panels=PANELS, title: str | None = None, **kwargs):
+        """:func:`gcdg_lite.train.history.plot_history` of this run (title: the model and loss). Chapter 4."""
+        return plot_history(self.history, panels, title or f"{self.config.model}, loss={self.config.loss!r}", **kwargs)
 
     def __repr__(self) -> str:
         return f"Run({self.path!r}, model={self.config.model}, loss={self.config.loss}, step={self.step})"
@@ -199,78 +239,33 @@ def load_run(path: str | os.PathLike) -> Run:
     """Open a run folder written by :func:`fit` and restore its latest checkpoint (chapter 4).
 
     Raises:
-        RunError: when the folder has no config or no checkpoint.
+        RunError: the folder has no config or no checkpoint, or its files are damaged.
     """
     path = str(path)
     if not os.path.isfile(os.path.join(path, "config.json")):
         raise RunError(f"{path}: not a run folder (no config.json); train one with `python -m gcdg_lite train`")
-    config = TrainConfig.from_json(os.path.join(path, "config.json"))
+    config = TrainConfig.from_json(os.path.join(path, "config.json")).resolve(samples=None)
     engine = Engine(config)
-    step = ckpt_lib.restore_latest(ckpt_lib.manager(engine, path), for_training=False)
+    step = ckpt_lib.restore_latest(ckpt_lib.manager(engine, path), engine)
     if step is None:
-        raise RunError(f"{path}: no checkpoint found; the run was stopped before its first save")
+        raise RunError(f"{path}: no checkpoint found (the run stopped before its first save); train it again")
     norm = _load_specnorm(path) if config.model == "specgan" else None
     return Run(path, config, engine, norm)
 
 
 # ---------------------------------------------------------------------- fit
-def _prepare_folder(out, config: TrainConfig, resume: "bool | str", overwrite: bool) -> tuple[str, TrainConfig | None]:
-    """Create/check the run folder; returns ``(path, saved_config or None)``."""
-    if resume not in (True, False, "auto"):
-        raise ConfigError(f"resume={resume!r}; use True, False or 'auto'")
-    if out is None:
-        return tempfile.mkdtemp(prefix="gcdg_run_"), None
-    out = str(out)
-    if resume == "auto":
-        resume = os.path.isfile(os.path.join(out, "config.json"))
-    exists = os.path.isdir(out) and bool(os.listdir(out))
-    if resume:
-        if not os.path.isfile(os.path.join(out, "config.json")):
-            raise RunError(f"{out}: nothing to resume (no config.json); drop --resume to start a new run")
-        return out, TrainConfig.from_json(os.path.join(out, "config.json"))
-    if exists:
-        if not overwrite:
-            raise RunError(f"{out}: run folder already exists; use resume=True (--resume) to continue it "
-                           f"or overwrite=True (--overwrite) to replace it")
-        if not os.path.isfile(os.path.join(out, "config.json")):
-            raise RunError(f"{out}: refusing to overwrite a folder that is not a run folder (no config.json)")
-        shutil.rmtree(out)
-    if os.path.exists(out) and not os.path.isdir(out):
-        raise RunError(f"{out}: exists and is not a folder")
-    return out, None
-
-
-def _pinned_model_kwargs(model: str, kwargs: dict) -> dict:
-    """``kwargs`` completed with the model's current defaults, so that config.json records the whole
-    architecture and a later change of a default cannot silently change a saved run. The clip length
-    (``samples``, and ``size`` for specgan) is left out: it comes from the data."""
-    from .. import models
-
-    if str(model).strip().lower() not in models.DEFAULTS:
-        return dict(kwargs)  # validate() names the unknown model
-    pinned = {k: v for k, v in models.default_config(model).items() if k not in ("samples", "size")}
-    return {**pinned, **dict(kwargs)}
-
-
-def _nan_message(path: str, step: int, last_good: int | None, row: dict) -> str:
-    bad = ", ".join(f"{k}={row[k]:.3g}" for k in METRICS if not math.isfinite(row[k]))
-    kept = f"the last good checkpoint (step {last_good}) is kept" if last_good else "no checkpoint was saved"
-    return (f"{path}: training diverged at step {step} ({bad}); stopped, {kept}. Try a lower learning rate "
-            f"(e.g. lr_g=lr_d=1e-4), the wgan_gp loss or an R1 penalty (--r1 10), or a smaller batch")
-
-
-def fit(data, config: TrainConfig | None = None, out: str | os.PathLike | None = None, resume: "bool | str" = False,
-        callbacks: Iterable[Callable] = (), progress: bool = True, overwrite: bool = False,
-        strategy: tf.distribute.Strategy | None = None) -> Run:
+def fit(data, config: "TrainConfig | Mapping[str, Any] | None" = None, out: str | os.PathLike | None = None,
+        resume: "bool | str" = False, callbacks: Iterable[Callable] = (), progress: bool = True,
+        overwrite: bool = False, strategy: tf.distribute.Strategy | None = None) -> Run:
     """Train a GAN (chapter 4 trains through this; chapter 5 runs its ablations with it).
 
     Args:
-        data: float32 numpy clips ``(n, samples)`` in [-1, 1], or a source string for
-            ``data.load_source`` (``"builtin:vowels"`` or a folder of audio files); ``None`` on resume
-            reuses the run's recorded source.
-        config: a :class:`TrainConfig` (default ``TrainConfig()``); on resume only ``steps`` (the
-            run's new total), ``ckpt_every``, ``sample_every``, ``steps_per_call`` and
-            ``callback_every`` may differ from the saved config.
+        data: float32 clips ``(n, samples)`` in [-1, 1], or a source string for ``data.load_source``
+            (``"builtin:vowels"`` or a folder of audio files); ``None`` on resume reuses the run's source.
+        config: a :class:`TrainConfig` (default ``TrainConfig()``), or a dict of options. On resume a
+            TrainConfig is taken whole, while a dict's options are applied to the SAVED run's config;
+            either way only the resumable fields (steps, ckpt_every, ...) may differ from the saved run
+            (``TrainConfig.check_resume``).
         out: the run folder; ``None`` = a new temporary folder.
         resume: ``True``: continue the run in ``out`` from its latest checkpoint; ``"auto"``: continue
             it when ``out`` holds a run, else start one there (what a notebook wants after a Colab
@@ -278,117 +273,219 @@ def fit(data, config: TrainConfig | None = None, out: str | os.PathLike | None =
         callbacks: callables ``cb(step, row, run)`` called every ``config.callback_every`` steps with
             the latest history row (a live plot in a notebook).
         progress: show a ``tqdm.auto`` progress bar with the current losses.
-        overwrite: replace an existing run folder.
+        overwrite: replace an existing run folder (only once the new run has been set up).
         strategy: a ``tf.distribute.Strategy``; default ``MirroredStrategy`` when there are several
-            GPUs, else ``tf.distribute.get_strategy()`` (one device). Models, optimisers and the
-            compiled step are built inside its scope; the batch is split across replicas.
+            GPUs, else the one-device strategy (``step.choose_strategy``).
 
     Returns:
         the :class:`Run`.
 
     Raises:
         RunError: existing folder without resume/overwrite; nothing to resume; NaN/Inf loss (the last
-            good checkpoint is kept and the message says what to try).
+            good checkpoint is kept and the message says what to try); an interrupt (Ctrl-C, SIGTERM:
+            the last completed step is saved first).
         ConfigError / DataError: bad settings or data.
     """
-    config = dataclasses.replace(config or TrainConfig())
-    config.model_kwargs = _pinned_model_kwargs(config.model, config.model_kwargs)
-    path, saved = _prepare_folder(out, config, resume, overwrite)
-    if saved is not None:
-        if data is None:
-            data = saved.data
-        if "samples" not in config.model_kwargs and "samples" in saved.model_kwargs:
-            config.model_kwargs = {**config.model_kwargs, "samples": saved.model_kwargs["samples"]}
-        config.data = config.data or saved.data
-        diff = saved.differences(config)
-        if diff:
-            raise ConfigError(f"{path}: cannot resume with different {', '.join(diff)} "
-                              f"(saved: {', '.join(f'{d}={getattr(saved, d)!r}' for d in diff)})")
+    path, saved = _open_folder(out, resume, overwrite)
+    options = TrainConfig.from_options(config, base=saved if isinstance(config, Mapping) else None)
+    if saved is not None and data is None:
+        data = saved.data
     if data is None:
         raise ConfigError("no training data given (pass clips or a source such as 'builtin:vowels')")
-    fresh = saved is None and not os.path.isdir(path)
-    try:
-        run = _setup(data, config, path, saved, strategy)
-    except BaseException:
-        if fresh and os.path.isdir(path):
-            shutil.rmtree(path, ignore_errors=True)  # leave no half-made run folder behind
-        raise
-    _loop(run, run._mgr, run.step, list(callbacks), progress)
+    clips, source = load_clips(data, options)
+    resolved = options.resolve(clips, source=source)
+    if saved is not None:
+        resolved.check_resume(saved, where=path)
+    run = _setup(clips, resolved, path, saved is not None, overwrite, strategy)
+    _loop(run, list(callbacks), progress)
     return run
 
 
-def _setup(data, config: TrainConfig, path: str, saved: TrainConfig | None, strategy=None) -> Run:
-    """Load data and features, build the engine, restore a checkpoint on resume; returns the Run."""
-    config.validate()
-    waves = _waves(data, config)
-    os.makedirs(path, exist_ok=True)
-    norm = _load_specnorm(path) if (saved is not None and config.model == "specgan") else None
-    if config.model == "specgan":
-        examples, norm = _spec_examples(waves, config, path, norm)
-    else:
-        examples = waves
-    if config.batch > len(examples) * 64:
-        raise ConfigError(f"batch={config.batch} is far larger than the {len(examples)} training clips")
-    engine = Engine(config, examples, strategy)
-    if engine.out_shape is not None and tuple(examples.shape[1:]) != engine.out_shape:
-        raise ConfigError(f"the {config.model} generator makes {engine.out_shape} but the data gives "
-                          f"{tuple(examples.shape[1:])}; set model_kwargs['samples'] to the clip length")
-    mgr = ckpt_lib.manager(engine, path)
-    start = ckpt_lib.restore_latest(mgr) if saved is not None else None
-    if saved is not None and start is None:
-        raise RunError(f"{path}: no checkpoint to resume from; start again with overwrite=True (--overwrite)")
-    start = start or 0
-    config.to_json(os.path.join(path, "config.json"))
-    history = History(os.path.join(path, "history.csv"), keep_until=start if saved is not None else None)
+def _open_folder(out, resume: "bool | str", overwrite: bool) -> tuple[str, TrainConfig | None]:
+    """The run folder's path and, on resume, its saved (resolved) config. Changes nothing on disk."""
+    if resume not in (True, False, "auto"):
+        raise ConfigError(f"resume={resume!r}; use True, False or 'auto'")
+    if out is None:
+        if resume is True:
+            raise ConfigError("resume=True needs out= (the run folder to continue)")
+        return tempfile.mkdtemp(prefix="gcdg_run_"), None
+    out = str(out)
+    cfg_path = os.path.join(out, "config.json")
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise RunError(f"{out}: exists and is not a folder; choose another run folder")
+    if resume == "auto":
+        resume = os.path.isfile(cfg_path)
+    if resume:
+        if not os.path.isfile(cfg_path):
+            raise RunError(f"{out}: nothing to resume (no config.json); drop --resume to start a new run")
+        saved = TrainConfig.from_json(cfg_path)
+        return out, saved.resolve(samples=saved.samples)
+    if os.path.isdir(out) and os.listdir(out):
+        if not overwrite:
+            raise RunError(f"{out}: run folder already exists; use resume=True (--resume) to continue it "
+                           f"or overwrite=True (--overwrite) to replace it")
+        if os.path.islink(out) or not os.path.isfile(cfg_path):
+            raise RunError(f"{out}: refusing to overwrite a folder that is not a run folder (no config.json, "
+                           "or a link); remove it yourself or choose another folder")
+    return out, None
+
+
+def _setup(clips: np.ndarray, config: TrainConfig, path: str, resuming: bool, overwrite: bool, strategy) -> Run:
+    """Examples, engine and run folder for a resolved config; restores the checkpoint on resume."""
+    norm = _load_specnorm(path) if resuming and config.model == "specgan" else None
+    x, norm = examples(clips, config, norm)
+    if config.batch > len(x) * 64:
+        raise ConfigError(f"batch={config.batch} is far larger than the {len(x)} training clips; use a batch "
+                          f"of at most {len(x)}")
+    engine = Engine(config, x, strategy)
+    old = None
+    if not resuming and overwrite and os.path.isdir(path) and os.listdir(path):
+        old = f"{path}.replaced-{os.getpid()}"
+        os.replace(path, old)  # kept until the new run is set up
+    fresh = not resuming and not os.path.isdir(path)
+    try:
+        os.makedirs(path, exist_ok=True)
+        mgr = ckpt_lib.manager(engine, path)
+        start = ckpt_lib.restore_latest(mgr, engine) if resuming else 0
+        if start is None:
+            raise RunError(f"{path}: no checkpoint to resume from; start again with overwrite=True (--overwrite)")
+        config.to_json(os.path.join(path, "config.json"))
+        if norm is not None:
+            _write_json(os.path.join(path, "specnorm.json"), norm.to_dict())
+        history = History(os.path.join(path, "history.csv"), keep_until=start if resuming else None)
+    except BaseException as exc:
+        if fresh or old is not None:
+            shutil.rmtree(path, ignore_errors=True)  # leave no half-made run folder behind
+        if old is not None:
+            os.replace(old, path)  # the replaced run comes back
+        if isinstance(exc, OSError):
+            raise RunError(f"{path}: cannot write the run folder ({exc.strerror or exc}); choose a writable "
+                           "folder with free space") from None
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
     run = Run(path, config, engine, norm, history)
     run._mgr = mgr
     return run
+
+
+class _Interrupts:
+    """While training: Ctrl-C (SIGINT) and SIGTERM set a flag instead of raising inside a compiled call."""
+
+    def __init__(self):
+        self.signal: int | None = None
+        self._old: dict[int, Any] = {}
+
+    def __enter__(self):
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum, _frame):
+        if self.signal is not None:  # a second Ctrl-C: stop at once
+            raise KeyboardInterrupt
+        self.signal = signum
+
+    def __exit__(self, *exc):
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
+        return False
 
 
 def _next_boundary(step: int, every: int) -> int:
     return (step // every + 1) * every if every > 0 else 1 << 62
 
 
-def _loop(run: Run, mgr, start: int, callbacks: list, progress: bool) -> None:
+def _nan_message(path: str, step: int, last_good: int | None, row: dict, loss: str) -> str:
+    bad = ", ".join(f"{k}={row[k]:.3g}" for k in METRICS if not math.isfinite(row[k]))
+    kept = f"the last good checkpoint (step {last_good}) is kept" if last_good else "no checkpoint was saved"
+    other = "an R1 penalty (--r1 10)" if loss == "wgan_gp" else "the wgan_gp loss or an R1 penalty (--r1 10)"
+    return (f"{path}: training diverged at step {step} ({bad}); stopped, {kept}. Try a lower learning rate "
+            f"(e.g. lr_g=lr_d=1e-4), {other}, or a smaller batch")
+
+
+def _loop(run: Run, callbacks: list, progress: bool) -> None:
     """The Python side of training: compiled chunks, history, callbacks, samples, checkpoints."""
     from tqdm.auto import tqdm
 
-    cfg, engine, total = run.config, run.engine, run.config.steps
-    step, last_saved = start, (start or None)
-    bar = tqdm(total=total, initial=start, disable=not progress, desc=os.path.basename(run.path), leave=False)
+    cfg, engine, mgr = run.config, run.engine, run._mgr
+    step = start = run.step
+    last_saved = start or None
+    bar = tqdm(total=cfg.steps, initial=start, disable=not progress, desc=os.path.basename(run.path), leave=False)
     t_start = time.perf_counter()
     try:
-        while step < total:
-            k = min(cfg.steps_per_call, total - step)
-            for every in (cfg.ckpt_every, cfg.sample_every, cfg.callback_every if callbacks else 0):
-                k = min(k, _next_boundary(step, every) - step)
-            t0 = time.perf_counter()
-            rows = engine.train(k)
-            dt = time.perf_counter() - t0
-            now = time.perf_counter() - t_start
-            new = [{"step": step + i + 1, **dict(zip(METRICS, map(float, r))), "steps_per_s": len(rows) / dt,
-                    "time_s": now} for i, r in enumerate(rows)]
-            run._history.extend(new)
-            step += len(rows)
-            bar.update(len(rows))
-            bar.set_postfix(loss_g=f"{new[-1]['loss_g']:.3f}", loss_d=f"{new[-1]['loss_d']:.3f}",
-                            refresh=False)
-            if not np.all(np.isfinite(rows)):
-                raise RunError(_nan_message(run.path, step, last_saved, new[-1]))
-            if callbacks and step % cfg.callback_every == 0:
-                for cb in callbacks:
-                    cb(step, new[-1], run)
-            if cfg.sample_every and step % cfg.sample_every == 0 and cfg.n_sample_wavs:
-                run.write_samples(os.path.join(run.path, "samples", f"step_{step:06d}"), cfg.n_sample_wavs,
-                                  seed=cfg.seed)
-            if (cfg.ckpt_every and step % cfg.ckpt_every == 0) or step >= total:
+        with _Interrupts() as interrupts:
+            while step < cfg.steps and interrupts.signal is None:
+                k = min(cfg.steps_per_call, cfg.steps - step)
+                for every in (cfg.ckpt_every, cfg.sample_every, cfg.callback_every if callbacks else 0):
+                    k = min(k, _next_boundary(step, every) - step)
+                t0 = time.perf_counter()
+                rows = engine.train(k)
+                dt, now = time.perf_counter() - t0, time.perf_counter() - t_start
+                new = [{"step": step + i + 1, **dict(zip(METRICS, map(float, r))), "steps_per_s": len(rows) / dt,
+                        "time_s": now} for i, r in enumerate(rows)]
+                run._history.extend(new)
+                step += len(rows)
+                bar.update(len(rows))
+                bar.set_postfix(loss_g=f"{new[-1]['loss_g']:.3f}", loss_d=f"{new[-1]['loss_d']:.3f}", refresh=False)
+                if not np.all(np.isfinite(rows)):
+                    raise RunError(_nan_message(run.path, step, last_saved, new[-1], cfg.loss))
+                if callbacks and step % cfg.callback_every == 0:
+                    for cb in callbacks:
+                        cb(step, new[-1], run)
+                if cfg.sample_every and step % cfg.sample_every == 0 and cfg.n_sample_wavs:
+                    run.write_samples(os.path.join(run.path, SAMPLES_DIR, f"step_{step:06d}"), cfg.n_sample_wavs,
+                                      seed=cfg.seed)
+                if (cfg.ckpt_every and step % cfg.ckpt_every == 0) or step >= cfg.steps:
+                    ckpt_lib.save(mgr, engine)
+                    last_saved = step
+            if last_saved != step:
                 ckpt_lib.save(mgr, engine)
                 last_saved = step
-        if last_saved != step:
-            ckpt_lib.save(mgr, engine)
-    except KeyboardInterrupt:
-        if int(engine.step.numpy()) == step and step != last_saved:
-            ckpt_lib.save(mgr, engine)  # consistent state: resume continues from here
-        raise
+        if interrupts.signal is not None:
+            name = "Ctrl-C" if interrupts.signal == signal.SIGINT else signal.Signals(interrupts.signal).name
+            raise TrainingInterrupted(f"{run.path}: stopped by {name} at step {step}, which is saved; continue "
+                                      "with --resume (resume=True)")
     finally:
         bar.close()
+
+
+# ---------------------------------------------------------------------- a chapter's runs
+class Workspace:
+    """Where a chapter's runs live, and a one-line way to train into it (chapters 4, 5 and 6).
+
+    Under the ``ci`` budget the folder is a fresh temporary one (a test really trains); under ``book``
+    and ``full`` it is ``runs/<budget>/`` beside the notebook, so running the chapter again, or
+    reconnecting a Colab session, restores each run's latest checkpoint instead of starting over
+    (delete the folder to retrain).
+
+    Args:
+        name: a short name of the chapter (``"ch4"``), used in the temporary folder's name.
+        budget: a :class:`gcdg_lite.budgets.Budget`; default ``gcdg_lite.budget()``.
+        root: the parent folder for ``book``/``full`` runs (default ``runs``).
+    """
+
+    def __init__(self, name: str, budget=None, root: str | os.PathLike = "runs"):
+        from ..budgets import budget as current_budget
+
+        self.budget = budget or current_budget()
+        if self.budget.name == "ci":
+            self.path = Path(tempfile.mkdtemp(prefix=f"gcdg_{name}_"))
+        else:
+            self.path = Path(root) / self.budget.name
+
+    def fit(self, name: str, clips, **options) -> Run:
+        """Train (or restore) run ``name`` on ``clips``: ``TrainConfig(batch=budget.batch, seed=0, **options)``.
+
+        Uses ``resume="auto"`` and no progress bar; pass ``callbacks=[...]`` for a live view.
+        """
+        callbacks = options.pop("callbacks", ())
+        options = {"batch": self.budget.batch, "seed": 0, **options}
+        return fit(clips, TrainConfig.from_options(options), out=self.path / name, resume="auto", progress=False,
+                   callbacks=callbacks)
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r}, budget={self.budget.name!r})"

@@ -1,24 +1,37 @@
-"""The compiled training step: models, optimisers, RNG and a graph loop of several steps (chapter 4).
+"""The compiled training step: models, optimisers, random draws and a graph loop of steps (chapter 4).
 
 :class:`Engine` owns everything that lives on the device: G, D (and an EMA copy of G), both Adam
-optimisers, the run's ``tf.random.Generator`` and the step counter, all created inside
-``strategy.scope()``. :meth:`Engine.train` runs ``k`` training steps in ONE ``tf.function`` call
-(a ``tf.range`` loop compiled into a ``tf.while_loop``), drawing every batch inside the graph from a
-device-resident array of training examples, so Python is visited once per ``k`` steps.
+optimisers, the run's ``tf.random.Generator`` and the step counter. :meth:`Engine.train` runs ``k``
+steps in ONE ``tf.function`` call (a ``tf.while_loop``), so Python is visited once per ``k`` steps.
 
-One step (``update="alternating"``, the textbook algorithm of chapter 3):
-    repeat n_critic times: x ~ data, z ~ N(0, I); D descends ``d_loss(D(x), D(G(z)))`` (+ GP, + R1),
-    with one discriminator call on the real and one on the fake batch;
-    then z ~ N(0, I); G descends ``g_loss(D(G(z)))``; EMA(G) <- decay * EMA(G) + (1 - decay) * G.
+Each step has three parts, in this order:
+
+1. :meth:`Engine.draw` — every random number of the step, for the whole (global) batch: real
+   examples gathered uniformly *with replacement* from a device-resident array of training examples,
+   noise for the discriminator's and the generator's updates, and the WGAN-GP interpolation weights.
+   Nothing else in the step is random (phase shuffle uses stateless draws keyed by its call count).
+2. :meth:`Engine.gan_step` — the algorithm of chapter 3 on one device's share of that batch:
+   ``n_critic`` discriminator updates, then one generator update on fresh noise
+   (``update="alternating"``), or both from one forward pass (``update="simultaneous"``,
+   :meth:`Engine.simultaneous_step`, as in the TensorFlow DCGAN tutorial).
+3. The EMA update of G's weights, on the (already averaged) weights.
+
+Several devices (``tf.distribute.MirroredStrategy``) each take an equal slice of the drawn batch; the
+optimisers sum their gradients, so :meth:`Engine.descend` divides each loss by the number of replicas
+(and, under ``mixed_float16``, multiplies it by the loss scale). A step on two devices therefore equals
+the one-device step on the same draws up to rounding, except for layers that look at their batch:
+batch norm in specgan's generator sees per-device statistics, and phase shuffle draws per device.
 """
 from __future__ import annotations
 
 import contextlib
+
 import keras
 import numpy as np
 import tensorflow as tf
 
-from .config import TrainConfig, resolve_precision
+from ..errors import ConfigError, RunError
+from .config import TrainConfig
 
 #: per-step metrics returned by the graph, in this order (columns of history.csv after "step")
 METRICS = ("loss_g", "loss_d", "penalty", "d_real", "d_fake", "d_real_raw", "d_fake_raw",
@@ -36,200 +49,227 @@ def dtype_policy(name: str):
         keras.config.set_dtype_policy(old)
 
 
-def build_models(config: TrainConfig, precision: str):
-    """``(G, D, G_ema or None)`` built by ``gcdg_lite.models.build`` under ``precision``.
+def build_models(config: TrainConfig):
+    """``(G, D, G_ema or None)`` for a resolved config, built by ``models.build`` under its precision.
 
     Weight initialisation is seeded with ``keras.utils.set_random_seed(config.seed)`` (the only use of
     global seeding; training randomness comes from the run's own generator).
     """
     from .. import models
 
-    with dtype_policy(precision):
+    with dtype_policy(config.precision):
         keras.utils.set_random_seed(int(config.seed))
-        try:
-            G, D = models.build(config.model, **config.model_kwargs)
-        except (TypeError, ValueError) as exc:
-            from ..errors import ConfigError
-
-            raise ConfigError(f"cannot build model {config.model!r} with {config.model_kwargs}: {exc}") from None
+        G, D = models.build(config.model, **config.model_kwargs)
         G_ema = models.build(config.model, **config.model_kwargs)[0] if config.ema else None
     if G_ema is not None:
         G_ema.set_weights(G.get_weights())
     return G, D, G_ema
 
 
-def default_strategy() -> tf.distribute.Strategy:
-    """``MirroredStrategy`` over all GPUs when there are several, else ``tf.distribute.get_strategy()``."""
-    if len(tf.config.list_logical_devices("GPU")) > 1:
-        return tf.distribute.MirroredStrategy()
-    return tf.distribute.get_strategy()
+_MIRRORED: dict[tuple[str, ...], tf.distribute.Strategy] = {}
+
+
+def choose_strategy(devices: list[str] | None = None) -> tf.distribute.Strategy:
+    """``MirroredStrategy`` over ``devices`` when there are several, else the default one-device strategy.
+
+    One ``MirroredStrategy`` is made per set of devices and reused by every later run in the process:
+    a second strategy over the same devices numbers its collective operations afresh, and the
+    all-reduces of a run built under it were seen to pair up wrongly across devices (a shape
+    mismatch error) once an earlier run had trained.
+
+    Args:
+        devices: device names, e.g. ``["/gpu:0", "/gpu:1"]``; default: every logical GPU.
+    """
+    if devices is None:
+        devices = [d.name for d in tf.config.list_logical_devices("GPU")]
+    if len(devices) < 2:
+        return tf.distribute.get_strategy()
+    key = tuple(devices)
+    if key not in _MIRRORED:
+        _MIRRORED[key] = tf.distribute.MirroredStrategy(list(devices))
+    return _MIRRORED[key]
 
 
 class Engine:
-    """Device-side state and compiled steps of one run.
+    """Device-side state and the compiled steps of one run.
 
     Args:
-        config: the run's :class:`TrainConfig` (validated).
-        examples: training examples as D sees them, float32 ``(n, samples)`` waves or ``(n, H, W, 1)``
-            normalised spectrograms; ``None`` to build a sampling-only engine (``load_run``).
-        strategy: a ``tf.distribute.Strategy``; default ``tf.distribute.get_strategy()``.
+        config: the run's resolved :class:`TrainConfig` (``TrainConfig.resolve``).
+        examples: training examples as D sees them (``features.examples``): float32 ``(n, samples)``
+            waves or ``(n, H, W, 1)`` normalised spectrograms; ``None`` for a sampling-only engine.
+        strategy: a ``tf.distribute.Strategy``; default :func:`choose_strategy`.
     """
 
     def __init__(self, config: TrainConfig, examples: np.ndarray | None = None, strategy=None):
         from .. import losses
 
         self.config = config
-        self.strategy = strategy or default_strategy()
-        self.precision = resolve_precision(config.precision)
+        self.strategy = strategy or choose_strategy()
+        self.replicas = int(self.strategy.num_replicas_in_sync)
+        if config.batch % self.replicas:
+            raise ConfigError(f"batch={config.batch} does not split evenly over {self.replicas} devices; "
+                              f"use a multiple of {self.replicas}")
         self.spec = losses.get_loss(config.loss)
-        self.n_critic = config.critic_steps()
+        self.n_critic = config.critic_steps
         with self.strategy.scope():
-            self.G, self.D, self.G_ema = build_models(config, self.precision)
-            self.noise_dim = int(self.G.inputs[0].shape[-1]) if getattr(self.G, "inputs", None) else int(
-                config.model_kwargs.get("noise_dim", 100))
-            self.opt_g = self._optimizer(config.lr_g)
-            self.opt_d = self._optimizer(config.lr_d)
+            self.G, self.D, self.G_ema = build_models(config)
+            self.opt_g, self.opt_d = self._optimizer(config.lr_g), self._optimizer(config.lr_d)
             self.opt_g.build(self.G.trainable_variables)
             self.opt_d.build(self.D.trainable_variables)
-            self.rng = tf.random.Generator.from_seed(int(config.seed))
             self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step",
                                     aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA)
-            self.data_pos = tf.Variable(0, dtype=tf.int64, trainable=False, name="data_pos",
-                                        aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA)
-            self.examples = None if examples is None else tf.constant(np.asarray(examples, np.float32))
-        self.out_shape = tuple(int(s) for s in self.G.outputs[0].shape[1:]) if getattr(
-            self.G, "outputs", None) else None
+        # outside the scope: one generator, used only in cross-replica context (draw)
+        self.rng = tf.random.Generator.from_seed(int(config.seed))
+        self.noise_dim = int(self.G.inputs[0].shape[-1])
+        self.out_shape = tuple(int(s) for s in self.G.outputs[0].shape[1:])
+        self.examples = None if examples is None else tf.constant(np.asarray(examples, np.float32))
+        if self.examples is not None and tuple(self.examples.shape[1:]) != self.out_shape:
+            raise ConfigError(f"the {config.model} generator makes {self.out_shape} but the examples are "
+                              f"{tuple(self.examples.shape[1:])}")
         self._train_fn = None
 
-    # ------------------------------------------------------------------ helpers
     def _optimizer(self, lr: float):
         opt = keras.optimizers.Adam(learning_rate=lr, beta_1=self.config.beta_1, beta_2=self.config.beta_2)
-        if self.precision == "mixed_float16":
-            opt = keras.optimizers.LossScaleOptimizer(opt)
-        return opt
+        return keras.optimizers.LossScaleOptimizer(opt) if self.config.precision == "mixed_float16" else opt
 
     @property
     def generator(self) -> keras.Model:
         """The generator to sample from: the EMA copy when enabled, else G."""
         return self.G_ema if self.G_ema is not None else self.G
 
-    def _batch(self, size: int) -> tf.Tensor:
-        """Draw ``size`` training examples uniformly (with replacement) with the run's generator."""
-        n = tf.shape(self.examples, out_type=tf.int64)[0]
-        idx = self.rng.uniform([size], minval=0, maxval=n, dtype=tf.int64)
-        return tf.gather(self.examples, idx)
-
-    def _noise(self, size: int) -> tf.Tensor:
-        return self.rng.normal([size, self.noise_dim])
-
-    def _grads(self, tape, loss, opt, variables):
-        """Gradients of ``loss`` (unscaled, for norms) and what the optimiser applies.
-
-        Keras sums gradients over replicas, so ``loss`` must already be divided by the number of
-        replicas (see :meth:`_per_replica`); the first list is rescaled to one replica's gradient.
-        """
-        replicas = float(self.strategy.num_replicas_in_sync)
-        if isinstance(opt, keras.optimizers.LossScaleOptimizer):
-            grads = tape.gradient(opt.scale_loss(loss), variables)
-            return [g * (replicas / tf.cast(opt.dynamic_scale, g.dtype)) if g is not None else g
-                    for g in grads], grads
-        grads = tape.gradient(loss, variables)
-        return [g * replicas if g is not None else g for g in grads] if replicas > 1 else grads, grads
-
-    def _per_replica(self, loss):
-        """``loss / replicas`` (Keras sums replica gradients); the identity on one device."""
-        replicas = self.strategy.num_replicas_in_sync
-        return loss / float(replicas) if replicas > 1 else loss
-
-    def _d_terms(self, real, fake):
-        """Discriminator loss (with penalties) and raw logits, from one D call per batch.
-
-        Two calls rather than one on ``concat([real, fake])``: with ``update="simultaneous"`` G's
-        gradient then back-propagates through D on the fake batch only, not on all 2B rows (measured
-        with oneDNN on the book's CPU: 1.12x (wavegan) and 1.20x (specgan) more steps/s; no difference
-        for alternating updates). D has no batch-dependent layers, so the losses are the same.
-        """
-        lr = tf.cast(self.D(real, training=True), tf.float32)
-        lf = tf.cast(self.D(fake, training=True), tf.float32)
-        penalty = tf.constant(0.0)
-        if self.spec.needs_gp:
-            from .. import losses
-
-            penalty += losses.gradient_penalty(self.D, real, fake, weight=self.spec.gp_weight, rng=self.rng)
-        if self.config.r1 > 0:
-            from .. import losses
-
-            penalty += losses.r1_penalty(self.D, real, gamma=self.config.r1)
-        return self.spec.discriminator_loss(lr, lf) + penalty, penalty, lr, lf
-
-    # ------------------------------------------------------------------ one replica step
-    def _replica_step(self, per_replica_batch: int):
-        G, D, cfg = self.G, self.D, self.config
-        b = per_replica_batch
-        gvars, dvars = G.trainable_variables, D.trainable_variables
-        if cfg.update == "simultaneous":
-            real, z = self._batch(b), self._noise(b)
-            with tf.GradientTape() as tg, tf.GradientTape() as td:
-                fake = tf.cast(G(z, training=True), tf.float32)
-                loss_d, penalty, lr, lf = self._d_terms(real, fake)
-                loss_g = self.spec.generator_loss(lf)
-                sg, sd = self._per_replica(loss_g), self._per_replica(loss_d)
-            ggrads, graw = self._grads(tg, sg, self.opt_g, gvars)
-            dgrads, draw = self._grads(td, sd, self.opt_d, dvars)
-            self.opt_d.apply(draw if isinstance(self.opt_d, keras.optimizers.LossScaleOptimizer) else dgrads, dvars)
-            self.opt_g.apply(graw if isinstance(self.opt_g, keras.optimizers.LossScaleOptimizer) else ggrads, gvars)
-        else:
-            for _ in range(self.n_critic):  # Python loop: unrolled n_critic times in the graph
-                real = self._batch(b)
-                fake = tf.cast(G(self._noise(b), training=True), tf.float32)
-                with tf.GradientTape() as td:
-                    loss_d, penalty, lr, lf = self._d_terms(real, fake)
-                    sd = self._per_replica(loss_d)
-                dgrads, draw = self._grads(td, sd, self.opt_d, dvars)
-                self.opt_d.apply(draw if isinstance(self.opt_d, keras.optimizers.LossScaleOptimizer) else dgrads,
-                                 dvars)
-            z = self._noise(b)
-            with tf.GradientTape() as tg:
-                fake_logits = tf.cast(D(G(z, training=True), training=True), tf.float32)
-                loss_g = self.spec.generator_loss(fake_logits)
-                sg = self._per_replica(loss_g)
-            ggrads, graw = self._grads(tg, sg, self.opt_g, gvars)
-            self.opt_g.apply(graw if isinstance(self.opt_g, keras.optimizers.LossScaleOptimizer) else ggrads, gvars)
+    def checkpoint_parts(self) -> dict:
+        """Everything a checkpoint must hold to continue this run exactly."""
+        parts = dict(generator=self.G, discriminator=self.D, opt_g=self.opt_g, opt_d=self.opt_d,
+                     step=self.step, rng=self.rng)
         if self.G_ema is not None:
-            decay = tf.constant(float(cfg.ema))
-            for e, w in zip(self.G_ema.weights, G.weights):
-                e.assign(decay * e + (1.0 - decay) * tf.cast(w, e.dtype))
-        return tf.stack([
-            loss_g, loss_d, penalty,
-            tf.reduce_mean(tf.sigmoid(lr)), tf.reduce_mean(tf.sigmoid(lf)),
-            tf.reduce_mean(lr), tf.reduce_mean(lf),
-            tf.linalg.global_norm([tf.cast(g, tf.float32) for g in ggrads if g is not None]),
-            tf.linalg.global_norm([tf.cast(g, tf.float32) for g in dgrads if g is not None]),
-        ])
+            parts["generator_ema"] = self.G_ema
+        return parts
 
-    # ------------------------------------------------------------------ compiled loop
+    # ------------------------------------------------------------------ 1. the step's random draws
+    def draw(self) -> dict[str, tf.Tensor]:
+        """The random inputs of one step for the global batch ``B`` (``k`` = critic steps):
+
+        ``real`` ``(k, B, ...)`` training examples (uniform, with replacement), ``z_d`` ``(k, B, noise)``
+        noise for D's updates, ``z_g`` ``(B, noise)`` fresh noise for G's, and for WGAN-GP ``alpha``
+        ``(k, B)`` interpolation weights.
+        """
+        k, b = self.n_critic, self.config.batch
+        n = tf.shape(self.examples, out_type=tf.int64)[0]
+        draws = {"real": tf.gather(self.examples, self.rng.uniform([k, b], 0, n, dtype=tf.int64)),
+                 "z_d": self.rng.normal([k, b, self.noise_dim]), "z_g": self.rng.normal([b, self.noise_dim])}
+        if self.spec.needs_gp:
+            draws["alpha"] = self.rng.uniform([k, b])
+        return draws
+
+    # ------------------------------------------------------------------ 2. the GAN step (one page)
+    def gan_step(self, real, z_d, z_g, alpha=None) -> tf.Tensor:
+        """One alternating GAN step on one device's share of the batch (chapter 4); returns its metrics.
+
+        ``n_critic`` times: D descends its loss on a real batch and G's output on fresh noise. Then G
+        descends its loss on D's verdict about G(new noise). Shapes as in :meth:`draw`.
+        """
+        G, D = self.G, self.D
+        for k in range(self.n_critic):  # a Python loop: unrolled in the graph
+            fake = G(z_d[k], training=True)
+            with tf.GradientTape() as d_tape:
+                real_logits, fake_logits = D(real[k], training=True), D(fake, training=True)
+                penalty = self.penalty(real[k], fake, None if alpha is None else alpha[k])
+                d_loss = self.spec.discriminator_loss(real_logits, fake_logits) + penalty
+            d_norm = self.descend(self.opt_d, d_tape, d_loss, D)
+        with tf.GradientTape() as g_tape:
+            g_loss = self.spec.generator_loss(D(G(z_g, training=True), training=True))
+        g_norm = self.descend(self.opt_g, g_tape, g_loss, G)
+        return self.metrics(g_loss, d_loss, penalty, real_logits, fake_logits, g_norm, d_norm)
+
+    def simultaneous_step(self, real, z_d, z_g, alpha=None) -> tf.Tensor:
+        """The TensorFlow DCGAN tutorial's step: both players' gradients from ONE forward pass on (x, G(z)).
+
+        Cheaper than :meth:`gan_step` (no second generator pass), but G is judged by the D of before
+        D's update. Needs ``n_critic == 1``; ``z_g`` is not used.
+        """
+        G, D = self.G, self.D
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = G(z_d[0], training=True)
+            real_logits, fake_logits = D(real[0], training=True), D(fake, training=True)
+            penalty = self.penalty(real[0], fake, None if alpha is None else alpha[0])
+            d_loss = self.spec.discriminator_loss(real_logits, fake_logits) + penalty
+            g_loss = self.spec.generator_loss(fake_logits)
+        d_norm = self.descend(self.opt_d, d_tape, d_loss, D)
+        g_norm = self.descend(self.opt_g, g_tape, g_loss, G)  # the tape kept D's weights of the forward pass
+        return self.metrics(g_loss, d_loss, penalty, real_logits, fake_logits, g_norm, d_norm)
+
+    # ------------------------------------------------------------------ what wraps around the step
+    def penalty(self, real, fake, alpha) -> tf.Tensor:
+        """The discriminator's regularisers: WGAN-GP's gradient penalty and R1 (0 when neither is on)."""
+        from .. import losses
+
+        total = tf.constant(0.0)
+        if self.spec.needs_gp:
+            total += losses.gradient_penalty(self.D, real, fake, weight=self.spec.gp_weight, alpha=alpha)
+        if self.config.r1 > 0:
+            total += losses.r1_penalty(self.D, real, gamma=self.config.r1)
+        return total
+
+    def descend(self, opt, tape, loss, model) -> tf.Tensor:
+        """One optimiser step on ``loss`` for ``model``'s weights; returns this device's gradient norm.
+
+        The loss is differentiated times ``scale / replicas``: Keras sums the replicas' gradients, and a
+        ``LossScaleOptimizer`` (``mixed_float16``) divides its loss scale out again when it applies them.
+        """
+        scale = tf.cast(opt.dynamic_scale, tf.float32) if isinstance(opt, keras.optimizers.LossScaleOptimizer) \
+            else tf.constant(1.0)
+        variables = model.trainable_variables
+        grads = tape.gradient(loss, variables, output_gradients=scale / float(self.replicas))
+        opt.apply(grads, variables)
+        norm = tf.linalg.global_norm([tf.cast(g, tf.float32) for g in grads if g is not None])
+        return norm * (float(self.replicas) / scale)
+
+    @staticmethod
+    def metrics(g_loss, d_loss, penalty, real_logits, fake_logits, g_norm, d_norm) -> tf.Tensor:
+        """One history row (:data:`METRICS`, in order) as a float32 vector."""
+        return tf.stack([g_loss, d_loss, penalty,
+                         tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits)),
+                         tf.reduce_mean(real_logits), tf.reduce_mean(fake_logits), g_norm, d_norm])
+
+    def update_ema(self) -> None:
+        """EMA(G) <- decay * EMA(G) + (1 - decay) * G, for every weight (batch-norm statistics too)."""
+        if self.G_ema is None:
+            return
+        decay = float(self.config.ema)
+        for e, w in zip(self.G_ema.weights, self.G.weights):
+            e.assign(decay * e + (1.0 - decay) * tf.cast(w, e.dtype))
+
+    def _on_my_share(self, draws: dict) -> tf.Tensor:
+        """Run the step on this device's slice of the global draws (replica context)."""
+        if self.replicas > 1:
+            i = tf.distribute.get_replica_context().replica_id_in_sync_group
+            b = self.config.batch // self.replicas
+            draws = {k: (v[:, i * b:(i + 1) * b] if k != "z_g" else v[i * b:(i + 1) * b]) for k, v in draws.items()}
+        step = self.simultaneous_step if self.config.update == "simultaneous" else self.gan_step
+        return step(**draws)
+
+    def one_step(self) -> tf.Tensor:
+        """Draw, step on every device, average the metrics, update the EMA and the step counter."""
+        row = self.strategy.run(self._on_my_share, args=(self.draw(),))
+        row = self.strategy.reduce(tf.distribute.ReduceOp.MEAN, row, axis=None)
+        self.update_ema()
+        self.step.assign_add(1)
+        return row
+
+    # ------------------------------------------------------------------ the compiled loop
     def _make_train_fn(self):
-        strategy = self.strategy
-        replicas = strategy.num_replicas_in_sync
-        per_replica = max(1, self.config.batch // replicas)
-        draws = self.n_critic  # real batches drawn per step
-
         @tf.function
         def train(k):
             history = tf.TensorArray(tf.float32, size=k)
-            i = tf.constant(0)
-            finite = tf.constant(True)
+            i, finite = tf.constant(0), tf.constant(True)
             # The stop test lives in the loop condition, not in a `break`: a break makes autograph
             # wrap the whole step in a tf.cond inside the loop; this way the step stays plain graph code.
             while tf.logical_and(i < k, finite):
-                out = strategy.run(self._replica_step, args=(per_replica,))
-                row = strategy.reduce(tf.distribute.ReduceOp.MEAN, out, axis=None)
+                row = self.one_step()
                 history = history.write(i, row)
-                self.step.assign_add(1)
-                self.data_pos.assign_add(draws)
                 i += 1
                 finite = tf.reduce_all(tf.math.is_finite(row))
-            return history.stack()[:i], i
+            return history.stack()[:i]
 
         return train
 
@@ -240,19 +280,18 @@ class Engine:
         counter then already includes it, and the caller must not checkpoint this state.
         """
         if self.examples is None:
-            raise RuntimeError("this engine was built without training data")
+            raise RunError("this engine was built for sampling only (no training examples); use fit() to train")
         if self._train_fn is None:
             self._train_fn = self._make_train_fn()
-        rows, _ = self._train_fn(tf.constant(int(k), tf.int32))
-        return rows.numpy()
+        return self._train_fn(tf.constant(int(k), tf.int32)).numpy()
 
     # ------------------------------------------------------------------ sampling
     def generate(self, z: np.ndarray, batch: int = 64) -> np.ndarray:
         """Run the (EMA) generator on latent vectors ``z`` (n, noise_dim) -> float32 numpy outputs."""
         G = self.generator
-        outs = [np.asarray(tf.cast(G(tf.constant(z[i:i + batch], tf.float32), training=False), tf.float32))
+        outs = [np.asarray(G(tf.constant(z[i:i + batch], tf.float32), training=False), np.float32)
                 for i in range(0, len(z), batch)]
-        return np.concatenate(outs, axis=0) if outs else np.zeros((0,) + tuple(self.out_shape or ()), np.float32)
+        return np.concatenate(outs, axis=0) if outs else np.zeros((0,) + self.out_shape, np.float32)
 
 
 def latent(n: int, seed: int, noise_dim: int) -> np.ndarray:
