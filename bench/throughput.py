@@ -21,14 +21,16 @@ samples, as ``python -m gcdg_lite train --data builtin:vowels`` loads them):
   the default :class:`~gcdg_lite.train.TrainConfig` (alternating updates: a D step, then a G step on
   fresh noise; ``steps_per_call`` steps per compiled call; batches gathered in-graph from a
   device-resident array; one D call on the real and one on the fake batch; precision ``auto`` =
-  float32 on CPUs without bf16 units), metrics fetched once per call.
+  float32 on CPUs without bf16 units, mixed_bfloat16 on CPUs with them), metrics fetched once per call.
 * ``tutorial_onednn``: the tutorial loop with ``TF_ENABLE_ONEDNN_OPTS=1`` — shows how much of the
   trainer's lead is that one setting (anyone can set it for their own loop).
 * ``trainer_tfdefault``: the trainer with TensorFlow's default settings (oneDNN off on this CPU).
 * ``trainer_sim``: the trainer with ``update="simultaneous"`` (the tutorial's algorithm).
 * ``trainer_spc1``: the trainer with ``steps_per_call=1`` (one Python call per step).
 * ``trainer_bf16``: the trainer with ``precision="mixed_bfloat16"`` (fast only on CPUs with
-  AVX512-BF16/AMX units; emulated, and slow, elsewhere).
+  AVX512-BF16/AMX units; emulated, and slow, elsewhere); ``trainer_fp32``: with ``precision="float32"``.
+* ``trainer_before``: the trainer of another checkout (``--before PATH``), built and called the same
+  way: a before/after comparison of a change to the trainer, measured side by side.
 
 Each variant lives in its own long-running subprocess (so its peak memory is its own
 ``ru_maxrss``); all are built and warmed up (tracing excluded) first, then timed in interleaved
@@ -50,22 +52,34 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
+# the package under test: this checkout, or (trainer_before) the one named by --before
+sys.path.insert(0, os.environ.get("GCDG_BENCH_TREE") or os.path.dirname(HERE))
 
 N_CLIPS = 256
 
 
 def _examples(model: str, batch: int, **cfg):
-    """``(config, examples)``: the validated TrainConfig and D's training examples, as ``fit`` makes them."""
+    """``(config, examples)``: the resolved TrainConfig and D's training examples, as ``fit`` makes them."""
+    from gcdg_lite.data import load_source
+    from gcdg_lite.train import TrainConfig, examples
+
+    waves = load_source("builtin:vowels", n=N_CLIPS)  # 256 clips of 16384 samples, seed 0 (the CLI's default)
+    config = TrainConfig(model=model, batch=batch, **cfg).resolve(waves, source="builtin:vowels")
+    return config, examples(waves, config)[0]
+
+
+def _examples_before(model: str, batch: int, **cfg):
+    """The same as :func:`_examples` through the private helpers of gcdg_lite before its config was
+    resolved in one place (commit 9d60bd2 and earlier), for ``trainer_before``."""
     import tempfile
 
     from gcdg_lite.train import TrainConfig
     from gcdg_lite.train.run import _spec_examples, _waves
 
-    config = TrainConfig(model=model, batch=batch, data="builtin:vowels", **cfg).validate()
-    waves = _waves("builtin:vowels", config)  # 256 clips of 16384 samples, seed 0 (the CLI's default)
-    examples = _spec_examples(waves, config, tempfile.mkdtemp())[0] if model == "specgan" else waves
-    return config, examples
+    config = TrainConfig(model=model, batch=batch, data="builtin:vowels", **cfg)
+    config.validate()
+    waves = _waves("builtin:vowels", config)
+    return config, (_spec_examples(waves, config, tempfile.mkdtemp())[0] if model == "specgan" else waves)
 
 
 def tutorial(model: str, batch: int, loss: str):
@@ -108,9 +122,11 @@ def tutorial(model: str, batch: int, loss: str):
 
 def trainer(model: str, batch: int, loss: str, **cfg):
     """gcdg_lite's engine as ``fit`` builds and calls it; returns ``run(steps)``."""
+    from gcdg_lite.train import TrainConfig
     from gcdg_lite.train.step import Engine
 
-    config, examples = _examples(model, batch, loss=loss, **cfg)
+    resolved_here = hasattr(TrainConfig, "resolve")  # False in the checkout that trainer_before imports
+    config, examples = (_examples if resolved_here else _examples_before)(model, batch, loss=loss, **cfg)
     engine = Engine(config, examples)
     spc = config.steps_per_call
 
@@ -133,6 +149,9 @@ VARIANTS = {
     "trainer_sim": (lambda m, b, l: trainer(m, b, l, update="simultaneous"), "cli", "simultaneous"),
     "trainer_spc1": (lambda m, b, l: trainer(m, b, l, steps_per_call=1), "cli", "alternating"),
     "trainer_bf16": (lambda m, b, l: trainer(m, b, l, precision="mixed_bfloat16"), "cli", "alternating"),
+    "trainer_fp32": (lambda m, b, l: trainer(m, b, l, precision="float32"), "cli", "alternating"),
+    # the trainer of another checkout (--before PATH), built the same way: before/after a change
+    "trainer_before": (lambda m, b, l: trainer(m, b, l), "cli", "alternating"),
 }
 
 
@@ -258,8 +277,13 @@ class Child:
         cmd = [sys.executable, __file__, "--child", variant, "--models", model, "--batch", str(args.batch),
                "--loss", args.loss, "--warmup", str(args.warmup)]
         self.variant = variant
+        env = _child_env(VARIANTS[variant][1])
+        if variant == "trainer_before":
+            if not args.before:
+                raise SystemExit("trainer_before needs --before PATH (a checkout of the gcdg_lite to compare with)")
+            env["GCDG_BENCH_TREE"] = os.path.abspath(args.before)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
-                                     env=_child_env(VARIANTS[variant][1]))
+                                     env=env)
         self.rates, self.loads = [], []
 
     def expect(self, prefix: str) -> str:
@@ -292,6 +316,8 @@ def main(argv=None) -> int:
     p.add_argument("--steps", type=int, default=3, help="timed steps per variant per round")
     p.add_argument("--rounds", type=int, default=6, help="interleaved timed rounds")
     p.add_argument("--warmup", type=int, default=2, help="untimed steps first (tracing)")
+    p.add_argument("--before", help="a checkout of gcdg-book whose trainer the trainer_before variant runs "
+                   "(e.g. `git worktree add /tmp/before 9d60bd2`)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child == "matmul":
