@@ -5,7 +5,9 @@ Example::
     python -m gcdg_lite sample --run runs/vowels --n 8 --seed 0 --out samples/vowels
 
 Writes ``sample_000.wav`` ... mono 16-bit PCM at the run's sample rate (16000 Hz by default). The same
-``--seed`` gives the same clips; the EMA generator is used when the run was trained with ``--ema``.
+``--seed`` gives the same clips; the EMA generator is used when the run was trained with ``--ema``. A folder
+that already holds WAV files is refused unless ``--force`` is given (then its WAVs are replaced, so old and
+new samples never mix).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--n", type=int, default=8, help="number of clips")
     p.add_argument("--seed", type=int, default=0, help="latent seed (same seed, same clips)")
     p.add_argument("--out", required=True, help="folder for the WAV files (created if missing)")
+    p.add_argument("--force", action="store_true", help="replace the WAV files already in --out")
     p.set_defaults(run=run)
     return p
 
@@ -31,9 +34,9 @@ def run(args) -> int:
     """Load the run's latest checkpoint and write ``args.n`` WAVs into ``args.out``; returns 0."""
     from ..train import load_run
 
-    if args.n < 1:
-        raise ConfigError(f"--n {args.n}: ask for at least one clip")
+    if not 1 <= args.n <= 100_000 or not 0 <= args.seed < 2**31:
+        raise ConfigError(f"--n {args.n} --seed {args.seed}: ask for 1 to 100000 clips with a seed from 0 to 2**31 - 1")
     run_ = load_run(args.run_dir)
-    paths = run_.write_samples(args.out, args.n, seed=args.seed)
+    paths = run_.write_samples(args.out, args.n, seed=args.seed, overwrite=args.force)
     print(f"wrote {len(paths)} clips ({run_.sr} Hz, step {run_.step}) to {args.out}")
     return 0

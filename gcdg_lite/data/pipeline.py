@@ -1,4 +1,8 @@
-"""The ``tf.data`` input pipeline: shuffled, batched, repeated, prefetched — and restartable (chapter 4).
+"""A ``tf.data`` input pipeline for your own training loops: shuffled, batched, repeated, restartable (chapter 4).
+
+``gcdg_lite.train`` does not use it: its compiled step draws each batch itself, uniformly with
+replacement, from the run's checkpointed random generator (``gcdg_lite.train.step.Engine.draw``).
+Chapter 4 builds the source listing's missing ``train_data`` with :func:`make_dataset`.
 
 Think of training data as one endless *stream* of clip indices: epoch ``e`` is a permutation of
 ``0..n-1`` fixed by ``(seed, e)``, and the stream is epoch 0, then epoch 1, ... back to back.
@@ -6,7 +10,7 @@ Batch ``k`` is stream positions ``k * batch .. (k + 1) * batch - 1`` (a batch ma
 epochs, so no clip is ever dropped and ``n < batch`` works too).
 
 Because the position of batch ``k`` is known arithmetically — epoch ``k * batch // n``, offset
-``k * batch % n`` — a run resumed at step ``k`` builds the stream from that epoch and offset
+``k * batch % n`` — a loop resumed at step ``k`` builds the stream from that epoch and offset
 directly, without drawing the ``k`` batches it skips, and sees exactly the batches an
 uninterrupted run would have seen.
 """

@@ -33,7 +33,13 @@ def _complete(ckpt_dir: str, name: str) -> bool:
 
 
 def tidy(ckpt_dir: str) -> None:
-    """Make ``ckpt_dir``'s bookkeeping safe before a manager reads it (see the module docstring)."""
+    """Make ``ckpt_dir``'s bookkeeping safe before a manager reads it (see the module docstring).
+
+    Leftovers of an interrupted save are removed. A state file that names anything but ``ckpt-N``
+    files of this folder is rewritten from the complete checkpoints present; a missing one is
+    recreated from them. A state file naming only this folder's checkpoints is left as it is, even if
+    one of them is damaged (restoring it then says so).
+    """
     if not os.path.isdir(ckpt_dir):
         return
     for leftover in glob.glob(os.path.join(ckpt_dir, "*_temp")) + glob.glob(os.path.join(ckpt_dir, "checkpoint.tmp*")):
@@ -45,18 +51,28 @@ def tidy(ckpt_dir: str) -> None:
         paths = [] if proto is None else [str(p) for p in proto.all_model_checkpoint_paths] + [
             str(proto.model_checkpoint_path)]
     except (tf.errors.OpError, ValueError, UnicodeDecodeError):
-        paths = []
-    names = [os.path.basename(os.path.normpath(p)) for p in paths]
-    if paths and all(os.path.dirname(os.path.normpath(os.path.abspath(p))) == here and _NAME.match(n)
-                     and _complete(ckpt_dir, n) for p, n in zip(paths, names)):
-        return  # TensorFlow's own record: complete ckpt-N checkpoints in this folder
+        paths = None  # unreadable: rebuilt below
+    if paths and all(os.path.dirname(os.path.normpath(os.path.abspath(p))) == here
+                     and _NAME.match(os.path.basename(os.path.normpath(p))) for p in paths):
+        return  # TensorFlow's own record of ckpt-N checkpoints in this folder
     found = sorted((int(m.group(1)), m.group(0)) for f in os.listdir(ckpt_dir)
                    if (m := _NAME.match(f[:-len(".index")] if f.endswith(".index") else "")))
     found = [n for _, n in found if _complete(ckpt_dir, n)]
+    if not found and paths is not None and not paths:
+        return  # no state file and nothing to record
     if os.path.lexists(state):
         os.remove(state)
     if found:
         tf.compat.v1.train.update_checkpoint_state(ckpt_dir, found[-1], all_model_checkpoint_paths=found[-MAX_TO_KEEP:])
+
+
+def missing(run_dir: str) -> str:
+    """Why a run folder has no checkpoint to restore, in words (for an error message)."""
+    ckpt_dir = os.path.join(str(run_dir), "ckpt")
+    files = sorted(os.listdir(ckpt_dir)) if os.path.isdir(ckpt_dir) else []
+    if not [f for f in files if f != "checkpoint"]:
+        return "no checkpoint found (the run stopped before its first save)"
+    return f"its checkpoint files in {ckpt_dir} are incomplete ({', '.join(files[:4])}{'...' if len(files) > 4 else ''})"
 
 
 def manager(engine: Engine, run_dir: str | os.PathLike) -> tf.train.CheckpointManager:
@@ -111,11 +127,14 @@ def restore_latest(mgr: tf.train.CheckpointManager, engine: Engine) -> int | Non
     run_dir = os.path.dirname(os.path.dirname(path))
     try:
         saved = _saved_parts(tf.train.load_checkpoint(path))
-    except (ValueError, tf.errors.OpError) as exc:
+    except (ValueError, IndexError, tf.errors.OpError) as exc:  # what TensorFlow's reader raises on damaged files
         raise RunError(f"{run_dir}: checkpoint {os.path.basename(path)} is unreadable ({_reason(exc)}); delete "
                        "that checkpoint's files to fall back to an earlier one, or train the run again") from None
     try:
         mgr.checkpoint.restore(path).assert_existing_objects_matched()
+    except (tf.errors.DataLossError, tf.errors.OutOfRangeError, tf.errors.InternalError, IndexError) as exc:
+        raise RunError(f"{run_dir}: checkpoint {os.path.basename(path)} is damaged ({_reason(exc)}); delete "
+                       "that checkpoint's files to fall back to an earlier one, or train the run again") from None
     except (ValueError, AssertionError, tf.errors.OpError) as exc:
         missing = sorted(set(engine.checkpoint_parts()) - saved)
         hint = f"; the checkpoint has no {', '.join(missing)}" if missing else ""

@@ -149,6 +149,15 @@ class TrainConfig:
             changes["model_kwargs"] = {**(base.model_kwargs if same_model else {}), **kwargs}
         return dataclasses.replace(base, **changes)
 
+    def check(self) -> "TrainConfig":
+        """Check the type and range of every field (no TensorFlow needed); returns ``self``.
+
+        Raises:
+            ConfigError: naming the first bad field and what to use instead.
+        """
+        _check_fields(self)
+        return self
+
     # ------------------------------------------------------------------ resolution
     def resolve(self, clips: np.ndarray | None = None, *, samples: int | None = None, source: str | None = None,
                 ) -> "TrainConfig":
@@ -341,16 +350,24 @@ def clips_digest(clips: np.ndarray) -> str:
 def resolve_precision(policy: str) -> str:
     """Turn ``"auto"`` into a concrete Keras dtype policy name for this machine.
 
-    ``auto``: ``float32`` on GPU (mixed_float16 not measured faster here: no GPU was available) and on
-    CPUs without bfloat16 units; ``mixed_bfloat16`` on CPUs that report ``avx512_bf16`` or ``amx_bf16``
-    (oneDNN then runs bf16 convolutions natively). Measured on the 2-core AMD EPYC (avx2 only) of the
-    book: mixed_bfloat16 is much slower there (emulated), see ``bench/README.md``.
+    ``auto``: ``float32`` on GPU (mixed_float16 not yet measured faster: no GPU was lent when this was
+    written) and on CPUs without bfloat16 units; ``mixed_bfloat16`` on CPUs that report ``avx512_bf16``
+    or ``amx_bf16``, where oneDNN runs bf16 convolutions natively: on the book's 2-core Xeon with AMX a
+    training step ran 2.1x (specgan) and 2.3x (wavegan) faster than in float32, while on an AVX2-only
+    AMD EPYC mixed_bfloat16 is emulated and 11-14x slower (``bench/README.md``).
+
+    Raises:
+        ConfigError: ``mixed_float16`` without a GPU (float16 is a GPU format; use ``auto``).
     """
-    if policy != "auto":
-        return policy
     import tensorflow as tf
 
-    if tf.config.list_physical_devices("GPU"):
+    gpu = bool(tf.config.list_physical_devices("GPU"))
+    if policy == "mixed_float16" and not gpu:
+        raise ConfigError("precision='mixed_float16' needs a GPU, and none is visible; use 'auto' (float32, or "
+                          "mixed_bfloat16 on a CPU with bf16 units) or 'float32'")
+    if policy != "auto":
+        return policy
+    if gpu:
         return "float32"
     return "mixed_bfloat16" if cpu_has_bf16() else "float32"
 

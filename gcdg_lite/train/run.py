@@ -190,21 +190,42 @@ class Run:
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` generated clips ``(n, samples)`` float32 audio in [-1, 1], reproducible by ``seed``."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= 100_000:
-            raise ConfigError(f"n={n!r}: ask for between 1 and 100000 samples")
+        for name, value, high in (("n", n, 100_000), ("seed", seed, 2**31 - 1)):
+            low = 1 if name == "n" else 0
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+                raise ConfigError(f"{name}={value!r} must be a whole number from {low} to {high}")
         return self.generate(self.latent(n, seed))
 
-    def write_samples(self, folder: str | os.PathLike, n: int, seed: int = 0, prefix: str = "sample") -> list[str]:
-        """Write ``n`` mono 16-bit WAVs at the run's sample rate into ``folder``; returns their paths."""
+    def write_samples(self, folder: str | os.PathLike, n: int, seed: int = 0, prefix: str = "sample",
+                      overwrite: bool = False) -> list[str]:
+        """Write ``n`` mono 16-bit WAVs at the run's sample rate into ``folder``; returns their paths.
+
+        Raises:
+            ConfigError: ``folder`` already holds WAV files and ``overwrite`` is off (nothing is written),
+                or it is not a folder.
+            RunError: the files cannot be written.
+        """
         import soundfile as sf
 
+        folder = str(folder)
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            raise ConfigError(f"{folder} is a file; give a folder for the WAVs")
+        old = sorted(Path(folder).glob("*.wav")) if os.path.isdir(folder) else []
+        if old and not overwrite:
+            raise ConfigError(f"{folder} already holds {len(old)} WAV file(s); choose an empty folder or allow "
+                              "overwriting (--force)")
         clips = self.sample(n, seed)
-        os.makedirs(folder, exist_ok=True)
-        paths = []
-        for i, clip in enumerate(clips):
-            p = os.path.join(str(folder), f"{prefix}_{i:03d}.wav")
-            sf.write(p, clip, self.sr, subtype="PCM_16")
-            paths.append(p)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            for p in old:
+                p.unlink()  # no mix of old and new samples
+            paths = []
+            for i, clip in enumerate(clips):
+                p = os.path.join(folder, f"{prefix}_{i:03d}.wav")
+                sf.write(p, clip, self.sr, subtype="PCM_16")
+                paths.append(p)
+        except (OSError, RuntimeError) as exc:  # soundfile reports write errors as RuntimeError
+            raise RunError(f"{folder}: cannot write the WAV files ({getattr(exc, 'strerror', None) or exc})") from None
         return paths
 
     def sample_folders(self) -> list[tuple[int, Path]]:
@@ -248,7 +269,7 @@ def load_run(path: str | os.PathLike) -> Run:
     engine = Engine(config)
     step = ckpt_lib.restore_latest(ckpt_lib.manager(engine, path), engine)
     if step is None:
-        raise RunError(f"{path}: no checkpoint found (the run stopped before its first save); train it again")
+        raise RunError(f"{path}: {ckpt_lib.missing(path)}; train it again")
     norm = _load_specnorm(path) if config.model == "specgan" else None
     return Run(path, config, engine, norm)
 
@@ -287,7 +308,7 @@ def fit(data, config: "TrainConfig | Mapping[str, Any] | None" = None, out: str 
         ConfigError / DataError: bad settings or data.
     """
     path, saved = _open_folder(out, resume, overwrite)
-    options = TrainConfig.from_options(config, base=saved if isinstance(config, Mapping) else None)
+    options = TrainConfig.from_options(config, base=saved if isinstance(config, Mapping) else None).check()
     if saved is not None and data is None:
         data = saved.data
     if data is None:
@@ -330,6 +351,56 @@ def _open_folder(out, resume: "bool | str", overwrite: bool) -> tuple[str, Train
     return out, None
 
 
+LOCK = ".lock"
+
+
+def _lock(path: str) -> str:
+    """Take ``path/.lock`` for this process (its pid inside); returns the lock file's path.
+
+    A lock left by a process that no longer runs (killed) is stale and taken over.
+
+    Raises:
+        RunError: another live process holds the lock.
+    """
+    lock = os.path.join(path, LOCK)
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                with open(lock, encoding="utf-8") as fh:
+                    pid = int(fh.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                pid = None
+            if pid is not None and pid != os.getpid() and _alive(pid):
+                raise RunError(f"{path}: process {pid} is training this run; wait for it to finish or stop it "
+                               "(Ctrl-C saves), then try again") from None
+            os.remove(lock)  # stale: its process is gone
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return lock
+    raise RunError(f"{path}: cannot take the run's lock file {lock}; remove it if no process trains this run")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _unlock(lock: str | None) -> None:
+    if lock:
+        try:
+            os.remove(lock)
+        except OSError:
+            pass
+
+
 def _setup(clips: np.ndarray, config: TrainConfig, path: str, resuming: bool, overwrite: bool, strategy) -> Run:
     """Examples, engine and run folder for a resolved config; restores the checkpoint on resume."""
     norm = _load_specnorm(path) if resuming and config.model == "specgan" else None
@@ -338,26 +409,35 @@ def _setup(clips: np.ndarray, config: TrainConfig, path: str, resuming: bool, ov
         raise ConfigError(f"batch={config.batch} is far larger than the {len(x)} training clips; use a batch "
                           f"of at most {len(x)}")
     engine = Engine(config, x, strategy)
-    old = None
-    if not resuming and overwrite and os.path.isdir(path) and os.listdir(path):
-        old = f"{path}.replaced-{os.getpid()}"
-        os.replace(path, old)  # kept until the new run is set up
+    old = lock = None
+    replace = not resuming and overwrite and os.path.isdir(path) and bool(os.listdir(path))
     fresh = not resuming and not os.path.isdir(path)
     try:
+        if resuming or replace:
+            lock = _lock(path)  # nobody else trains the run we continue or replace
+        if replace:
+            old = f"{path}.replaced-{os.getpid()}"
+            os.replace(path, old)  # the old run, our lock inside it, waits there until the new one is set up
+            lock = None
         os.makedirs(path, exist_ok=True)
+        if lock is None:
+            lock = _lock(path)
         mgr = ckpt_lib.manager(engine, path)
         start = ckpt_lib.restore_latest(mgr, engine) if resuming else 0
         if start is None:
-            raise RunError(f"{path}: no checkpoint to resume from; start again with overwrite=True (--overwrite)")
+            raise RunError(f"{path}: {ckpt_lib.missing(path)}; start again with overwrite=True (--overwrite)")
+        history = History(os.path.join(path, "history.csv"), keep_until=start if resuming else None)
         config.to_json(os.path.join(path, "config.json"))
         if norm is not None:
             _write_json(os.path.join(path, "specnorm.json"), norm.to_dict())
-        history = History(os.path.join(path, "history.csv"), keep_until=start if resuming else None)
     except BaseException as exc:
-        if fresh or old is not None:
+        ours = lock is not None  # never delete a folder another process has locked
+        _unlock(lock)
+        if ours and (fresh or old is not None):
             shutil.rmtree(path, ignore_errors=True)  # leave no half-made run folder behind
-        if old is not None:
+        if old is not None and not os.path.exists(path):
             os.replace(old, path)  # the replaced run comes back
+            _unlock(os.path.join(path, LOCK))
         if isinstance(exc, OSError):
             raise RunError(f"{path}: cannot write the run folder ({exc.strerror or exc}); choose a writable "
                            "folder with free space") from None
@@ -365,7 +445,7 @@ def _setup(clips: np.ndarray, config: TrainConfig, path: str, resuming: bool, ov
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     run = Run(path, config, engine, norm, history)
-    run._mgr = mgr
+    run._mgr, run._lock = mgr, lock
     return run
 
 
@@ -438,7 +518,7 @@ def _loop(run: Run, callbacks: list, progress: bool) -> None:
                         cb(step, new[-1], run)
                 if cfg.sample_every and step % cfg.sample_every == 0 and cfg.n_sample_wavs:
                     run.write_samples(os.path.join(run.path, SAMPLES_DIR, f"step_{step:06d}"), cfg.n_sample_wavs,
-                                      seed=cfg.seed)
+                                      seed=cfg.seed, overwrite=True)
                 if (cfg.ckpt_every and step % cfg.ckpt_every == 0) or step >= cfg.steps:
                     ckpt_lib.save(mgr, engine)
                     last_saved = step
@@ -449,8 +529,13 @@ def _loop(run: Run, callbacks: list, progress: bool) -> None:
             name = "Ctrl-C" if interrupts.signal == signal.SIGINT else signal.Signals(interrupts.signal).name
             raise TrainingInterrupted(f"{run.path}: stopped by {name} at step {step}, which is saved; continue "
                                       "with --resume (resume=True)")
+    except OSError as exc:  # history or sample WAVs could not be written (a full disk, a vanished folder)
+        kept = f"the last checkpoint (step {last_saved}) is kept" if last_saved else "no checkpoint was saved"
+        raise RunError(f"{run.path}: cannot write to the run folder at step {step} ({exc.strerror or exc}); "
+                       f"{kept}; free space and resume with --resume") from None
     finally:
         bar.close()
+        _unlock(getattr(run, "_lock", None))
 
 
 # ---------------------------------------------------------------------- a chapter's runs
