@@ -36,11 +36,12 @@ built-in texture.
 **Babble** (:func:`babble_clip`) mixes 4-8 such crops of different tuning-split talkers.
 
 **Determinism.** eSpeak NG keeps internal state from one utterance to the next that its API does
-not reset (neither ``espeak_Terminate`` followed by ``espeak_Initialize`` nor
-``espeak_ng_SetRandSeed`` helps), so the same text said twice in one process differs by a few
-samples. The library is therefore closed and loaded again at the start of every clip (about half
-a millisecond): clip ``i`` depends only on ``(seed, texture, i)`` and the same call gives
-bit-identical audio (on one machine; another CPU may round the resampler differently). This needs
+not reset (``espeak_Terminate`` followed by ``espeak_Initialize`` does not help), so the same text
+said twice in one process differs by a few samples; and the breathy variants (f2, f3, f5) add
+noise from the engine's own generator. The library is therefore closed and loaded again at the
+start of every clip (about half a millisecond) and its noise generator seeded
+(``espeak_ng_SetRandSeed``) from the clip's generator: clip ``i`` depends only on
+``(seed, texture, i)`` and the same call gives bit-identical audio (on one machine; another CPU may round the resampler differently). This needs
 the library to be loaded by this module only; another package holding its own handle on
 ``libespeak-ng`` in the same process defeats the reload.
 """
@@ -62,6 +63,7 @@ INSTALL = "pip install espeakng-loader"
 ACTIVE_FRACTION = 0.75
 #: a frame is active when its RMS is within this many dB of the utterance's loudest frame
 ACTIVE_DB = 40.0
+_MAX_NOISE_SEED = 2 ** 31 - 1  # the engine's seed is a C long; keep it portable
 #: eSpeak's volume parameter (0-200, default 100); 50 keeps the loudest voices clear of int16 clipping
 VOLUME = 50
 
@@ -122,18 +124,18 @@ WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "fr": {
         "function": _w("le la les un une et ou mais avec de du dans sur pour pas très quand est était"),
         "heldout": _w("maison jardin fenêtre matin soir eau rue arbre fleur ciel soleil pluie hiver été "
-                      "pont ville école ami enfants table chaise livre lettre temps travail musique "
+                      "pont ville école ami enfants bureau chaise livre lettre temps travail musique "
                       "beau petit grand rapide lent doux clair sombre chaud froid vieux nouveau marcher "
-                      "venir regarder écouter lire écrire jouer chanter courir voyager rester apporter "
+                      "partir regarder écouter lire écrire jouer chanter courir voyager rester apporter "
                       "penser forêt montagne rivière oiseau chien chat pomme pain fromage lait"),
     },
     "nl": {
         "function": _w("de het een en of maar met van naar in op voor niet heel dan als is was"),
-        "heldout": _w("huis tuin raam ochtend avond water straat boom bloem hemel zon regen winter zomer "
-                      "brug stad school vriend kinderen tafel stoel boek brief tijd werk muziek mooi "
-                      "klein groot snel langzaam zacht licht donker warm koud oud nieuw lopen komen "
+        "heldout": _w("huis tuin raam ochtend avond water straat boom bloem hemel zon wolk herfst zomer "
+                      "brug stad school vriend kinderen tafel stoel boek krant tijd werk muziek mooi "
+                      "smal groot snel langzaam zacht licht donker heet koud oud nieuw lopen komen "
                       "kijken luisteren lezen schrijven spelen zingen rennen reizen blijven brengen "
-                      "denken bos berg rivier vogel hond kat appel brood kaas melk"),
+                      "dromen bos heuvel rivier meeuw hond kat appel brood kaas melk"),
     },
 }
 
@@ -246,8 +248,12 @@ class _Engine:
             self._chunks.append(np.ctypeslib.as_array(wav, shape=(n,)).copy())
         return 0  # 0 = go on synthesising
 
-    def fresh(self) -> None:
-        """Close the library (if open) and load it again: a new engine with its initial state."""
+    def fresh(self, seed: int = 0) -> None:
+        """Close the library (if open) and load it again: a new engine with its initial state.
+
+        ``seed`` seeds the engine's own noise generator (breathy variants such as f2, f3 and f5 add
+        noise drawn from it; without a seed their audio depends on what was said before).
+        """
         if self.lib is not None:
             self.lib.espeak_Terminate()
             handle, self.lib = self.lib._handle, None
@@ -266,6 +272,8 @@ class _Engine:
         if sr <= 0:
             raise _missing(f"could not start (espeak_Initialize returned {sr} with data {self.data_path})")
         lib.espeak_SetSynthCallback(self._callback)
+        lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
+        lib.espeak_ng_SetRandSeed(int(seed))
         self.lib, self.sr = lib, int(sr)
 
     def say(self, text: str, voice: str, rate: int, pitch: int, pitch_range: int) -> np.ndarray:
@@ -315,7 +323,7 @@ def _resample(x: np.ndarray, sr_in: int, sr: int) -> np.ndarray:
 
 
 def speak(text: str, voice: str = "en-us", rate: int = 175, pitch: int = 50, pitch_range: int = 50,
-          sr: int = 16000) -> np.ndarray:
+          sr: int = 16000, seed: int = 0) -> np.ndarray:
     """Say ``text`` with eSpeak NG (chapter 1).
 
     Args:
@@ -326,6 +334,7 @@ def speak(text: str, voice: str = "en-us", rate: int = 175, pitch: int = 50, pit
         pitch: base pitch on eSpeak's 0-100 scale (default 50; the variant sets what 50 means).
         pitch_range: intonation range, 0 (monotone) to 100 (default 50).
         sr: output sample rate in Hz (default 16000); the engine makes 22 050 Hz, soxr resamples.
+        seed: seed of the engine's noise generator (the breath noise of breathy voices), 0..2**31-1.
 
     Returns:
         ``(length,)`` float32 in [-1, 1] at the engine's level (peaks around -6 dBFS), with the
@@ -336,14 +345,15 @@ def speak(text: str, voice: str = "en-us", rate: int = 175, pitch: int = 50, pit
         numbers.
     """
     for arg, value, lo, hi in (("rate", rate, 80, 450), ("pitch", pitch, 0, 100),
-                               ("pitch_range", pitch_range, 0, 100), ("sr", sr, 1000, 384000)):
+                               ("pitch_range", pitch_range, 0, 100), ("sr", sr, 1000, 384000),
+                               ("seed", seed, 0, _MAX_NOISE_SEED)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not lo <= value <= hi:
             raise ConfigError(f"{arg}={value!r} must be an integer in {lo}..{hi}")
     if not isinstance(text, str) or not text.strip():
         raise ConfigError(f"text={text!r} must be a non-empty string")
     eng = engine()
     with eng.lock:
-        eng.fresh()
+        eng.fresh(seed)
         raw = eng.say(text, voice, rate, pitch, pitch_range)
     return _resample(raw / 32768.0, eng.sr, int(sr)).astype(np.float32)
 
@@ -446,7 +456,7 @@ def speech_clip(rng: np.random.Generator, sr: int, samples: int, split: str = "t
     sp = _split(split)
     eng = engine()
     with eng.lock:
-        eng.fresh()
+        eng.fresh(int(rng.integers(_MAX_NOISE_SEED + 1)))
         x, params = _utterance(eng, rng, sp, samples / sr)
     crop, start, active = active_crop(rng, x, int(np.ceil(samples * eng.sr / sr)), eng.sr)
     params.update(start=start / eng.sr, active=active, split=sp.name)
@@ -479,7 +489,7 @@ def babble_clip(rng: np.random.Generator, sr: int, samples: int, split: str = "t
     mix = np.zeros(length)
     voices, gains = [], []
     with eng.lock:
-        eng.fresh()
+        eng.fresh(int(rng.integers(_MAX_NOISE_SEED + 1)))
         for _ in range(n):
             x, p = _utterance(eng, rng, sp, samples / sr)
             crop, _, _ = active_crop(rng, x, length, eng.sr)
