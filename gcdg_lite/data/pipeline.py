@@ -81,9 +81,10 @@ def make_dataset(clips: np.ndarray, batch: int, seed: int = 0, start_step: int =
         dataset whose elements are float32 tensors ``(batch, samples)``; batch ``j`` of it is
         ``clips[batch_indices(n, batch, seed, start_step + j)]``.
     """
+    clips = _check(clips, batch, seed, start_step)  # before importing TensorFlow: bad input fails fast
+
     import tensorflow as tf
 
-    clips = _check(clips, batch, seed, start_step)
     n = len(clips)
     first_epoch, offset = divmod(start_step * batch, n)
 
