@@ -26,8 +26,8 @@ English content words are divided between the splits; the other languages belong
 **One clip** (:func:`speech_clip`): draw a voice, a rate (115-165 words per minute: eSpeak's
 default of 175 puts the syllable rhythm above 6 Hz, slower rates bring the envelope's modulation
 peak to the 4-5 Hz of natural speech), a pitch (30-70 on eSpeak's 0-100 scale) and a pitch range
-(30-90) from the clip's generator; write about ``seconds * rate / 60 + 2`` words (roughly twice the
-clip's length of speech); synthesise; take a **random crop** inside the utterance among the crops
+(30-90) from the clip's generator; write ``seconds * rate / 60 + 1`` words (about twice the clip's
+length of speech); synthesise; take a **random crop** inside the utterance among the crops
 that are mostly active: at least :data:`ACTIVE_FRACTION` (75 %) of their 10 ms frames lie within
 :data:`ACTIVE_DB` (40 dB) of the utterance's loudest frame (if no crop qualifies, the most active
 one); resample the crop to ``sr`` with soxr (high quality) and peak-normalise it to 0.9 like every
@@ -362,6 +362,20 @@ def speak(text: str, voice: str = "en-us", rate: int = 175, pitch: int = 50, pit
 # clips
 # ----------------------------------------------------------------------------------------------
 
+def _crop_activity(x: np.ndarray, samples: int, sr: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """``(x zero-padded to >= samples, active fraction of the crop at every frame start, frame)``."""
+    from .loader import frame_levels
+
+    frame = max(1, sr // 100)
+    x = np.pad(np.asarray(x, dtype=np.float64), (0, max(0, samples - len(x))))
+    db = frame_levels(x[None, : len(x) // frame * frame], sr, frame / sr)[0]
+    active = (db >= db.max() - ACTIVE_DB).astype(float)
+    width = max(1, min(samples // frame, len(active)))
+    first = np.arange((len(x) - samples) // frame + 1)
+    csum = np.concatenate([[0.0], np.cumsum(active)])
+    return x, (csum[np.minimum(first + width, len(active))] - csum[first]) / width, frame
+
+
 def active_crop(rng: np.random.Generator, x: np.ndarray, samples: int, sr: int) -> tuple[np.ndarray, int, float]:
     """A random ``samples``-long crop of ``x`` that is mostly active speech (chapter 1).
 
@@ -379,17 +393,7 @@ def active_crop(rng: np.random.Generator, x: np.ndarray, samples: int, sr: int) 
     Returns:
         ``(crop (samples,) float64, start sample, active fraction of the crop)``.
     """
-    from .loader import frame_levels
-
-    frame = max(1, sr // 100)
-    x = np.pad(np.asarray(x, dtype=np.float64), (0, max(0, samples - len(x))))
-    db = frame_levels(x[None, : len(x) // frame * frame], sr, frame / sr)[0]
-    active = (db >= db.max() - ACTIVE_DB).astype(float)
-    width = max(1, min(samples // frame, len(active)))
-    n_starts = (len(x) - samples) // frame + 1
-    csum = np.concatenate([[0.0], np.cumsum(active)])
-    first = np.arange(n_starts)
-    frac = (csum[np.minimum(first + width, len(active))] - csum[first]) / width
+    x, frac, frame = _crop_activity(x, samples, sr)
     good = np.flatnonzero(frac >= ACTIVE_FRACTION)
     k = int(good[rng.integers(len(good))]) if len(good) else int(np.argmax(frac))
     start = k * frame
@@ -417,10 +421,11 @@ def _utterance(eng: _Engine, rng: np.random.Generator, split: SpeechSplit, secon
                ) -> tuple[np.ndarray, Params]:
     """Draw a voice and a delivery and say enough text for ``seconds`` of clip plus a margin.
 
-    The text holds ``seconds * rate / 60 + 2`` words (eSpeak says about 0.85 * rate / 60 words per
-    second with its pauses, so this is about 1.2 x the clip plus a second); an utterance shorter
-    than the clip plus 0.25 s is said again with 50 % more words (at most 4 times). Returns the
-    utterance at the engine's rate (float64, full scale 1.0) and its parameters.
+    The text holds ``seconds * rate / 60 + 1`` words (with its pauses and our long words eSpeak
+    takes about 1.9 s for the 3-4 words of a one-second clip); an utterance in which no crop of
+    ``seconds`` is mostly active (:func:`active_crop`) is said again with 50 % more words (at most
+    4 times). Returns the utterance at the engine's rate (float64, full scale 1.0) and its
+    parameters (``words``: how many were said).
     """
     language = str(split.languages[int(rng.integers(len(split.languages)))])
     variant = str(split.variants[int(rng.integers(len(split.variants)))])
@@ -428,11 +433,12 @@ def _utterance(eng: _Engine, rng: np.random.Generator, split: SpeechSplit, secon
     pitch = int(rng.integers(30, 71))
     pitch_range = int(rng.integers(30, 91))
     voice = f"{language}+{variant}"
-    words = int(np.ceil(seconds * rate / 60.0)) + 2
+    words = int(np.ceil(seconds * rate / 60.0)) + 1
+    length = int(np.ceil(seconds * eng.sr))
     for _ in range(4):
         text = _text(rng, language, split.name, words)
         x = eng.say(text, voice, rate, pitch, pitch_range).astype(np.float64) / 32768.0
-        if len(x) >= (seconds + 0.25) * eng.sr:
+        if len(x) > length and _crop_activity(x, length, eng.sr)[1].max() >= ACTIVE_FRACTION:
             break
         words = int(np.ceil(words * 1.5))
     return x, dict(voice=voice, language=language, variant=variant, rate=rate, pitch=pitch,
