@@ -201,3 +201,18 @@ def test_cli_corpus_without_engine_one_line_exit_2_nothing_written(no_engine, tm
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error:") and "pip install espeakng-loader" in err[0]
     assert not out.exists()
+
+
+def test_a_second_handle_on_the_library_is_reported(tmp_path):
+    # in a child process: a second handle would keep the engine's state alive in this one
+    import subprocess
+
+    code = ("import ctypes, warnings, espeakng_loader\n"
+            "keep = ctypes.CDLL(espeakng_loader.get_library_path())\n"
+            "from gcdg_lite.data import speech\n"
+            "with warnings.catch_warnings(record=True) as w:\n"
+            "    warnings.simplefilter('always')\n"
+            "    speech.engine()\n"
+            "print(sum('stays loaded' in str(x.message) for x in w))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "1", out.stderr

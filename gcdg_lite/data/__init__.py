@@ -1,4 +1,4 @@
-"""Audio data: the built-in procedural corpus, the user's own folders, and the ``tf.data`` pipeline.
+"""Audio data: the built-in corpus (procedural and text-to-speech), the user's folders, ``tf.data``.
 
 * :mod:`.corpus` — ``texture(name, n, seed, sr, samples)``, ``list_textures()``, ``TEXTURES``,
   ``synth_vowel`` (chapter 1);

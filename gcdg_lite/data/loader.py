@@ -132,8 +132,8 @@ class LoadReport:
             f"audio files:   {len(self.files)} usable, {len(self.bad)} bad, {len(self.ignored)} ignored (not WAV/FLAC/OGG)",
             f"duration:      {self.duration:.2f} s in total",
             f"sample rates:  {rates} (resampled to {self.sr} Hz)",
-            f"clips:         {self.n_clips} of {self.samples} samples ({self.samples / self.sr:.3f} s), hop {self.hop}: "
-            f"{self.n_clips + self.n_silent} crop(s) cut from the usable files, {self.n_clips} kept",
+            f"clips:         {self.n_clips} of {self.samples} samples ({self.samples / self.sr:.3f} s), "
+            f"hop {self.hop}: {self.n_clips + self.n_silent} crop(s) cut from the usable files, {self.n_clips} kept",
             f"silent clips:  {self.n_silent} skipped (more than {MAX_SILENT_FRACTION:.0%} of their "
             f"{SILENCE_FRAME * 1000:g} ms frames below {self.silence_db:g} dBFS)",
             f"padded files:  {sum(f.padded for f in self.files)} (last piece >= half a clip, zero-padded)",

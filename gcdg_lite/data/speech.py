@@ -41,15 +41,18 @@ said twice in one process differs by a few samples; and the breathy variants (f2
 noise from the engine's own generator. The library is therefore closed and loaded again at the
 start of every clip (about half a millisecond) and its noise generator seeded
 (``espeak_ng_SetRandSeed``) from the clip's generator: clip ``i`` depends only on
-``(seed, texture, i)`` and the same call gives bit-identical audio (on one machine; another CPU may round the resampler differently). This needs
-the library to be loaded by this module only; another package holding its own handle on
-``libespeak-ng`` in the same process defeats the reload.
+``(seed, texture, i)`` and the same call gives bit-identical audio (on one machine; another CPU
+may round the resampler differently). This needs the library to be loaded by this module only;
+another package holding its own handle on ``libespeak-ng`` in the same process defeats the reload
+(the engine warns once when it notices, on Linux).
 """
 from __future__ import annotations
 
 import ctypes
 import threading
+import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -242,6 +245,26 @@ class _Engine:
         self._chunks: list[np.ndarray] = []
         self._callback = _CALLBACK(self._collect)
         self.fresh()
+        self._check_reload()
+
+    def _check_reload(self) -> None:
+        """Warn once when closing the library does not unload it (Linux: read /proc/self/maps).
+
+        Another handle on libespeak-ng in this process (e.g. a phonemiser loaded through
+        ``espeakng_loader.load_library()``) keeps its state alive between clips, so clips would no
+        longer be bit-identical from call to call.
+        """
+        maps = Path("/proc/self/maps")
+        if not maps.exists():
+            return
+        self.lib.espeak_Terminate()
+        handle, self.lib = self.lib._handle, None
+        _unload(handle)
+        still = Path(self.lib_path).name in maps.read_text()
+        self.fresh()
+        if still:
+            warnings.warn("libespeak-ng stays loaded when gcdg_lite closes it (another module holds it): "
+                          "speech clips may differ slightly from call to call", RuntimeWarning, stacklevel=3)
 
     def _collect(self, wav: Any, n: int, events: Any) -> int:
         if wav and n > 0:
