@@ -80,3 +80,94 @@ def test_inspect_missing_or_unusable_path(tmp_path, capsys):
     (tmp_path / "only.wav").write_bytes(b"")
     assert main(["inspect", str(tmp_path), "--skip-bad"]) == 2
     assert "no usable clips" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- bad input: one line, exit 2
+
+def _one_error_line(capsys):
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:") and "Traceback" not in captured.err, captured.err
+    return err[0]
+
+
+def test_corpus_huge_n_is_refused_at_once(tmp_path, capsys):
+    out = tmp_path / "x"
+    assert main(["corpus", "--texture", "hum", "--n", "99999999999", "--out", str(out)]) == 2
+    assert "--n 99999999999" in _one_error_line(capsys) and not out.exists()
+    assert main(["corpus", "--texture", "hum", "--n", "2", "--samples", str(2 ** 31), "--out", str(out)]) == 2
+    assert "--samples" in _one_error_line(capsys)
+
+
+@pytest.mark.parametrize("where", ["under_a_file", "proc"])
+def test_corpus_unwritable_out_is_one_line(tmp_path, capsys, where):
+    if where == "under_a_file":
+        (tmp_path / "f").write_text("x")
+        out = tmp_path / "f" / "clips"
+    else:
+        out = "/proc/gcdg_lite_test/clips"
+    assert main(["corpus", "--texture", "hum", "--n", "2", "--out", str(out)]) == 2
+    assert f"--out {out}: cannot write there" in _one_error_line(capsys)
+
+
+def test_corpus_failing_write_keeps_what_was_written(tmp_path, capsys, monkeypatch):
+    import gcdg_lite.audio
+
+    real, calls = gcdg_lite.audio.save_wav, []
+
+    def flaky(path, clip, sr):
+        calls.append(path)
+        if len(calls) > 2:
+            raise OSError(30, "Read-only file system")
+        return real(path, clip, sr)
+
+    monkeypatch.setattr(gcdg_lite.audio, "save_wav", flaky)
+    assert main(["corpus", "--texture", "hum", "--n", "5", "--samples", "1024", "--out", str(tmp_path)]) == 2
+    line = _one_error_line(capsys)
+    assert "Read-only file system" in line and "2 file(s) written before it are kept" in line
+    assert len(list(tmp_path.glob("*.wav"))) == 2
+
+
+def test_corpus_refuses_when_the_disk_is_too_small(tmp_path, capsys, monkeypatch):
+    import shutil
+
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10 ** 9, 10 ** 9 - 1000, 1000))
+    assert main(["corpus", "--texture", "hum", "--n", "3", "--out", str(tmp_path)]) == 2
+    assert "MB are free" in _one_error_line(capsys) and not list(tmp_path.glob("*.wav"))
+
+
+def _long_file_with_pauses(path, sr=16000):
+    t = np.arange(30 * sr) / sr
+    on = np.sin(2 * np.pi * 0.1 * t) > -0.2  # on 56 % of the time, in long stretches
+    sf.write(str(path), (0.5 * np.sin(2 * np.pi * 220 * t) * on).astype(np.float32), sr)
+
+
+def test_inspect_counts_silence_dominated_crops_of_a_long_file(tmp_path, capsys):
+    _long_file_with_pauses(tmp_path / "long.wav")
+    assert main(["inspect", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    # 30 s -> 29 crops of 16384 samples (a 0.3-clip tail is dropped); those mostly in a pause go
+    assert "29 crop(s) cut" in out
+    kept = int(out.split("usable: ")[1].split(" ")[0])
+    silent = int(out.split("silent clips:  ")[1].split(" ")[0])
+    assert kept + silent == 29 and 8 <= silent <= 16, out
+
+
+def test_inspect_tiny_hop_and_all_silent_folder_are_one_line(tmp_path, capsys):
+    _long_file_with_pauses(tmp_path / "long.wav")
+    assert main(["inspect", str(tmp_path), "--hop", "1"]) == 2
+    line = _one_error_line(capsys)
+    assert "hop=1" in line and "--hop" in line
+    quiet = tmp_path / "quiet"
+    quiet.mkdir()
+    sf.write(str(quiet / "a.wav"), np.zeros(40000, np.float32), 16000)
+    assert main(["inspect", str(quiet)]) == 2
+    line = _one_error_line(capsys)
+    assert f"every clip in {quiet} is silent" in line and "--silence-db" in line
+
+
+@pytest.mark.parametrize("seed", ["99999999999", "-1"])
+def test_train_seed_out_of_range_with_folder_data_is_one_line(folder, tmp_path, capsys, seed):
+    run = tmp_path / "run"
+    assert main(["train", "--data", str(folder), "--steps", "1", "--seed", seed, "--out", str(run)]) == 2
+    assert f"seed={seed}" in _one_error_line(capsys)

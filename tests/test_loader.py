@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from gcdg_lite.data import load_folder, load_source, slice_clips, texture
-from gcdg_lite.errors import DataError
+from gcdg_lite.data import MAX_SAMPLES, as_audio, load_folder, load_source, slice_clips, texture
+from gcdg_lite.errors import ConfigError, DataError
 
 SR = 8000
 N = 1024  # clip length used in these tests (samples)
@@ -203,3 +203,103 @@ def test_load_source(tmp_path):
     assert load_source(tmp_path, sr=SR, samples=N).shape == (8, N)  # 7 clips + a padded tail
     sub = load_source(tmp_path, sr=SR, samples=N, n=3, seed=0)
     assert sub.shape == (3, N) and np.array_equal(sub, load_source(tmp_path, sr=SR, samples=N, n=3, seed=0))
+
+
+# ---------------------------------------------------------------- long recordings, silence, sizes
+
+def test_long_recording_becomes_a_grid_of_crops(tmp_path):
+    x = _tone(20.0, freq=300.0)  # 160000 samples
+    _write(tmp_path / "long.wav", x)
+    cs = load_folder(tmp_path, sr=SR, samples=N)
+    assert len(cs) == 156 and cs.report.n_silent == 0  # 156 full crops, a 256-sample tail dropped
+    assert cs.origin[:, 1].tolist() == list(range(0, 156 * N, N))
+    half = load_folder(tmp_path, sr=SR, samples=N, hop=N // 2)
+    # 311 full overlapping crops, then a 768-sample tail (>= half a clip): padded, 312 in all
+    assert len(half) == 312 and np.all(np.diff(half.origin[:, 1]) == N // 2)
+    assert half.report.files[0].padded and np.all(half.clips[-1, 768:] == 0)
+
+
+def test_silence_dominated_crops_dropped_and_counted(tmp_path):
+    # three clips: all tone; 30 % tone then 70 % digital silence; 70 % tone then 30 % silence
+    part = lambda frac: np.concatenate([_tone(frac * N / SR), np.zeros(N - int(round(frac * N)), np.float32)])
+    _write(tmp_path / "gaps.wav", np.concatenate([_tone(N / SR), part(0.3), part(0.7)]))
+    cs = load_folder(tmp_path, sr=SR, samples=N)
+    # the middle clip's RMS is -14 dBFS, far above -50, yet it is mostly silence: dropped and counted
+    assert cs.origin[:, 1].tolist() == [0, 2 * N] and cs.report.n_silent == 1
+    assert "1 skipped" in str(cs.report) and "3 crop(s) cut" in str(cs.report)
+    assert "1 silent clip(s) skipped" in cs.report.summary()
+
+
+def test_all_silent_folder_is_one_error_naming_folder_and_threshold(tmp_path):
+    quiet = tmp_path / "quiet"
+    _write(quiet / "room.wav", 1e-4 * np.random.default_rng(0).standard_normal(3 * N).astype(np.float32))
+    _write(quiet / "zeros.wav", np.zeros(2 * N, np.float32))
+    for skip in (False, True):
+        with pytest.raises(DataError) as err:
+            load_folder(quiet, sr=SR, samples=N, skip_bad=skip)
+        msg = str(err.value)
+        assert "\n" not in msg and f"every clip in {quiet} is silent" in msg and "5 clip(s)" in msg
+        assert f"inspect {quiet} --silence-db" in msg and "-50 dBFS" in msg
+    # the threshold it suggests keeps the room tone
+    suggested = float(msg.split("--silence-db ")[1].split("`")[0])
+    assert len(load_folder(quiet, sr=SR, samples=N, silence_db=suggested, skip_bad=True)) == 3
+
+
+def test_too_many_clips_refused_before_reading(tmp_path, monkeypatch):
+    import gcdg_lite.data.loader as L
+
+    _write(tmp_path / "minute.wav", _tone(60.0, sr=16000), 16000)
+    with pytest.raises(ConfigError) as err:
+        load_folder(tmp_path, hop=1)  # ~943617 clips of 16384 samples: 62 GB as float32
+    msg = str(err.value)
+    assert "hop=1" in msg and "--hop" in msg and "at least 29 samples" in msg and "\n" not in msg
+    assert MAX_SAMPLES == 2 ** 29
+    # the count made from the headers is the count slicing makes, and the hop it suggests fits
+    for length in (0, 511, 512, 1023, 1024, 1500, 2047, 2048, 5000, 160000):
+        for hop in (1, 7, 512, 1024, 3000):
+            assert L._n_slices(length, N, hop) == len(slice_clips(np.zeros(length), N, hop)[0])
+    monkeypatch.setattr(L, "MAX_SAMPLES", 50 * 16384)
+    with pytest.raises(ConfigError) as err:
+        load_folder(tmp_path, hop=8192)
+    hop = int(str(err.value).split("at least ")[1].split(" ")[0])
+    assert 0 < len(load_folder(tmp_path, hop=hop)) <= 50
+
+
+def test_bad_argument_types_are_config_errors(tmp_path):
+    _write(tmp_path / "x.wav", _tone(1.0))
+    for call in (lambda: load_folder(None), lambda: load_folder(3),
+                 lambda: load_folder(tmp_path, silence_db=float("nan")),
+                 lambda: load_folder(tmp_path, samples=2.5), lambda: load_folder(tmp_path, hop=True),
+                 lambda: load_source(tmp_path, sr=SR, samples=N, n=-1),
+                 lambda: load_source(tmp_path, sr=SR, samples=N, n=0),
+                 lambda: load_source(tmp_path, sr=SR, samples=N, seed=-1),
+                 lambda: load_source(tmp_path, sr=SR, samples=N, n=2, seed=99999999999),
+                 lambda: load_source(None)):
+        with pytest.raises(ConfigError) as err:
+            call()
+        assert "\n" not in str(err.value)
+
+
+def test_integer_and_bool_audio_refused_in_one_line():
+    from gcdg_lite.data import make_dataset
+
+    for bad, words in ((np.zeros((4, 64), np.int16), "int16"), (np.zeros((4, 64), np.uint8), "uint8"),
+                       (np.zeros((4, 64), bool), "boolean"), (np.zeros((4, 64), complex), "complex")):
+        with pytest.raises(ConfigError, match=words):
+            make_dataset(bad, batch=2)
+        with pytest.raises(ConfigError, match=words):
+            slice_clips(bad[0], 16, 16)
+    with pytest.raises(ConfigError, match="int16.*32768"):
+        as_audio(np.ones(8, np.int16))
+    with pytest.raises(ConfigError, match="NaN"):
+        as_audio(np.array([0.0, np.nan]))
+    with pytest.raises(ConfigError, match="equal lengths"):
+        as_audio([[0.0, 0.1], [0.2]])
+    with pytest.raises(ConfigError, match="peaks at 2"):
+        as_audio(np.array([2.0]), peak=1.0)
+    assert as_audio([0.5, -0.5]).dtype == np.float32
+
+
+def test_texture_count_is_bounded_in_one_line():
+    with pytest.raises(ConfigError, match="2 GiB.*at most 32768 clips"):
+        texture("hum", n=10 ** 9, samples=16384)

@@ -1,9 +1,12 @@
 """``python -m gcdg_lite inspect PATH``: load a folder exactly as training will and report on it.
 
-Prints the files, total duration, sample rates, clips yielded, clips skipped as silent and every
-bad file with its reason. Exit status 0 when the folder gives at least one clip; otherwise 2 with
-one ``error:`` line naming the (first) bad file. With ``--skip-bad`` bad files are listed and
-skipped.
+Prints the files, total duration, sample rates, the crops cut from them (every ``--hop`` samples,
+so a long recording gives many clips), how many of those were dropped as silence-dominated (more
+than half of their 20 ms frames below ``--silence-db``) and every bad file with its reason. Exit
+status 0 when the folder gives at least one clip; otherwise 2 with one ``error:`` line naming the
+(first) bad file, or the folder when all its clips are silent. With ``--skip-bad`` bad files are
+listed and skipped. A ``--hop`` so small that the clips would not fit in 2 GiB is refused before
+any audio is read.
 
 Example::
 
@@ -25,7 +28,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=16384, help="clip length in samples (default 16384)")
     p.add_argument("--hop", type=int, default=None, help="samples between clip starts (default: --samples)")
     p.add_argument("--silence-db", type=float, default=SILENCE_DB,
-                   help=f"skip clips with RMS below this level in dBFS (default {SILENCE_DB:g})")
+                   help=f"20 ms frames below this level in dBFS are silent; clips more than half silent are "
+                        f"skipped (default {SILENCE_DB:g})")
     p.add_argument("--skip-bad", action="store_true", help="skip unusable files (listed) instead of failing")
     p.add_argument("--verbose", action="store_true", help="list every file (default: the first 20)")
     p.set_defaults(run=run)

@@ -1,7 +1,10 @@
-"""Audio data: the built-in procedural corpus, the user's own folders, and the ``tf.data`` pipeline.
+"""Audio data: the built-in corpus (procedural and text-to-speech), the user's folders, ``tf.data``.
 
 * :mod:`.corpus` — ``texture(name, n, seed, sr, samples)``, ``list_textures()``, ``TEXTURES``,
   ``synth_vowel`` (chapter 1);
+* :mod:`.speech` — the text-to-speech textures ``speech``, ``speech_heldout`` and ``babble`` (eSpeak NG):
+  ``speak(text, voice)``, ``speech_voices(split)``, ``pseudo_sentence`` (chapter 1);
+* :mod:`.checks` — ``as_audio``, ``check_int``, ``MAX_SAMPLES``: input checks shared by the data functions;
 * :mod:`.loader` — ``load_folder(path, ...) -> ClipSet`` and ``load_source("builtin:NAME" | path)``
   (chapter 4);
 * :mod:`.pipeline` — ``make_dataset(clips, batch, seed, start_step)``, ``batch_indices`` (chapter 4).
@@ -16,8 +19,10 @@ from typing import Any
 
 _EXPORTS: dict[str, str] = {
     **dict.fromkeys(["TEXTURES", "VOWELS", "Texture", "list_textures", "synth_vowel", "texture"], "corpus"),
-    **dict.fromkeys(["AUDIO_EXTENSIONS", "ClipSet", "FileReport", "LoadReport", "load_folder",
-                     "load_source", "slice_clips"], "loader"),
+    **dict.fromkeys(["AUDIO_EXTENSIONS", "ClipSet", "FileReport", "LoadReport", "frame_levels", "load_folder",
+                     "load_source", "silent_fraction", "slice_clips"], "loader"),
+    **dict.fromkeys(["speak", "speech_voices", "pseudo_sentence"], "speech"),
+    **dict.fromkeys(["MAX_SAMPLES", "as_audio", "check_int"], "checks"),
     **dict.fromkeys(["batch_indices", "epoch_permutation", "make_dataset"], "pipeline"),
 }
 __all__ = sorted(_EXPORTS)
@@ -32,4 +37,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(__all__) | {"corpus", "loader", "pipeline"})
+    return sorted(set(__all__) | {"checks", "corpus", "loader", "pipeline", "speech"})

@@ -1,6 +1,8 @@
-"""The built-in corpus: eight procedural audio textures, no downloads (introduced in chapter 1).
+"""The built-in corpus: procedural audio textures and real (text-to-speech) speech, no downloads (chapter 1).
 
-Every texture is a small signal-processing recipe written with numpy and ``scipy.signal.lfilter``.
+Seven textures are small signal-processing recipes written with numpy and ``scipy.signal.lfilter``;
+three — ``speech``, ``speech_heldout`` and ``babble`` — are spoken by the eSpeak NG text-to-speech
+engine (``pip install espeakng-loader``; see :mod:`gcdg_lite.data.speech`).
 Clip ``i`` of ``texture(name, n, seed)`` is drawn from its own random generator seeded by
 ``(seed, name, i)``, so
 
@@ -11,8 +13,8 @@ Every clip is float32, mono, peak-normalised to :data:`PEAK` (0.9, i.e. -0.9 dBF
 [-1, 1]. All frequencies below are in Hz, all times in seconds; any resonance that would land above
 0.45 * sr is dropped or moved down, so every recipe works at any sample rate from 4000 Hz up.
 
-Speech-like textures share a source-filter voice (chapter 1, "what makes speech a texture"):
-a glottal pulse train (one impulse per pitch period, with *jitter* = RMS relative period
+The procedural speech-like textures share a source-filter voice (chapter 1, "what makes speech a
+texture"): a glottal pulse train (one impulse per pitch period, with *jitter* = RMS relative period
 perturbation and *shimmer* = RMS relative amplitude perturbation), shaped by a glottal/lip-radiation
 filter, then by a cascade of formant resonators (two-pole filters with unit gain at 0 Hz).
 
@@ -31,6 +33,7 @@ import numpy as np
 from scipy.signal import lfilter, sosfilt
 
 from ..errors import ConfigError
+from .checks import check_int, check_size
 
 #: peak amplitude of every clip (linear, full scale = 1.0)
 PEAK = 0.9
@@ -319,64 +322,13 @@ def _filter_classes(sources: np.ndarray, classes: list[np.ndarray]) -> np.ndarra
 
     Filtering is linear, so one filter per vowel class (instead of one per voice and syllable)
     gives the same result for sources that are silent at the class switches — this is what keeps
-    ``babble`` fast.
+    ``whisper`` fast.
     """
     out = np.zeros(sources.shape[1])
     for row, sos in zip(sources, classes):
         if np.any(row):
             out += sosfilt(sos, row)
     return out
-
-
-def _babble(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, Params]:
-    """``babble``: 4-10 overlapping talkers, a "cocktail party".
-
-    Each voice: f0 log-uniform 80-300 Hz with a slow (0.3-1.5 Hz) +-8 % intonation; jitter 0.5 %,
-    shimmer 4 %; a syllable track at 3-5.5 syllables/s (so the summed envelope is modulated near
-    4 Hz), each syllable a random vowel (formants scaled for a low or a high voice), 15 % of
-    syllables silent; a level drawn in -12..0 dB. Half the syllables start with a 20-60 ms
-    fricative/plosive noise burst above 2 kHz.
-
-    Params: ``n_voices``, ``f0`` (Hz per voice), ``rate`` (syllables/s per voice),
-    ``gain_db`` per voice.
-    """
-    n_voices = int(rng.integers(4, 11))
-    t = np.arange(samples) / sr
-    vowels = list(VOWELS)
-    n_cls = 2 * len(vowels)  # (low voice, high voice) x vowel
-    all_t, all_a, all_c, b_start, b_len, b_gain = [], [], [], [], [], []
-    f0s, rates, gains = [], [], []
-    for _ in range(n_voices):
-        f0 = float(np.exp(rng.uniform(np.log(80.0), np.log(min(300.0, 0.2 * sr)))))
-        rate = float(rng.uniform(3.0, 5.5))
-        gain = 10 ** (float(rng.uniform(-12.0, 0.0)) / 20)
-        contour = f0 * (1.0 + 0.08 * _slow_wander(rng, t, (0.3, 1.5), n=2))
-        times = _pulse_times(contour, sr, 0.005, rng)
-        env, syl, starts = _syllables(rng, samples, sr, rate, at=times)
-        syl_vowel = rng.integers(0, len(vowels), size=len(starts))
-        all_t.append(times)
-        all_a.append(gain * env * np.exp(0.04 * rng.standard_normal(len(times))))
-        all_c.append(int(f0 > 150.0) * len(vowels) + syl_vowel[syl])
-        # consonant-like bursts at half of the syllable onsets
-        has = rng.random(len(starts)) < 0.5
-        b_start.append(starts[has])
-        b_len.append((rng.uniform(0.02, 0.06, size=len(starts)) * sr).astype(np.int64)[has])
-        b_gain.append(np.full(int(has.sum()), gain))
-        f0s.append(f0), rates.append(rate), gains.append(20 * np.log10(gain))
-    sources = _place(np.concatenate(all_t), np.concatenate(all_a), samples,
-                     bins=np.concatenate(all_c), n_bins=n_cls)
-    bursts = _hann_bursts(np.concatenate(b_start), np.concatenate(b_len), np.concatenate(b_gain),
-                          samples)
-    classes = [_formant_filter(*_vowel_formants(v, 1.0 if g == 0 else 1.17), sr)
-               for g in (0, 1) for v in vowels]
-    voiced = _glottal_filter(_filter_classes(sources, classes), sr)
-    noise = lfilter(*_resonator(min(3500.0, 0.35 * sr), min(2500.0, 0.3 * sr), sr),
-                    rng.standard_normal(samples))
-    noise = np.diff(noise, prepend=0.0)  # emphasise the top: fricative hiss
-    voiced_rms = np.sqrt(np.mean(voiced ** 2)) + 1e-12
-    noise *= bursts * 0.5 * voiced_rms / (np.sqrt(np.mean(noise ** 2)) + 1e-12)
-    params = dict(n_voices=n_voices, f0=f0s, rate=rates, gain_db=gains)
-    return _finish(voiced + noise, sr), params
 
 
 def _whisper(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, Params]:
@@ -600,20 +552,39 @@ def _hum(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, P
 
 @dataclass(frozen=True)
 class Texture:
-    """A named recipe: ``recipe(rng, sr, samples) -> (clip float64 (samples,), params dict)``."""
+    """A named recipe: ``recipe(rng, sr, samples) -> (clip float64 (samples,), params dict)``.
+
+    ``engine`` is True for the textures made by the text-to-speech engine (:mod:`.speech`).
+    """
 
     name: str
     description: str
     kind: str  # "speech" or "environment"
     recipe: Recipe
+    engine: bool = False
+
+
+def _tts(recipe: str) -> Recipe:
+    """The recipe ``recipe`` of :mod:`.speech`, imported when first used (it loads eSpeak NG)."""
+    def run(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, Params]:
+        from . import speech
+
+        return getattr(speech, recipe)(rng, sr, samples)
+    run.__doc__ = f"See :func:`gcdg_lite.data.speech.{recipe}`."
+    return run
 
 
 #: name -> :class:`Texture`, in the order :func:`list_textures` shows them
 TEXTURES: dict[str, Texture] = {t.name: t for t in (
     Texture("vowels", "sustained vowels: glottal pulses (f0 80-300 Hz, jitter, shimmer) through formants",
             "speech", _vowels),
-    Texture("babble", "4-10 overlapping voices with ~4 Hz syllables (cocktail party)", "speech", _babble),
+    Texture("babble", "4-8 text-to-speech talkers at once (cocktail party; tuning voices)", "speech",
+            _tts("babble_clip"), engine=True),
     Texture("whisper", "one whispering talker: noise-excited formants and fricatives", "speech", _whisper),
+    Texture("speech", "one text-to-speech talker (eSpeak NG; 24 tuning voices, pseudo-sentences)",
+            "speech", _tts("_speech"), engine=True),
+    Texture("speech_heldout", "as speech, with 24 other voices and other words (for honest scores)",
+            "speech", _tts("_speech_heldout"), engine=True),
     Texture("rain", "Poisson droplets (decaying 1-5 kHz splashes) over coloured noise", "environment", _rain),
     Texture("wind", "noise through a slowly wandering band-pass, with gusts", "environment", _wind),
     Texture("crackle", "heavy-tailed clicks (fire, vinyl) over a low rumble", "environment", _crackle),
@@ -632,13 +603,14 @@ def _name_key(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
 
-def _check(name: str, n: int, seed: int, sr: int, samples: int) -> None:
+def _check(name: str, n: int, seed: int, sr: int, samples: int, offset: int) -> None:
     if name not in TEXTURES:
         raise ConfigError(f"unknown texture {name!r}; choose one of {', '.join(TEXTURES)} "
                           f"(python -m gcdg_lite corpus --list)")
-    for arg, value, low in (("n", n, 0), ("seed", seed, 0), ("sr", sr, MIN_SR), ("samples", samples, 64)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-            raise ConfigError(f"{arg}={value!r} must be an integer >= {low}")
+    for arg, value, low in (("n", n, 0), ("seed", seed, 0), ("sr", sr, MIN_SR), ("samples", samples, 64),
+                            ("offset", offset, 0)):
+        check_int(arg, value, low)
+    check_size(n, samples)
 
 
 def texture(name: str, n: int = 1, seed: int = 0, sr: int = 16000, samples: int = 16384,
@@ -662,11 +634,16 @@ def texture(name: str, n: int = 1, seed: int = 0, sr: int = 16000, samples: int 
         the recipe of ``name`` (plus ``texture``, ``seed``, ``index``, ``sr``, ``samples``).
 
     Raises:
-        ConfigError: unknown ``name`` or a bad ``n``/``seed``/``sr``/``samples``.
+        ConfigError: unknown ``name``, a bad ``n``/``seed``/``sr``/``samples``/``offset``, or more than
+            :data:`~gcdg_lite.data.checks.MAX_SAMPLES` samples in one call (make them in pieces).
+        DataError: a text-to-speech texture (``speech``, ``speech_heldout``, ``babble``) without its
+            engine (``pip install espeakng-loader``).
     """
-    _check(name, n, seed, sr, samples)
-    if not isinstance(offset, (int, np.integer)) or offset < 0:
-        raise ConfigError(f"offset={offset!r} must be an integer >= 0")
+    _check(name, n, seed, sr, samples, offset)
+    if TEXTURES[name].engine:
+        from .speech import require_engine
+
+        require_engine()  # one DataError saying what to install, before any work
     recipe = TEXTURES[name].recipe
     out = np.empty((n, samples), dtype=np.float32)
     params: list[Params] = []

@@ -11,16 +11,31 @@ inspect`` use exactly the same code):
    truncated or corrupt, contains NaN/Inf samples, is far shorter than a clip, or is silent.
 3. **Mono and rate.** Channels are averaged (downmix); the signal is resampled to ``sr`` with
    ``librosa.resample`` (soxr, high quality).
-4. **Slicing.** Clips of ``samples`` start every ``hop`` samples (default ``hop = samples``: no
-   overlap). **Padding rule** (as WaveGAN pads 16000-sample Speech Commands words to 16384):
+4. **Slicing: a fixed number of crops per file.** Clips of ``samples`` start every ``hop`` samples
+   (default ``hop = samples``: no overlap), so a long recording becomes about
+   ``(length - samples) / hop + 1`` clips: a one-hour file gives 3515 clips of 16384 samples at
+   16 kHz. The crops are fixed, not drawn anew at every step, because training draws batches from
+   one fixed array of clips: a run resumed at step ``k`` sees exactly the batches an uninterrupted
+   run would have seen, and the memorisation check can point at the recording and second a
+   generated clip resembles (``ClipSet.origin``). A smaller ``hop`` gives more, overlapping crops
+   (shifted copies: a cheap augmentation). **Size bound:** before any audio is decoded, the clips
+   the folder would give are counted from the files' headers; more than
+   :data:`~gcdg_lite.data.checks.MAX_SAMPLES` samples of clips (2 GiB as float32, e.g. 32768 clips
+   of 16384 samples) is one ConfigError naming ``hop`` and the smallest hop that fits.
+   **Padding rule** (as WaveGAN pads 16000-sample Speech Commands words to 16384):
    a final piece at least half a clip long (``>= samples / 2``) is padded with zeros at its
    end; a shorter tail is dropped (a tail already inside the last full clip, possible when
    ``hop < samples``, gives no extra clip). A whole file shorter than half a clip is *bad* ("far
    shorter than one clip").
-5. **Silence.** A clip whose RMS level ``20 log10(RMS)`` (dBFS, full scale = 1.0, so a
-   full-scale sine is -3 dBFS) is below ``silence_db`` (default -50 dBFS) is skipped and counted;
-   the level is measured on the audio as recorded, before normalisation, so that normalising
-   cannot blow a noise floor up into "audio". A file all of whose clips are silent is *bad*.
+5. **Silence-dominated crops are dropped and counted.** Every clip is cut into frames of 20 ms;
+   a frame is silent when its RMS level ``20 log10(RMS)`` (dBFS, full scale = 1.0, so a full-scale
+   sine is -3 dBFS) is below ``silence_db`` (default -50 dBFS). A clip with more than
+   :data:`MAX_SILENT_FRACTION` (half) of its frames silent — zero padding counts as silence — is
+   skipped and counted (``LoadReport.n_silent``, the "silent clips" line of ``inspect``). The
+   level is measured on the audio as recorded, before normalisation, so that normalising cannot
+   blow a noise floor up into "audio". A file all of whose clips are silent is *bad*; a folder
+   all of whose clips are silent is one DataError naming the folder and the threshold
+   (``python -m gcdg_lite inspect FOLDER --silence-db -70`` shows what a lower one keeps).
 6. **Normalisation** (``normalise="file"``, default): each file is scaled so that its peak is
    0.95 (about -0.4 dBFS), keeping the loudness differences inside a recording (loud and soft
    passages stay loud and soft). ``"clip"`` scales every clip to peak 0.95; ``None`` keeps levels.
@@ -38,12 +53,17 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import ConfigError, DataError
+from .checks import MAX_SAMPLES, as_audio, check_int
 
 #: file extensions read as audio (lower case)
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg")
-#: default silence threshold: clips with RMS below this level (dBFS) are skipped
+#: default silence threshold (dBFS): 20 ms frames with RMS below it are silent
 SILENCE_DB = -50.0
+#: a clip with more than this fraction of silent frames is dropped as silence-dominated
+MAX_SILENT_FRACTION = 0.5
+#: frame length (s) of the silence rule
+SILENCE_FRAME = 0.02
 #: peak level (linear) of normalised audio
 NORM_PEAK = 0.95
 _MAGIC = {".wav": (b"RIFF", b"RIFX", b"RF64"), ".flac": (b"fLaC",), ".ogg": (b"OggS",)}
@@ -112,8 +132,10 @@ class LoadReport:
             f"audio files:   {len(self.files)} usable, {len(self.bad)} bad, {len(self.ignored)} ignored (not WAV/FLAC/OGG)",
             f"duration:      {self.duration:.2f} s in total",
             f"sample rates:  {rates} (resampled to {self.sr} Hz)",
-            f"clips:         {self.n_clips} of {self.samples} samples ({self.samples / self.sr:.3f} s), hop {self.hop}",
-            f"silent clips:  {self.n_silent} skipped (RMS below {self.silence_db:g} dBFS)",
+            f"clips:         {self.n_clips} of {self.samples} samples ({self.samples / self.sr:.3f} s), "
+            f"hop {self.hop}: {self.n_clips + self.n_silent} crop(s) cut from the usable files, {self.n_clips} kept",
+            f"silent clips:  {self.n_silent} skipped (more than {MAX_SILENT_FRACTION:.0%} of their "
+            f"{SILENCE_FRAME * 1000:g} ms frames below {self.silence_db:g} dBFS)",
             f"padded files:  {sum(f.padded for f in self.files)} (last piece >= half a clip, zero-padded)",
         ]
         lines += [f"bad file:      {p}: {r}" for p, r in self.bad]
@@ -143,10 +165,6 @@ class ClipSet:
 
 class _Bad(Exception):
     """Internal: one file is unusable; the message is the reason."""
-
-
-def _db(x: float) -> float:
-    return float(20 * np.log10(x)) if x > 0 else float("-inf")
 
 
 def _wav_truncated(path: Path) -> str | None:
@@ -222,13 +240,19 @@ def slice_clips(x: np.ndarray, samples: int, hop: int) -> tuple[np.ndarray, np.n
     """Cut a signal into clips, padding the last piece when it is at least half a clip.
 
     Args:
-        x: ``(length,)`` signal.
+        x: ``(length,)`` float signal.
         samples: clip length in samples.
         hop: distance between clip starts in samples.
 
     Returns:
-        ``(clips (n, samples), starts (n,), padded)``; ``n`` is 0 when ``length < samples // 2``.
+        ``(clips (n, samples) float64, starts (n,), padded)``; ``n`` is 0 when
+        ``length < samples // 2``.
+
+    Raises:
+        ConfigError: ``x`` is not a 1-D float signal, or ``samples``/``hop`` are not positive integers.
     """
+    x = as_audio(x, "x", ndim=1, dtype=np.float64)
+    samples, hop = check_int("samples", samples, 1), check_int("hop", hop, 1)
     n = len(x)
     starts = list(range(0, max(n - samples, -1) + 1, hop)) if n >= samples else []
     nxt = starts[-1] + hop if starts else 0
@@ -245,19 +269,77 @@ def slice_clips(x: np.ndarray, samples: int, hop: int) -> tuple[np.ndarray, np.n
     return out, np.asarray(starts, dtype=np.int64), padded
 
 
-def _check_args(sr: int, samples: int, hop: int | None, normalise: str | None) -> int:
-    from ..errors import ConfigError
+def _n_slices(length: int, samples: int, hop: int) -> int:
+    """How many clips :func:`slice_clips` cuts from ``length`` samples (without cutting them)."""
+    full = (length - samples) // hop + 1 if length >= samples else 0
+    nxt = full * hop
+    covered = (full - 1) * hop + samples if full else 0
+    return full + int(covered < length and length - nxt >= (samples + 1) // 2)
 
-    if not isinstance(sr, (int, np.integer)) or sr < 1000:
-        raise ConfigError(f"sr={sr!r} must be an integer sample rate >= 1000 Hz")
-    if not isinstance(samples, (int, np.integer)) or samples < 16:
-        raise ConfigError(f"samples={samples!r} must be an integer >= 16")
+
+def frame_levels(clips: np.ndarray, sr: int, frame: float = SILENCE_FRAME) -> np.ndarray:
+    """RMS level in dBFS of each clip's consecutive frames of ``frame`` seconds.
+
+    Args:
+        clips: ``(n, samples)`` float, full scale 1.0.
+        sr: sample rate in Hz; a frame is ``round(frame * sr)`` samples (at most the clip).
+        frame: frame length in seconds (default 0.02).
+
+    Returns:
+        ``(n, frames)`` float64; a partial last frame counts as a frame of its own.
+    """
+    n, samples = clips.shape
+    size = max(1, min(samples, int(round(frame * sr))))
+    k = -(-samples // size)
+    padded = np.zeros((n, k * size))
+    padded[:, :samples] = clips
+    power = np.square(padded).reshape(n, k, size).sum(axis=2)
+    lengths = np.full(k, float(size))
+    lengths[-1] = samples - (k - 1) * size
+    return 10 * np.log10(power / lengths + 1e-30)
+
+
+def silent_fraction(clips: np.ndarray, sr: int, silence_db: float) -> np.ndarray:
+    """Fraction of each clip's 20 ms frames (:func:`frame_levels`) below ``silence_db`` dBFS, ``(n,)``."""
+    return np.mean(frame_levels(clips, sr) < silence_db, axis=1)
+
+
+def _check_args(sr: int, samples: int, hop: int | None, normalise: str | None, silence_db: float) -> int:
+    check_int("sr", sr, 1000)
+    check_int("samples", samples, 16)
     hop = samples if hop is None else hop
-    if not isinstance(hop, (int, np.integer)) or hop < 1:
-        raise ConfigError(f"hop={hop!r} must be a positive integer (samples)")
+    if not isinstance(hop, (int, np.integer)) or isinstance(hop, bool) or hop < 1:
+        raise ConfigError(f"hop={hop!r} must be a positive integer (samples; CLI: --hop)")
     if normalise not in ("file", "clip", None):
         raise ConfigError(f"normalise={normalise!r} must be 'file', 'clip' or None")
+    if not isinstance(silence_db, (int, float, np.integer, np.floating)) or isinstance(silence_db, bool) \
+            or not np.isfinite(silence_db):
+        raise ConfigError(f"silence_db={silence_db!r} must be a finite level in dBFS (e.g. -50)")
     return int(hop)
+
+
+def _check_total(root: Path, audio: list[Path], sr: int, samples: int, hop: int) -> None:
+    """Count, from the file headers, the clips ``audio`` would give; refuse more than MAX_SAMPLES."""
+    import soundfile as sf
+
+    total = 0
+    for p in audio:
+        try:
+            info = sf.info(str(p))
+        except Exception:  # noqa: BLE001 — unreadable files are reported, one by one, later
+            continue
+        if info.samplerate > 0:
+            total += _n_slices(int(info.frames * sr / info.samplerate), samples, hop)
+    if total * samples > MAX_SAMPLES:
+        fits = max(1, MAX_SAMPLES // samples)
+        least = -(-hop * total // fits)
+        raise ConfigError(f"hop={hop} (CLI: --hop): {root} would give about {total} clips of {samples} samples, "
+                          f"more than the {fits} that fit in {MAX_SAMPLES * 4 // 2 ** 30} GiB; use a hop of at "
+                          f"least {least} samples, or load fewer files at a time")
+
+
+def _inspect_hint(root: Path) -> str:
+    return f"`python -m gcdg_lite inspect {root} --skip-bad` lists every file and its reason"
 
 
 def load_folder(path: str | os.PathLike, sr: int = 16000, samples: int = 16384, hop: int | None = None,
@@ -270,7 +352,8 @@ def load_folder(path: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
         sr: target sample rate in Hz (default 16000); files are resampled to it.
         samples: clip length in samples (default 16384).
         hop: samples between clip starts (default ``samples``: no overlap).
-        silence_db: clips with RMS below this level in dBFS are skipped (default -50).
+        silence_db: 20 ms frames with RMS below this level in dBFS are silent; clips with more than
+            half their frames silent are skipped (default -50).
         skip_bad: skip unusable files (listed in ``report.bad``) instead of raising.
         normalise: ``"file"`` (default; peak 0.95 per file), ``"clip"`` (peak 0.95 per clip) or
             ``None`` (levels as recorded).
@@ -279,12 +362,18 @@ def load_folder(path: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
         a :class:`ClipSet` with ``clips`` ``(n, samples)`` float32.
 
     Raises:
+        ConfigError: bad ``path`` type, ``sr``, ``samples``, ``hop`` (or a hop that would give more
+            than :data:`~gcdg_lite.data.checks.MAX_SAMPLES` samples of clips), ``silence_db`` or
+            ``normalise``.
         DataError: missing path, empty folder, no audio files, a bad file (unless ``skip_bad``),
-            or no usable clip at all. The message names the file and says what to do.
+            a folder whose clips are all silent, or no usable clip at all. The message names the
+            file or folder and says what to do.
     """
     import librosa
 
-    hop = _check_args(sr, samples, hop, normalise)
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise ConfigError(f"path={path!r}: give the path of a folder of WAV/FLAC/OGG files (a str or Path)")
+    hop = _check_args(sr, samples, hop, normalise, silence_db)
     root = Path(path).expanduser()
     if not root.exists():
         raise DataError(f"{root} does not exist; give the path of a folder of WAV/FLAC/OGG files "
@@ -303,10 +392,12 @@ def load_folder(path: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
             exts = sorted({p.suffix.lower() or "(none)" for p in other})
             raise DataError(f"folder {root} has no WAV/FLAC/OGG files (found {len(other)} other "
                             f"file(s): {', '.join(exts)}); convert them to WAV or FLAC")
+    _check_total(root, audio, sr, samples, hop)
     report = LoadReport(str(root), sr, samples, hop, float(silence_db), ignored=[str(p) for p in other])
     clip_sec = samples / sr
     kept: list[np.ndarray] = []
     origin: list[np.ndarray] = []
+    silent_files: list[tuple[int, float]] = []  # (clips, loudest frame level) of every all-silent file
     for p in audio:
         try:
             x, file_sr, channels = _read(p)
@@ -318,12 +409,15 @@ def load_folder(path: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
                 raise _Bad(f"is {duration:.3f} s long, far shorter than one clip ({clip_sec:.3f} s = "
                            f"{samples} samples at {sr} Hz); files shorter than half a clip are not "
                            f"used: record longer files or use a smaller --samples")
-            rms_db = 10 * np.log10(np.mean(clips ** 2, axis=1) + 1e-30)
-            loud = rms_db >= silence_db
+            levels = frame_levels(clips, sr)
+            loud = np.mean(levels < silence_db, axis=1) <= MAX_SILENT_FRACTION
             if not loud.any():
-                raise _Bad(f"is silent: every clip is below {silence_db:g} dBFS RMS (loudest "
-                           f"{rms_db.max():.1f} dBFS); remove it, or lower the threshold (silence_db / "
-                           f"--silence-db) if it is just quiet")
+                top = float(levels.max())
+                silent_files.append((len(clips), top))
+                raise _Bad(f"is silent: every clip is mostly below {silence_db:g} dBFS (loudest 20 ms "
+                           f"frame {top:.1f} dBFS); remove it, or lower the threshold (silence_db=; "
+                           f"`python -m gcdg_lite inspect {root} --silence-db {np.floor(top) - 10:g}` "
+                           f"shows what that keeps) if it is just quiet")
         except _Bad as bad:
             report.bad.append((str(p), str(bad)))
             continue
@@ -339,14 +433,25 @@ def load_folder(path: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
                                        int((~loud).sum()), bool(padded and loud[-1])))
         kept.append(np.clip(clips, -1.0, 1.0).astype(np.float32))
         origin.append(np.stack([np.full(len(clips), len(report.files) - 1), starts[loud]], axis=1))
+    if not kept and silent_files and len(silent_files) == len(report.bad):
+        n_clips = sum(c for c, _ in silent_files)
+        top = max(t for _, t in silent_files)
+        raise DataError(f"every clip in {root} is silent: all {n_clips} clip(s) of its {len(silent_files)} "
+                        f"file(s) have more than half their 20 ms frames below {silence_db:g} dBFS (loudest "
+                        f"frame {top:.1f} dBFS); check the recordings, or lower the threshold: `python -m "
+                        f"gcdg_lite inspect {root} --silence-db {np.floor(top) - 10:g}` (silence_db= in Python)")
     if report.bad and not skip_bad:
         p, reason = report.bad[0]
         more = f" (and {len(report.bad) - 1} more bad file(s))" if len(report.bad) > 1 else ""
-        raise DataError(f"{p} {reason}{more}; fix or remove it, or skip bad files with "
-                        f"skip_bad=True (CLI: --skip-bad)")
+        raise DataError(f"{p} {reason}{more}; fix or remove it, or skip bad files with skip_bad=True "
+                        f"({_inspect_hint(root)})")
     if not kept:
         raise DataError(f"no usable clips in {root}: {report.summary()}")
     return ClipSet(np.concatenate(kept), sr, np.concatenate(origin).astype(np.int64), report)
+
+
+#: seeds are 32-bit: the trainer seeds Keras (and so numpy's legacy generator) with them
+MAX_SEED = 2 ** 32 - 1
 
 
 def load_source(spec: str | os.PathLike, sr: int = 16000, samples: int = 16384, n: int | None = None,
@@ -357,19 +462,25 @@ def load_source(spec: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
         spec: ``"builtin:NAME"`` (a texture of :mod:`gcdg_lite.data.corpus`) or a folder path.
         sr: sample rate in Hz (default 16000).
         samples: clip length in samples (default 16384).
-        n: number of clips. Built-in: default 256. Folder: default all; if fewer than available,
-            a random subset (drawn with ``seed``, kept in file order).
-        seed: seed of the texture, or of the subset.
+        n: number of clips (at least 1). Built-in: default 256. Folder: default all; if fewer than
+            available, a random subset (drawn with ``seed``, kept in file order).
+        seed: seed of the texture, or of the subset; an integer in 0..2**32-1.
         skip_bad: passed to :func:`load_folder`.
 
     Returns:
         ``(n, samples)`` float32 in [-1, 1].
 
     Raises:
+        ConfigError: a bad ``spec`` type, ``n`` or ``seed``.
         DataError: unknown texture name, or any :func:`load_folder` error.
     """
     from .corpus import TEXTURES, texture
 
+    if not isinstance(spec, (str, os.PathLike)):
+        raise ConfigError(f"data={spec!r}: give 'builtin:NAME' or the path of a folder of audio files")
+    if n is not None:
+        check_int("n", n, 1)
+    check_int("seed", seed, 0, MAX_SEED)
     s = str(spec)
     if s.startswith("builtin:"):
         name = s.split(":", 1)[1].strip()

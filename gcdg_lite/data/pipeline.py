@@ -21,19 +21,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import ConfigError
+from .checks import as_audio, check_int
 
 if TYPE_CHECKING:  # pragma: no cover
     import tensorflow as tf
 
 
 def _check(clips: np.ndarray, batch: int, seed: int, start_step: int) -> np.ndarray:
-    clips = np.asarray(clips)
-    if clips.ndim != 2 or len(clips) == 0:
+    clips = as_audio(clips, "clips", ndim=2)
+    if len(clips) == 0:
         raise ConfigError(f"clips must be a non-empty (n, samples) array, got shape {clips.shape}")
     for name, value, low in (("batch", batch, 1), ("seed", seed, 0), ("start_step", start_step, 0)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-            raise ConfigError(f"{name}={value!r} must be an integer >= {low}")
-    return clips.astype(np.float32, copy=False)
+        check_int(name, value, low)
+    return clips
 
 
 def _permutation(n: int, seed, epoch) -> "tf.Tensor":
@@ -74,7 +74,8 @@ def make_dataset(clips: np.ndarray, batch: int, seed: int = 0, start_step: int =
     """An endless, shuffled, batched, prefetched ``tf.data.Dataset`` of clips (chapter 4).
 
     Args:
-        clips: ``(n, samples)`` float audio in [-1, 1].
+        clips: ``(n, samples)`` float audio in [-1, 1] (integer or boolean arrays are refused:
+            divide int16 audio by 32768 first).
         batch: clips per batch.
         seed: non-negative int; fixes the order (see the module docstring).
         start_step: batches to skip; a run resumed at step ``k`` passes ``start_step=k`` and sees
@@ -84,9 +85,10 @@ def make_dataset(clips: np.ndarray, batch: int, seed: int = 0, start_step: int =
         dataset whose elements are float32 tensors ``(batch, samples)``; batch ``j`` of it is
         ``clips[batch_indices(n, batch, seed, start_step + j)]``.
     """
+    clips = _check(clips, batch, seed, start_step)  # before importing TensorFlow: bad input fails fast
+
     import tensorflow as tf
 
-    clips = _check(clips, batch, seed, start_step)
     n = len(clips)
     first_epoch, offset = divmod(start_step * batch, n)
 

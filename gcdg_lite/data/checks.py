@@ -1,0 +1,85 @@
+"""Input checks shared by the data functions: integers, sizes and float audio (chapters 1 and 4).
+
+Every check raises one :class:`~gcdg_lite.errors.ConfigError` whose message names the argument
+(or the command-line flag) and says what to do.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ConfigError
+
+#: most audio samples one call may hold in memory: 2**29 (2 GiB as float32), e.g. 32768 clips of
+#: 16384 samples (9.3 hours at 16 kHz). Larger sets are made in pieces (``texture(..., offset=)``,
+#: ``python -m gcdg_lite corpus`` writes any number of files a chunk at a time).
+MAX_SAMPLES = 2 ** 29
+
+
+def check_int(name: str, value: Any, low: int, high: int | None = None) -> int:
+    """``value`` as an ``int`` if it is an integer (not a bool) in ``low..high``, else ConfigError.
+
+    Args:
+        name: how the message names the argument, e.g. ``"n"`` or ``"--seed"``.
+        value: the value given.
+        low: smallest allowed value.
+        high: largest allowed value (default: no limit).
+    """
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not ok or value < low or (high is not None and value > high):
+        span = f">= {low}" if high is None else f"in {low}..{high}"
+        raise ConfigError(f"{name}={value!r} must be an integer {span}")
+    return int(value)
+
+
+def check_size(n: int, samples: int, what: str = "n * samples") -> None:
+    """Refuse ``n`` clips of ``samples`` when they exceed :data:`MAX_SAMPLES` (ConfigError)."""
+    if n * samples > MAX_SAMPLES:
+        gib = n * samples * 4 / 2 ** 30
+        raise ConfigError(f"{what} = {n} x {samples} = {n * samples} samples ({gib:.1f} GiB as float32) is more "
+                          f"than the {MAX_SAMPLES} samples (2 GiB) one call may hold; ask for at most "
+                          f"{MAX_SAMPLES // samples} clips at a time")
+
+
+def as_audio(x: Any, name: str = "clips", ndim: int | None = None, peak: float | None = None,
+             dtype: Any = np.float32) -> np.ndarray:
+    """``x`` as a float array of audio (``dtype``, default float32), or one ConfigError saying what is wrong.
+
+    Args:
+        x: array-like of samples (full scale 1.0).
+        name: how the message names the argument.
+        ndim: required number of dimensions (``2`` for ``(n, samples)``, ``1`` for a signal).
+        peak: if given, the largest allowed ``|x|`` (e.g. 1.0 for audio in [-1, 1]).
+        dtype: float type of the result (no copy when ``x`` already has it).
+
+    Raises:
+        ConfigError: not numeric or ragged; integer or boolean samples (int16 audio must be divided by
+            32768 first, a mask is not audio); complex; NaN/Inf; wrong ``ndim``; beyond ``peak``.
+    """
+    try:
+        arr = np.asarray(x)
+    except ValueError as exc:  # ragged nested lists
+        raise ConfigError(f"{name} must be an array of samples with equal lengths ({exc})") from None
+    kind = arr.dtype.kind
+    if kind == "b":
+        raise ConfigError(f"{name} is a boolean array; audio is float samples in [-1, 1]")
+    if kind in "iu":
+        full = 2 ** (8 * arr.dtype.itemsize - 1)
+        how = f"(x.astype('float32') - {full}) / {full}" if kind == "u" else f"x.astype('float32') / {full}"
+        raise ConfigError(f"{name} has integer samples ({arr.dtype}); audio is float in [-1, 1]: convert "
+                          f"with {how}")
+    if kind == "c":
+        raise ConfigError(f"{name} is complex ({arr.dtype}); audio is real float samples (a spectrogram? "
+                          f"invert it first, e.g. gcdg_lite.spec_to_audio)")
+    if kind != "f":
+        raise ConfigError(f"{name} must be float audio samples, got dtype {arr.dtype}")
+    if ndim is not None and arr.ndim != ndim:
+        want = "(n, samples)" if ndim == 2 else "(samples,)" if ndim == 1 else f"{ndim}-D"
+        raise ConfigError(f"{name} must be a {want} array, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ConfigError(f"{name} holds {int(np.sum(~np.isfinite(arr)))} NaN/Inf sample(s)")
+    if peak is not None and arr.size and float(np.max(np.abs(arr))) > peak:
+        raise ConfigError(f"{name} peaks at {float(np.max(np.abs(arr))):.3g}, beyond {peak:g}; scale the audio "
+                          f"into [-{peak:g}, {peak:g}] (e.g. x / abs(x).max())")
+    return arr.astype(dtype, copy=False)
