@@ -35,13 +35,20 @@ import warnings
 import numpy as np
 from scipy import linalg
 
+from ..errors import DataError
+
 #: largest allowed |imaginary part| of sqrtm's diagonal, relative to its real diagonal
 IMAG_TOL = 1e-3
 
 
-def _gaussian(feat: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
-    from ..errors import DataError
+class IllConditionedError(DataError, FloatingPointError):
+    """The feature covariances are too ill-conditioned for a Fréchet distance (a :class:`GcdgError`).
 
+    Also a ``FloatingPointError``, so code written for the old exception still catches it.
+    """
+
+
+def _gaussian(feat: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
     f = np.asarray(feat, dtype=np.float64)
     if f.ndim != 2 or f.shape[0] < 2:
         raise DataError(f"{name} must have shape (n >= 2, d); got {f.shape}")
@@ -62,8 +69,8 @@ def frechet_distance(feat_a: np.ndarray, feat_b: np.ndarray, eps: float = 1e-6) 
         FD >= 0 in squared feature units (dB² for raw log-mel stats). Chapter 5.
 
     Raises:
-        FloatingPointError: when the matrix square root keeps a large imaginary part even after
-            the offset (numerically meaningless covariances).
+        IllConditionedError: when the matrix square root keeps a large imaginary part even after
+            the offset (numerically meaningless covariances); a DataError that says what to do.
     """
     mu_a, cov_a = _gaussian(feat_a, "feat_a")
     mu_b, cov_b = _gaussian(feat_b, "feat_b")
@@ -76,10 +83,11 @@ def frechet_distance(feat_a: np.ndarray, feat_b: np.ndarray, eps: float = 1e-6) 
         offset = np.eye(cov_a.shape[0]) * eps * scale
         covmean = linalg.sqrtm((cov_a + offset) @ (cov_b + offset))
         if not _acceptable(covmean):
-            raise FloatingPointError(
-                "frechet_distance: sqrtm(cov_a @ cov_b) has a large imaginary part; "
-                "the covariances are ill-conditioned (use more clips or fewer dimensions)"
-            )
+            raise IllConditionedError(
+                f"frechet_distance: the feature covariances are too ill-conditioned for a matrix "
+                f"square root (sqrtm kept a large imaginary part); give more clips than feature "
+                f"dimensions ({cov_a.shape[0]}), check that the clips are not all identical, or pass "
+                f"fewer dimensions")
     covmean = np.real(covmean)
     fd = diff @ diff + np.trace(cov_a) + np.trace(cov_b) - 2.0 * np.trace(covmean)
     return float(max(fd, 0.0))
@@ -128,8 +136,6 @@ def kid(feat_a: np.ndarray, feat_b: np.ndarray, n_subsets: int = 50,
         ``(mean, std)`` of MMD² over the subsets (dimensionless for standardised features).
         Chapter 5.
     """
-    from ..errors import DataError
-
     a = np.asarray(feat_a, dtype=np.float64)
     b = np.asarray(feat_b, dtype=np.float64)
     m = max(2, min(len(a), len(b), 200) // 2) if subset_size is None else int(subset_size)

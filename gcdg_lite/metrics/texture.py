@@ -35,6 +35,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import fft as sfft
 
+from .clips import as_clips, check_sr
+
 COMPRESSION = 0.3
 MOD_EDGES_HZ = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 GROUPS = ("mean", "cv", "skew", "kurtosis", "corr", "mod")
@@ -118,9 +120,8 @@ def texture_stats(clips: np.ndarray, sr: int = 16000, n_bands: int = 24,
         dict of float64 arrays with one row per clip: ``mean`` (n, B), ``cv`` (n, B), ``skew``
         (n, B), ``kurtosis`` (n, B), ``corr`` (n, B(B-1)/2), ``mod`` (n, B * 7). Chapter 5.
     """
-    from .logmel import _as_clips
-
-    x = _as_clips(clips)
+    x = as_clips(clips)
+    sr = check_sr(sr)
     iu = np.triu_indices(n_bands, k=1)
     out: dict[str, list[np.ndarray]] = {g: [] for g in GROUPS}
     for start in range(0, x.shape[0], chunk):
