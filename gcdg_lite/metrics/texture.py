@@ -132,16 +132,17 @@ def texture_stats(clips: np.ndarray, sr: int = 16000, n_bands: int = 24,
                    for lo, hi in zip(MOD_EDGES_HZ[:-1], MOD_EDGES_HZ[1:])]
         mu = e.mean(axis=-1)
         d = e - mu[..., None]
-        var = (d**2).mean(axis=-1)
-        sd = np.sqrt(var)
+        sd = np.sqrt((d * d).mean(axis=-1))
         z = d / (sd[..., None] + _TINY)
+        z2 = z * z  # products instead of powers: several times faster on large arrays
         out["mean"].append(mu)
         out["cv"].append(sd / (mu + _TINY))
-        out["skew"].append((z**3).mean(axis=-1))
-        out["kurtosis"].append((z**4).mean(axis=-1))
-        corr = np.einsum("cbt,cdt->cbd", z, z) / n
+        out["skew"].append((z2 * z).mean(axis=-1))
+        out["kurtosis"].append((z2 * z2).mean(axis=-1))
+        corr = np.matmul(z, z.transpose(0, 2, 1)) / n
         out["corr"].append(corr[:, iu[0], iu[1]])
-        p = np.abs(sfft.rfft(d, axis=-1)) ** 2
+        spec = sfft.rfft(d, axis=-1)
+        p = spec.real**2 + spec.imag**2
         total = p[..., 1:].sum(axis=-1) + _TINY
         mod = np.stack([p[..., m].sum(axis=-1) for m in band_of], axis=-1) / total[..., None]
         out["mod"].append(mod.reshape(mod.shape[0], -1))
