@@ -16,7 +16,7 @@ so a time-shifted copy is still caught.
   copy scores 0, a copy shifted in time by 16–60 ms about 0.3, a copy 1 dB quieter about 0.27
   (measured on ``rain``); fresh ``rain`` clips score 1.01–1.05.
 * ratio ≫ 1: far from everything — not memorising, but not the texture either; read it with FD.
-  The pink-noise **ceiling** is 3.5–66 on the built-in textures, but about 1 for ``rain``, whose
+  The pink-noise anchor is 3.5–66 on the built-in textures, but about 1 for ``rain``, whose
   clips are themselves noise-like: a ratio near 1 says "not copies", never "good".
 
 Per-clip ratios :math:`d(g)/\tilde d` point at the individual copies. Chapter 5 (data scarcity:

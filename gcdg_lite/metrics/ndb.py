@@ -14,7 +14,8 @@ bin histograms, :math:`\mathrm{JS}(p_r\Vert p_g)` in bits (0..1).
 A generator that collapsed onto a few modes piles its clips into few bins and leaves others empty:
 NDB/K and JS jump. **Floor**: two halves of the real set — with k-means fitted on one half, a
 few bins can differ by chance (0–0.25 with 8 bins on the built-in textures, JS 0.01–0.09 bits).
-**Ceiling**: pink noise — 0.6–1.0 of the bins differ, JS 0.5–0.9 bits. *Good* = NDB/K and JS near
+**Anchors**: pink noise — 0.6–1.0 of the bins differ, JS 0.5–0.9 bits; spectrum-matched noise
+0.75 (rain) to 1.0 (vowels, babble). *Good* = NDB/K and JS near
 the floor; a set made of copies of 3 clips scores NDB/K >= 0.5. Used in chapter 5 (mode collapse) and chapter 6 (FAQ: "my samples all sound the same").
 """
 from __future__ import annotations

@@ -25,8 +25,9 @@ statistic group (mean, cv, skew, kurtosis, corr, mod). For each group
 and the texture SNR is the mean of the six group SNRs, so every group counts equally whatever its
 units (this is the "suitable normalisation"). Set ``a`` is the reference (real). Higher is better
 (closer). **Floor** (best case): two halves of the real set — 18–28 dB on the eight built-in
-textures (128 real clips of 1 s, halves of 64). **Ceiling** (worst case): pink noise of the same
-loudness — 1.5–7 dB for most textures, 15 dB for ``wind`` (which *is* filtered noise). *Good* =
+textures (128 real clips of 1 s, halves of 64). **Pink-noise anchor** (worst case): pink noise of the same
+loudness — 1.5–7 dB for most textures, 15 dB for ``wind`` (which *is* filtered noise);
+spectrum-matched noise 5–6 dB on vowels, babble and rain. *Good* =
 within a few dB of the floor. Used in chapter 5 (what a texture is made of) and chapter 6 (FAQ:
 "the FD is fine but it does not sound like rain").
 """
