@@ -172,3 +172,18 @@ def test_silent_generated_set_can_be_scored() -> None:
     assert res["fd"]["score"] > 1.0  # silence is worse than mean-spectrum noise
     assert res["c2st"]["value"] > 0.95
     assert isinstance(M.IllConditionedError("x"), GcdgError)
+
+
+def test_other_public_functions_refuse_mismatched_lengths_and_bad_seeds() -> None:
+    a, b = tex("rain", 8), tex("rain", 8, seed=1, samples=4096)
+    with pytest.raises(DataError, match="4096 samples per clip"):
+        M.memorisation(a, b, SR)
+    with pytest.raises(DataError, match="4096 samples per clip"):
+        M.texture_snr_db(a, b, SR)
+    z = M.standardise(M.logmel_stats(a, SR))[0]
+    for call in (lambda: M.kid(z, z, seed=-1), lambda: M.ndb(z, z, k=2, seed=-1),
+                 lambda: M.pink_noise(2, SAMPLES, seed=-1), lambda: M.spectrum_noise(a, 2, seed=-1)):
+        with pytest.raises(ConfigError, match="^seed="):
+            call()
+    with pytest.raises(ConfigError, match="^n="):
+        M.pink_noise(-1, SAMPLES)

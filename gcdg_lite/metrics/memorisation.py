@@ -69,8 +69,12 @@ def memorisation(train_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 1600
         :class:`MemorisationResult`; ``ratio`` is small (<< 1) for copies, about 1 for fresh clips.
     """
     from ..errors import DataError
+    from .clips import as_clips
     from .logmel import logmel_stats, standardise
 
+    if train_feats is None and fake_feats is None:
+        train_clips = as_clips(train_clips, "train clips")
+        fake_clips = as_clips(fake_clips, "fake clips", samples=train_clips.shape[1])
     ft = logmel_stats(train_clips, sr) if train_feats is None else np.asarray(train_feats, float)
     fg = logmel_stats(fake_clips, sr) if fake_feats is None else np.asarray(fake_feats, float)
     if len(ft) < 2:

@@ -168,6 +168,9 @@ def texture_snr_groups(set_a: np.ndarray | dict[str, np.ndarray],
     Returns:
         ``{group: snr_db}`` for the groups in :data:`GROUPS`; capped at 100 dB for identical sets.
     """
+    if not isinstance(set_a, dict) and not isinstance(set_b, dict):
+        set_a = as_clips(set_a, "clips of set_a")
+        set_b = as_clips(set_b, "clips of set_b", samples=set_a.shape[1])
     sa, sb = _set_stats(set_a, sr), _set_stats(set_b, sr)
     out = {}
     for g in GROUPS:
