@@ -9,7 +9,8 @@ probe (``floor``) and the two noise anchors — and the **normalised score**
 is 0 for "as close to the reference as other real clips are" and 1 for "no closer than noise with
 the real mean spectrum" (a generator that learned the average spectrum and nothing else). It works
 for higher-is-better metrics too, because floor and anchor swap roles. ``score_pink`` is the same
-on the old, much easier pink-noise scale. The Fréchet distance is also given as a multiple of its
+on the old pink-noise scale (pink noise is far easier to beat on tonal and speech textures; on
+noise-like ``rain`` it is the closer of the two anchors). The Fréchet distance is also given as a multiple of its
 floor (``x_floor``), which needs no anchor at all. ``memorisation`` has no score (it is read
 against 1, see :mod:`.memorisation`). Each of these is computed per split, then averaged; every
 number carries its standard deviation over the splits (``*_sd``).
@@ -90,6 +91,9 @@ def fd_score(real: np.ndarray, fake: np.ndarray, sr: int = 16000, seed: int = 0,
     phase, at real loudness: what a generator that learned only the mean spectrum makes); below 0
     is a lucky draw, above 1 worse than that noise (silence, wrong spectrum, clicks). Equal to
     ``evaluate(real, fake, sr, seed, splits)["fd"]["score"]``, which also gives its spread.
+    Measured on vowels, babble and rain (128 real clips of 16384 samples, ``bench/yardstick.py``):
+    a fresh real set scores 0.003–0.055, an untrained SpecGAN 0.47 / 0.51 / 0.79, a generator
+    that learned only the mean spectrum 1.05 / 0.99 / 1.00, pink noise 4.5 / 1.3 / 0.51.
 
     Args:
         real: float array (n_real >= 4, samples), *held-out* real clips in [-1, 1] (not the
