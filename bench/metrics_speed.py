@@ -1,10 +1,12 @@
 """Benchmark: time ``gcdg_lite.metrics.evaluate`` on 256 real vs 256 generated one-second clips.
 
-Target (issue 4): under 60 s for the whole call on a 2-core CPU. Prints the total and each stage
-(log-mel features, FD, KID, NDB, texture statistics, memorisation) side by side, plus the metric
-table so the floor/ceiling values of the run are visible.
+Target (issues 4 and 11): under 60 s for the whole call, 3 splits, on a 2-core CPU. Prints the
+total and each stage side by side — per-clip features of the real and generated sets (log-mel,
+C2ST and texture statistics, computed once), the two noise anchors (made and analysed afresh for
+every split), then FD, KID, NDB, texture SNR, C2ST and memorisation summed over the splits — plus
+the metric table, so the floor and anchor values of the run are visible.
 
-Run: ``python bench/metrics_speed.py [--n 256] [--samples 16000] [--real rain --fake wind]``.
+Run: ``python bench/metrics_speed.py [--n 256] [--samples 16000] [--splits 3] [--real rain --fake wind]``.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=256, help="clips per set (default 256)")
     ap.add_argument("--samples", type=int, default=16000, help="samples per clip (default 16000)")
+    ap.add_argument("--splits", type=int, default=3, help="random splits (default 3)")
     ap.add_argument("--real", default="rain", help="built-in texture for the real set")
     ap.add_argument("--fake", default="rain", help="built-in texture for the 'generated' set "
                                                    "(drawn with another seed)")
@@ -33,11 +36,11 @@ def main() -> None:
     t_gen = time.perf_counter() - t0
     stages: dict[str, float] = {}
     t0, c0 = time.perf_counter(), time.process_time()
-    result = evaluate(real, fake, sr=16000, seed=0, timings=stages)
+    result = evaluate(real, fake, sr=16000, seed=0, splits=args.splits, timings=stages)
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
 
     print(f"{args.n} real ({args.real}) vs {args.n} fake ({args.fake}), {args.samples} samples "
-          f"at 16 kHz; corpus generation {t_gen:.1f} s (not counted)")
+          f"at 16 kHz, {args.splits} splits; corpus generation {t_gen:.1f} s (not counted)")
     print(f"{'stage':<18}{'seconds':>9}{'share':>8}")
     for k, v in stages.items():
         print(f"{k:<18}{v:>9.2f}{v / total:>8.0%}")

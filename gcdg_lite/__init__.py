@@ -47,7 +47,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(["gcdg_loss", "get_loss", "LOSSES"], "losses"),
     **dict.fromkeys(["fit", "TrainConfig", "Run", "load_run"], "train"),
     # metrics (chapters 5 and 6)
-    **dict.fromkeys(["evaluate", "fd_score", "frechet_distance", "kid", "ndb", "memorisation",
+    **dict.fromkeys(["evaluate", "fd_score", "c2st", "frechet_distance", "kid", "ndb", "memorisation",
                      "texture_stats", "texture_snr_db"], "metrics"),
     # widgets and exercises (every chapter)
     **dict.fromkeys(["dataset_browser", "latent_explorer", "live_view"], "widgets"),

@@ -1,5 +1,6 @@
 """Tests of gcdg_lite.metrics: identities, monotonicity under known perturbations, mode collapse,
-texture SNR, a pinned ordering of the built-in corpus, memorisation, floors and ceilings.
+texture SNR, a pinned ordering of the built-in corpus, memorisation, floors and anchors
+(tests/test_metrics_yardstick.py covers the anchors, C2ST, spreads and input checks).
 
 Short clips (8192 samples = 0.5 s at 16 kHz) and tens of clips keep the file to seconds.
 """
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from gcdg_lite.errors import DataError
+from gcdg_lite.errors import DataError, GcdgError
 from gcdg_lite import metrics as M
 
 SR = 16000
@@ -70,10 +71,11 @@ def test_fd_fewer_clips_than_dimensions_is_finite() -> None:
     assert np.isfinite(M.frechet_distance(f, g)) and M.frechet_distance(f, g) > 0
 
 
-def test_fd_raises_on_large_imaginary_part(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fd_raises_one_clear_error_on_large_imaginary_part(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(M.distances.linalg, "sqrtm", lambda x: np.asarray(x) * (1 + 1j))
-    with pytest.raises(FloatingPointError):
+    with pytest.raises(GcdgError, match="more clips than feature dimensions") as err:
         M.frechet_distance(np.eye(3) + np.arange(3), np.eye(3) * 2 + 1)
+    assert isinstance(err.value, FloatingPointError)  # old handlers still catch it
 
 
 # ------------------------------------------------------------ every metric grows under damage
@@ -192,17 +194,19 @@ def test_pink_noise_is_deterministic_pink_and_loudness_matched() -> None:
     assert -1.2 < slope < -0.8
 
 
-def test_evaluate_floor_value_ceiling_and_fd_score() -> None:
+def test_evaluate_floor_value_anchors_and_fd_score() -> None:
     real = tex("rain", 48, 0)
     res = M.evaluate(real, tex("rain", 24, 1), SR)
-    assert set(res) == {"fd", "kid", "ndb_k", "js", "texture_snr_db", "memorisation"}
+    assert list(res) == ["fd", "kid", "ndb_k", "js", "texture_snr_db", "c2st", "memorisation"]
     for key, r in res.items():
-        assert {"value", "floor", "ceiling", "good", "score"} <= set(r)
-        assert all(np.isfinite([r["value"], r["floor"], r["ceiling"]])), key
-    assert res["fd"]["floor"] < res["fd"]["ceiling"]
-    assert res["kid"]["floor"] < res["kid"]["ceiling"]
-    assert res["texture_snr_db"]["floor"] > res["texture_snr_db"]["ceiling"]
-    assert res["fd"]["score"] < 0.2 and res["texture_snr_db"]["score"] < 0.5
+        assert {"value", "value_sd", "floor", "floor_sd", "anchors", "good", "score"} <= set(r)
+        nums = [r["value"], r["floor"], *(a["value"] for a in r["anchors"].values())]
+        assert all(np.isfinite(nums)), key
+    assert res["fd"]["floor"] < res["fd"]["anchors"]["spectrum_noise"]["value"]
+    assert res["kid"]["floor"] < res["kid"]["anchors"]["pink_noise"]["value"]
+    tsnr = res["texture_snr_db"]
+    assert tsnr["floor"] > max(a["value"] for a in tsnr["anchors"].values())
+    assert res["fd"]["score"] < 0.2 and tsnr["score"] < 0.5
     same = M.fd_score(real, tex("rain", 24, 1), SR)
     other = M.fd_score(real, tex("crackle", 24, 1), SR)
     assert same == pytest.approx(res["fd"]["score"])

@@ -1,68 +1,151 @@
-"""``python -m gcdg_lite evaluate``: score generated clips against real ones (chapter 5).
+"""``python -m gcdg_lite evaluate``: score generated clips against held-out real ones (chapter 5).
 
 Examples::
 
     python -m gcdg_lite evaluate --real builtin:rain --fake runs/rain/samples
-    python -m gcdg_lite evaluate --real data/my_rain --fake runs/rain/samples --json
+    python -m gcdg_lite evaluate --real data/held_out --fake runs/speech/samples --train data/train --json
 
-Both sets are loaded with the data layer (:func:`gcdg_lite.data.loader.load_source`), so a bad
-folder gets the same one-line error as everywhere else. Folders are read with the loader's
-defaults (resampled to ``--sr``, cut into ``--samples``-long clips, each file peak-normalised,
-near-silent clips skipped), so levels are compared after that normalisation. The table shows every metric with its floor
-(real vs real) and ceiling (pink noise vs real); ``--json`` prints the same as one JSON object.
+``--real`` must be real audio the generator was *not* trained on. ``builtin:NAME`` as ``--real`` is
+therefore drawn from clip :data:`HELD_OUT_OFFSET` (one million) onwards of the texture at ``--seed``:
+the same distribution, but never a clip a training run of that texture has seen (training uses
+clips 0, 1, 2, ...). ``--train`` (optional) gives the training clips, used only by the
+memorisation check. The protocol is :mod:`gcdg_lite.metrics.protocol`: every metric is printed beside
+its floor (real vs real), spectrum-matched noise (the "1" of the score) and pink noise, each as
+mean ± sd over ``--splits`` random splits; ``--json`` prints the same as one JSON object.
+
+Folders are read with the data layer (:func:`gcdg_lite.data.loader.load_folder`), so a bad folder
+gets the same one-line error as everywhere else: resampled to ``--sr``, cut into ``--samples``-long
+clips, each file peak-normalised, so levels are compared after that normalisation. **``--samples``
+sets the clip length of every set**: a file shorter than 95 % of a clip (e.g. 8192-sample samples
+scored with the default 16384) is refused rather than zero-padded, because padding alone makes a
+set look unlike the other; the WaveGAN convention of 16000-sample clips padded to 16384 (2 %) passes.
+Quiet real clips (below ``--silence-db``) are skipped as in training; generated clips are never
+skipped, so a generator that outputs silence is scored (badly) instead of vanishing.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
+from pathlib import Path
 
-from ..errors import ConfigError
+import numpy as np
+
+from ..data.loader import SILENCE_DB
+from ..errors import ConfigError, DataError
+
+#: a folder file shorter than this fraction of ``--samples`` is refused (it would be mostly padding)
+MIN_FILL = 0.95
+#: index of the first clip of a built-in ``--real`` texture (training runs use clips 0, 1, 2, ...)
+HELD_OUT_OFFSET = 1_000_000
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the ``evaluate`` sub-command on ``sub`` (the dispatcher's sub-parsers)."""
     p = sub.add_parser(
         "evaluate",
-        help="metrics of generated clips vs real clips, with floors and noise ceilings",
-        description="Compare generated clips with real ones: Fréchet distance, KID, NDB/K, "
-                    "Jensen-Shannon, texture-statistic SNR and a memorisation check, each beside "
-                    "its floor (two halves of the real set) and ceiling (pink noise).",
+        help="metrics of generated clips vs held-out real clips, with floors, noise anchors and spreads",
+        description="Compare generated clips with held-out real ones: Fréchet distance, KID, NDB/K, "
+                    "Jensen-Shannon, texture-statistic SNR, a classifier two-sample test (C2ST) and "
+                    "a memorisation check, each beside its floor (two halves of the real set), "
+                    "spectrum-matched noise and pink noise, as mean ± sd over random splits.",
     )
     p.add_argument("--real", required=True, metavar="DIR|builtin:TEXTURE",
-                   help="real clips: a folder of audio files or builtin:NAME (e.g. builtin:rain)")
+                   help="held-out real clips (not the training clips): a folder of audio files or "
+                        "builtin:NAME (clips from one million on, at --seed: never training clips)")
     p.add_argument("--fake", required=True, metavar="DIR|builtin:TEXTURE",
                    help="generated clips: a folder of audio files (or builtin:NAME, drawn with "
                         "seed + 1 so it is a fresh sample)")
+    p.add_argument("--train", default=None, metavar="DIR|builtin:TEXTURE",
+                   help="optional: the generator's training clips, for the memorisation check "
+                        "(builtin:NAME: its first 256 clips at --train-seed)")
+    p.add_argument("--train-seed", type=int, default=0,
+                   help="the run's train --seed, for a built-in --train texture (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("--sr", type=int, default=16000, help="sample rate in Hz (default 16000)")
     p.add_argument("--samples", type=int, default=16384,
-                   help="clip length in samples (default 16384)")
+                   help="clip length in samples of every set (default 16384)")
     p.add_argument("--n", type=int, default=None,
                    help="clips per set (default: 256 for builtin, every clip of a folder)")
-    p.add_argument("--seed", type=int, default=0, help="seed of splits, subsets and pink noise")
+    p.add_argument("--splits", type=int, default=3,
+                   help="random splits; every number is a mean ± sd over them (default 3)")
+    p.add_argument("--seed", type=int, default=0, help="seed of splits, subsets and noise (>= 0)")
+    p.add_argument("--silence-db", type=float, default=SILENCE_DB,
+                   help=f"skip real/training clips quieter than this RMS level in dBFS (default "
+                        f"{SILENCE_DB:g}); generated clips are never skipped")
+    p.add_argument("--skip-bad", action="store_true",
+                   help="skip unusable audio files (as inspect --skip-bad) instead of failing")
     p.set_defaults(run=run)
     return p
 
 
-def run(args: argparse.Namespace) -> int:
-    """Load both sets, run :func:`gcdg_lite.metrics.evaluate`, print a table or JSON; return 0."""
-    from ..data.loader import load_source
-    from ..metrics import evaluate, format_table
-
-    for name in ("sr", "samples"):
+def _check(args: argparse.Namespace) -> None:
+    for name in ("sr", "samples", "splits"):
         if getattr(args, name) <= 0:
             raise ConfigError(f"--{name} must be a positive integer; got {getattr(args, name)}")
+    for name in ("seed", "train_seed"):
+        if getattr(args, name) < 0:
+            raise ConfigError(f"--{name.replace('_', '-')} must be an integer >= 0; got {getattr(args, name)}")
     if args.n is not None and args.n < 2:
         raise ConfigError(f"--n must be at least 2 (4 for --real); got {args.n}")
-    real = load_source(args.real, sr=args.sr, samples=args.samples, n=args.n, seed=args.seed)
-    fake = load_source(args.fake, sr=args.sr, samples=args.samples, n=args.n, seed=args.seed + 1)
-    result = evaluate(real, fake, sr=args.sr, seed=args.seed)
+    if math.isnan(args.silence_db):
+        raise ConfigError("--silence-db must be a number of dBFS (e.g. -50); got nan")
+
+
+def _load(spec: str, args: argparse.Namespace, flag: str, seed: int, n: int | None,
+          silence_db: float, offset: int = 0) -> tuple[np.ndarray, int]:
+    """Clips of one set and how many were zero-padded; refuse files much shorter than a clip."""
+    from ..data.corpus import TEXTURES, texture
+    from ..data.loader import load_folder
+
+    if str(spec).startswith("builtin:"):
+        name = str(spec).split(":", 1)[1].strip()
+        if name not in TEXTURES:
+            raise DataError(f"{flag} {spec!r}: unknown built-in texture {name!r}; choose one of "
+                            f"{', '.join(TEXTURES)} (python -m gcdg_lite corpus --list)")
+        n = 256 if n is None else n
+        return texture(name, n, seed=seed, sr=args.sr, samples=args.samples, offset=offset), 0
+    loaded = load_folder(spec, sr=args.sr, samples=args.samples, silence_db=silence_db,
+                         skip_bad=args.skip_bad)
+    short = [f for f in loaded.report.files if f.duration * args.sr < MIN_FILL * args.samples]
+    if short:
+        first = min(short, key=lambda f: f.duration)
+        raise DataError(
+            f"{flag} {spec}: {len(short)} file(s) are shorter than a clip of --samples {args.samples} "
+            f"(shortest {Path(first.path).name}: {round(first.duration * args.sr)} samples at "
+            f"{args.sr} Hz) and would be scored mostly zero-padded; --samples sets the clip length "
+            f"of every set: pass --samples {round(first.duration * args.sr)}, or generate longer clips")
+    clips = loaded.clips
+    if n is not None and n < len(clips):
+        keep = np.random.default_rng(seed).choice(len(clips), size=n, replace=False)
+        clips = clips[np.sort(keep)]
+    return clips, sum(f.padded for f in loaded.report.files)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the sets, run :func:`gcdg_lite.metrics.evaluate`, print a table or JSON; return 0."""
+    from ..metrics import evaluate, format_table
+
+    _check(args)
+    real, pad_real = _load(args.real, args, "--real", args.seed, args.n, args.silence_db,
+                           offset=HELD_OUT_OFFSET)
+    fake, pad_fake = _load(args.fake, args, "--fake", args.seed + 1, args.n, -math.inf)
+    train = None
+    if args.train is not None:
+        train, _ = _load(args.train, args, "--train", args.train_seed, None, args.silence_db)
+    result = evaluate(real, fake, sr=args.sr, seed=args.seed, splits=args.splits, train_clips=train)
     if args.json:
-        print(json.dumps({"real": args.real, "fake": args.fake, "sr": args.sr,
-                          "samples": args.samples, "n_real": int(len(real)),
-                          "n_fake": int(len(fake)), "metrics": result}, indent=2))
+        print(json.dumps({"real": args.real, "fake": args.fake, "train": args.train, "sr": args.sr,
+                          "samples": args.samples, "n_real": int(len(real)), "n_fake": int(len(fake)),
+                          "n_train": None if train is None else int(len(train)),
+                          "padded_clips": {"real": pad_real, "fake": pad_fake},
+                          "splits": args.splits, "seed": args.seed, "metrics": result}, indent=2))
     else:
         print(f"real: {args.real} ({len(real)} clips)   fake: {args.fake} ({len(fake)} clips)   "
               f"sr {args.sr} Hz, {args.samples} samples per clip")
+        if pad_real or pad_fake:
+            print(f"zero-padded last clips: {pad_real} real, {pad_fake} generated")
+        if train is not None:
+            print(f"train: {args.train} ({len(train)} clips, for the memorisation check)")
         print(format_table(result))
     return 0

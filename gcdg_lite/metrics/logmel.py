@@ -22,6 +22,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .clips import as_clips, check_sr
+
 N_MELS = 40
 N_FFT = 512
 HOP = 256
@@ -40,20 +42,23 @@ def _mel_basis(sr: int, n_fft: int, n_mels: int) -> np.ndarray:
                                htk=False, norm=None).astype(np.float64)
 
 
-def _as_clips(clips: np.ndarray, name: str = "clips") -> np.ndarray:
-    from ..errors import DataError
+def stft_power(clips: np.ndarray) -> np.ndarray:
+    """Power spectrogram with the settings above: float64 clips (c, samples) -> (c, 257, frames).
 
-    x = np.asarray(clips, dtype=np.float64)
-    if x.ndim == 1:
-        x = x[None, :]
-    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] < N_FFT:
-        raise DataError(
-            f"{name} must be an array of shape (n_clips, samples) with samples >= {N_FFT}; "
-            f"got shape {np.shape(clips)}"
-        )
-    if not np.all(np.isfinite(x)):
-        raise DataError(f"{name} contains NaN or inf samples; check the generator output")
-    return x
+    Divided by the window sum, so a full-scale sine's peak bin reads about 0.25 (-6 dB).
+    """
+    import librosa
+
+    window_sum = float(np.sum(librosa.filters.get_window("hann", N_FFT, fftbins=True)))
+    spec = librosa.stft(clips, n_fft=N_FFT, hop_length=HOP, window="hann", center=True,
+                        pad_mode="reflect") / window_sum
+    return spec.real**2 + spec.imag**2
+
+
+def mel_db(power: np.ndarray, sr: int = 16000) -> np.ndarray:
+    """Power spectrogram (c, 257, frames) -> log-mel (c, frames, 40) in dB, floor -100 dB."""
+    mel = np.einsum("mf,cft->ctm", _mel_basis(int(sr), N_FFT, N_MELS), power)
+    return 10.0 * np.log10(np.maximum(mel, 10.0 ** (DB_FLOOR / 10.0)))
 
 
 def log_mel_frames(clips: np.ndarray, sr: int = 16000, chunk: int = 64) -> np.ndarray:
@@ -67,18 +72,9 @@ def log_mel_frames(clips: np.ndarray, sr: int = 16000, chunk: int = 64) -> np.nd
     Returns:
         float64 array (n, frames, 40) with ``frames = 1 + samples // 256``.
     """
-    import librosa
-
-    x = _as_clips(clips)
-    basis = _mel_basis(int(sr), N_FFT, N_MELS)  # (40, 257)
-    window_sum = float(np.sum(librosa.filters.get_window("hann", N_FFT, fftbins=True)))
-    out = []
-    for start in range(0, x.shape[0], chunk):
-        spec = librosa.stft(x[start:start + chunk], n_fft=N_FFT, hop_length=HOP, window="hann",
-                            center=True, pad_mode="reflect") / window_sum  # (c, 257, frames)
-        power = spec.real**2 + spec.imag**2
-        mel = np.einsum("mf,cft->ctm", basis, power)
-        out.append(10.0 * np.log10(np.maximum(mel, 10.0 ** (DB_FLOOR / 10.0))))
+    x = as_clips(clips)
+    sr = check_sr(sr)
+    out = [mel_db(stft_power(x[i:i + chunk]), sr) for i in range(0, x.shape[0], chunk)]
     return np.concatenate(out, axis=0)
 
 

@@ -16,7 +16,7 @@ so a time-shifted copy is still caught.
   copy scores 0, a copy shifted in time by 16–60 ms about 0.3, a copy 1 dB quieter about 0.27
   (measured on ``rain``); fresh ``rain`` clips score 1.01–1.05.
 * ratio ≫ 1: far from everything — not memorising, but not the texture either; read it with FD.
-  The pink-noise **ceiling** is 3.5–66 on the built-in textures, but about 1 for ``rain``, whose
+  The pink-noise anchor is 3.5–66 on the built-in textures, but about 1 for ``rain``, whose
   clips are themselves noise-like: a ratio near 1 says "not copies", never "good".
 
 Per-clip ratios :math:`d(g)/\tilde d` point at the individual copies. Chapter 5 (data scarcity:
@@ -69,8 +69,12 @@ def memorisation(train_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 1600
         :class:`MemorisationResult`; ``ratio`` is small (<< 1) for copies, about 1 for fresh clips.
     """
     from ..errors import DataError
+    from .clips import as_clips
     from .logmel import logmel_stats, standardise
 
+    if train_feats is None and fake_feats is None:
+        train_clips = as_clips(train_clips, "train clips")
+        fake_clips = as_clips(fake_clips, "fake clips", samples=train_clips.shape[1])
     ft = logmel_stats(train_clips, sr) if train_feats is None else np.asarray(train_feats, float)
     fg = logmel_stats(fake_clips, sr) if fake_feats is None else np.asarray(fake_feats, float)
     if len(ft) < 2:

@@ -1,56 +1,51 @@
-"""``evaluate``: every metric with its floor and ceiling, and the normalised FD score.
+r"""``evaluate``: every metric of the book against its floor and two noise anchors, with spreads.
 
-Protocol (one function, so every chapter and the CLI compare like with like). The real clips are
-split at random (``seed``) into two disjoint halves:
+The protocol (held-out real clips, reference half, probes, splits) is in :mod:`.protocol`; read it
+first. For each metric, each split gives four numbers — the generated probe (``value``), the real
+probe (``floor``) and the two noise anchors — and the **normalised score**
 
-* **R**, the reference half (``n_real // 2`` clips): the "training set" every other set is compared
-  with (k-means bins, standardisation, nearest neighbours);
-* **A**, the held-out half: the real probe.
+.. math:: \mathrm{score} = \frac{\mathrm{value} - \mathrm{floor}}{\mathrm{spectrum\ noise} - \mathrm{floor}}
 
-Three probes of the same size ``m = min(n_real // 2, n_fake)`` are compared with R:
+is 0 for "as close to the reference as other real clips are" and 1 for "no closer than noise with
+the real mean spectrum" (a generator that learned the average spectrum and nothing else). It works
+for higher-is-better metrics too, because floor and anchor swap roles. ``score_pink`` is the same
+on the old pink-noise scale (pink noise is far easier to beat on tonal and speech textures; on
+noise-like ``rain`` it is the closer of the two anchors). The Fréchet distance is also given as a multiple of its
+floor (``x_floor``), which needs no anchor at all. ``memorisation`` has no score (it is read
+against 1, see :mod:`.memorisation`). Each of these is computed per split, then averaged; every
+number carries its standard deviation over the splits (``*_sd``).
 
-* ``value``   — the generated clips (a random subset of ``m`` if there are more),
-* ``floor``   — A (real vs real: the best possible value with this many clips),
-* ``ceiling`` — pink noise with the same per-clip RMS loudness as A (:func:`~.reference.pink_noise`).
-
-Using the same reference and the same probe size for all three removes the small-sample bias that
-makes FD on few clips look worse than it is. The normalised **score** of every metric is
-``(value - floor) / (ceiling - floor)``: 0 means "as close as real clips are to each other",
-1 means "as far as pink noise" (it works for higher-is-better metrics too, because the floor and
-ceiling swap roles); ``memorisation`` has no score (it is read against 1, see
-:mod:`.memorisation`). The FD score (:func:`fd_score`) is the book's single quality yardstick
-(chapters 4–6); the training chapter logs it.
-
-The floor is itself one random draw: with 128 clips per set the FD between two fresh sets of
-the same built-in texture varies by a factor 2–4 (``rain``: 23–110 dB² over 10 pairs), so a value
-within about twice the floor is "as good as real data" at this set size.
-
-Metrics (see each module for formula and interpretation):
+The FD score (:func:`fd_score`) is the book's single quality yardstick (chapters 4–6), the C2ST
+accuracy (:mod:`.c2st`) its sharpest test. Metrics (see each module for formula and meaning):
 
 ==================  =========================================  ==================================
 key                 what                                       good
 ==================  =========================================  ==================================
-``fd``              Fréchet distance, raw log-mel stats, dB²   near floor (score near 0)
+``fd``              Fréchet distance, raw log-mel stats, dB²   near floor (score ~0, x_floor ~1)
 ``kid``             unbiased MMD², cubic kernel, z-scored      within ~1 std of floor
 ``ndb_k``           fraction of k-means bins that differ       near floor (≈ alpha = 0.05)
 ``js``              Jensen–Shannon of bin proportions, bits    near floor
 ``texture_snr_db``  texture-statistic SNR, dB (higher=closer)  near floor (a few dB below at most)
+``c2st``            classifier two-sample test accuracy        near floor (≈ 0.5)
 ``memorisation``    nearest-train distance ratio               ≈ 1 like floor; << 1 means copies
 ==================  =========================================  ==================================
 """
 from __future__ import annotations
 
 import math
-from typing import Any
+import time
+from typing import Any, Callable
 
 import numpy as np
 
+from .c2st import classifier_accuracy
+from .clips import check_int, check_sr
 from .distances import frechet_distance, kid
 from .logmel import logmel_stats, standardise
 from .memorisation import memorisation
-from .ndb import ndb
-from .reference import clip_rms, pink_noise, split_halves
-from .texture import texture_snr_db, texture_stats
+from .ndb import ndb_many
+from .protocol import ANCHORS, PROBES, SetFeatures, check_sets, make_anchors, plan_split, set_features
+from .texture import texture_snr_db
 
 #: what a good value looks like, per metric (printed by the CLI and quoted by the book)
 GOOD = {
@@ -59,143 +54,189 @@ GOOD = {
     "ndb_k": "lower; near floor (~0.05)",
     "js": "lower; near floor",
     "texture_snr_db": "higher; near floor",
+    "c2st": "lower; near floor (~0.5)",
     "memorisation": "~1 like floor; <<1 = copies",
 }
 UNITS = {"fd": "dB^2", "kid": "", "ndb_k": "", "js": "bits", "texture_snr_db": "dB",
-         "memorisation": "ratio"}
+         "c2st": "accuracy", "memorisation": "ratio"}
+#: most splits accepted (each costs a fresh pair of noise anchors)
+MAX_SPLITS = 20
 
 
-def _probes(real: np.ndarray, fake: np.ndarray, seed: int) -> tuple[np.ndarray, ...]:
-    """Return (R, A, F, P): reference half, real probe, fake probe, pink probe."""
-    from ..errors import DataError
-    from .logmel import _as_clips
-
-    real = _as_clips(real, "real clips")
-    fake = _as_clips(fake, "fake clips")
-    if len(real) < 4:
-        raise DataError(f"evaluate needs at least 4 real clips (two halves of 2); got {len(real)}")
-    if len(fake) < 2:
-        raise DataError(f"evaluate needs at least 2 generated clips; got {len(fake)}")
-    i_ref, i_probe = split_halves(len(real), seed)
-    m = min(len(i_probe), len(fake))
-    rng = np.random.default_rng(seed + 1)
-    f_idx = np.sort(rng.choice(len(fake), m, replace=False)) if len(fake) > m else np.arange(m)
-    ref, probe_real, probe_fake = real[i_ref], real[i_probe[:m]], fake[f_idx]
-    probe_pink = pink_noise(m, real.shape[1], seed=seed + 2, rms=clip_rms(probe_real))
-    return ref, probe_real, probe_fake, probe_pink
+def _check_args(sr: Any, seed: Any, splits: Any) -> tuple[int, int, int]:
+    return check_sr(sr), check_int(seed, "seed", 0), check_int(splits, "splits", 1, MAX_SPLITS)
 
 
-def _score(value: float, floor: float, ceiling: float) -> float | None:
-    span = ceiling - floor
-    if not all(map(math.isfinite, (value, floor, ceiling))) or abs(span) < 1e-12:
+def _score(value: float, floor: float, anchor: float) -> float | None:
+    span = anchor - floor
+    if not all(map(math.isfinite, (value, floor, anchor))) or abs(span) < 1e-12:
         return None
     return float((value - floor) / span)
 
 
-def fd_score(real: np.ndarray, fake: np.ndarray, sr: int = 16000, seed: int = 0) -> float:
-    """Normalised FD: ``(FD - FD_floor) / (FD_pink - FD_floor)``.
+def _mean_sd(values: list[float | None]) -> tuple[float | None, float | None]:
+    """Mean and sample std (ddof 1) over splits; None when a split has no value, sd None for 1 split."""
+    if not values or any(v is None or not math.isfinite(v) for v in values):
+        return None, None
+    arr = np.asarray(values, dtype=np.float64)
+    return float(arr.mean()), (float(arr.std(ddof=1)) if len(arr) > 1 else None)
+
+
+def fd_score(real: np.ndarray, fake: np.ndarray, sr: int = 16000, seed: int = 0,
+             splits: int = 3) -> float:
+    """Normalised FD, ``(FD - FD_floor) / (FD_spectrum_noise - FD_floor)``, mean over splits.
 
     0 = generated clips are as close to the real reference half as the other real half is;
-    1 = as far as loudness-matched pink noise; values can go below 0 (lucky draw) or above 1
-    (worse than noise: silence, tones, clicks). The floor is one random draw, so the score of a
-    perfect generator wobbles: fresh ``rain`` samples (64 clips) scored -0.09, 0.04 and 0.15;
-    treat |score| < ~0.15 as "indistinguishable from real at this set size".
+    1 = no closer than spectrum-matched noise (the real clips' average spectrum with random
+    phase, at real loudness: what a generator that learned only the mean spectrum makes); below 0
+    is a lucky draw, above 1 worse than that noise (silence, wrong spectrum, clicks). Equal to
+    ``evaluate(real, fake, sr, seed, splits)["fd"]["score"]``, which also gives its spread.
+    Measured on vowels, babble and rain (128 real clips of 16384 samples, ``bench/yardstick.py``):
+    a fresh real set scores 0.003–0.055, an untrained SpecGAN 0.47 / 0.51 / 0.79, a generator
+    that learned only the mean spectrum 1.05 / 0.99 / 1.00, pink noise 4.5 / 1.3 / 0.51.
 
     Args:
-        real: float array (n_real >= 4, samples), real clips in [-1, 1].
-        fake: float array (n_fake >= 2, samples), generated clips.
+        real: float array (n_real >= 4, samples), *held-out* real clips in [-1, 1] (not the
+            generator's training clips).
+        fake: float array (n_fake >= 2, samples), generated clips of the same length.
         sr: sample rate in Hz (default 16000).
-        seed: seed of the split, the fake subset and the pink noise.
+        seed: seed of the splits and the noise (integer >= 0).
+        splits: random splits averaged (default 3, as in :func:`evaluate`).
 
     Returns:
-        the score (float; NaN if floor and ceiling coincide). Chapters 4–6 (the yardstick).
+        the score (float; NaN if floor and anchor coincide). Chapters 4–6 (the yardstick).
+
+    Raises:
+        DataError: see :func:`~.protocol.check_sets`. ConfigError: bad ``sr``, ``seed``, ``splits``.
     """
-    ref, pr, pf, pp = _probes(real, fake, seed)
-    f_ref = logmel_stats(ref, sr)
-    fds = [frechet_distance(f_ref, logmel_stats(p, sr)) for p in (pf, pr, pp)]
-    s = _score(*fds)
-    return float("nan") if s is None else s
+    sr, seed, splits = _check_args(sr, seed, splits)
+    real, fake, _ = check_sets(real, fake)
+    f_real, f_fake = logmel_stats(real, sr), logmel_stats(fake, sr)
+    scores = []
+    for s in range(splits):
+        sp = plan_split(len(real), len(fake), seed, s)
+        noise = make_anchors(real, sp, ("spectrum_noise",))["spectrum_noise"]
+        ref = f_real[sp.ref]
+        fds = [frechet_distance(ref, f) for f in (f_fake[sp.fake], f_real[sp.probe],
+                                                  logmel_stats(noise, sr))]
+        scores.append(_score(*fds))
+    mean, _ = _mean_sd(scores)
+    return float("nan") if mean is None else mean
+
+
+def _split_metrics(ref: SetFeatures, probes: dict[str, SetFeatures], against: np.ndarray,
+                   seed: int, t: dict[str, float]) -> dict[str, dict[str, float]]:
+    """Every metric on every probe of one split: ``{metric: {probe: number}}`` (+ ``kid_std``)."""
+    def timed(stage: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        out = fn()
+        t[stage] = t.get(stage, 0.0) + time.perf_counter() - t0
+        return out
+
+    names = list(probes)
+    z_ref, *z = standardise(ref.logmel, *(p.logmel for p in probes.values()))
+    kids = timed("kid", lambda: {n: kid(z_ref, zi, seed=seed) for n, zi in zip(names, z)})
+    bins = timed("ndb", lambda: dict(zip(names, ndb_many(z_ref, z, seed=seed))))
+    return {
+        "fd": timed("fd", lambda: {n: frechet_distance(ref.logmel, p.logmel) for n, p in probes.items()}),
+        "kid": {n: v[0] for n, v in kids.items()},
+        "kid_std": {n: v[1] for n, v in kids.items()},
+        "ndb_k": {n: r.ndb_k for n, r in bins.items()},
+        "js": {n: r.js for n, r in bins.items()},
+        "texture_snr_db": timed("texture_snr", lambda: {
+            n: texture_snr_db(ref.texture, p.texture) for n, p in probes.items()}),
+        "c2st": timed("c2st", lambda: {
+            n: classifier_accuracy(ref.c2st, p.c2st, seed=seed) for n, p in probes.items()}),
+        "memorisation": timed("memorisation", lambda: {
+            n: memorisation(None, None, train_feats=against, fake_feats=p.logmel).ratio
+            for n, p in probes.items()}),
+    }
+
+
+def _entry(key: str, per: dict[str, list[float]], against: str | None) -> dict[str, Any]:
+    """Summarise one metric's per-split numbers (see :func:`evaluate` for the keys)."""
+    n = len(per["value"])
+    stats = {p: _mean_sd(per[p]) for p in PROBES}
+    e: dict[str, Any] = {"value": stats["value"][0], "value_sd": stats["value"][1],
+                         "floor": stats["floor"][0], "floor_sd": stats["floor"][1],
+                         "anchors": {a: {"value": stats[a][0], "value_sd": stats[a][1]} for a in ANCHORS}}
+    scored = key != "memorisation"
+    for name, anchor in (("score", "spectrum_noise"), ("score_pink", "pink_noise")):
+        m, sd = _mean_sd([_score(per["value"][i], per["floor"][i], per[anchor][i]) for i in range(n)]
+                         if scored else [])
+        e[name], e[name + "_sd"] = m, sd
+    if scored:
+        e["anchors"]["pink_noise"]["score"] = _mean_sd(
+            [_score(per["pink_noise"][i], per["floor"][i], per["spectrum_noise"][i]) for i in range(n)])[0]
+    if key == "fd":
+        e["x_floor"], e["x_floor_sd"] = _mean_sd(
+            [v / f if f > 0 else None for v, f in zip(per["value"], per["floor"])])
+    if key == "kid":
+        e["std"] = float(np.mean(per["std"]))
+    if key == "memorisation":
+        e["against"] = against
+    e.update(good=GOOD[key], unit=UNITS[key], higher_is_better=key == "texture_snr_db",
+             splits=n, per_split={p: [float(v) for v in per[p]] for p in PROBES})
+    return e
 
 
 def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 16000, seed: int = 0,
+             splits: int = 3, train_clips: np.ndarray | None = None,
              timings: dict[str, float] | None = None) -> dict[str, dict[str, Any]]:
-    """Every metric of the book, each with its floor, its noise ceiling and its normalised score.
+    """Every metric of the book with its floor, its two noise anchors, its score and their spreads.
 
     Args:
-        real_clips: float array (n_real >= 4, samples), real clips in [-1, 1].
-        fake_clips: float array (n_fake >= 2, samples'), generated clips.
+        real_clips: float array (n_real >= 4, samples), *held-out* real clips in [-1, 1]: real
+            audio the generator was not trained on (see :mod:`.protocol`).
+        fake_clips: float array (n_fake >= 2, samples), generated clips of the same length.
         sr: sample rate in Hz (default 16000).
-        seed: seed of the halves split, the fake subset, the pink noise, k-means and KID subsets.
-        timings: optional dict filled with seconds spent per stage (for the benchmark).
+        seed: seed of the splits, subsets, noise, k-means and folds (integer >= 0).
+        splits: random splits (default 3); every number is a mean over them, with its sd.
+        train_clips: optional (n_train >= 2, samples) training clips of the generator; when given,
+            the memorisation check compares with them (the real check), else with the reference half.
+        timings: optional dict filled with seconds spent per stage (for ``bench/metrics_speed.py``).
 
     Returns:
-        ``{metric: {"value", "floor", "ceiling", "score", "good", "unit", "higher_is_better"}}``
-        for the keys ``fd, kid, ndb_k, js, texture_snr_db, memorisation``; ``kid`` also has
-        ``"std"`` (spread over subsets of the value). Chapter 5; used by ``python -m gcdg_lite
-        evaluate``.
-    """
-    import time
+        ``{metric: entry}`` for the metrics ``fd, kid, ndb_k, js, texture_snr_db, c2st,
+        memorisation`` (in that order). Every entry has
 
+        * ``value``, ``value_sd`` — generated probe vs reference (mean and sd over splits),
+        * ``floor``, ``floor_sd`` — real probe vs reference,
+        * ``anchors`` — ``{"spectrum_noise": {"value", "value_sd"}, "pink_noise": {"value",
+          "value_sd", "score"}}``; ``pink_noise.score`` is pink noise on the spectrum-noise scale,
+        * ``score``, ``score_sd`` — ``(value - floor) / (spectrum_noise - floor)`` per split;
+          ``score_pink``, ``score_pink_sd`` — the same against pink noise (None for memorisation),
+        * ``good``, ``unit``, ``higher_is_better``, ``splits`` and ``per_split`` (the raw numbers,
+          ``{"value": [...], "floor": [...], "spectrum_noise": [...], "pink_noise": [...]}``).
+
+        ``fd`` also has ``x_floor``, ``x_floor_sd`` (value / floor); ``kid`` has ``std`` (spread of
+        its value over KID subsets, averaged over splits); ``memorisation`` has ``against``
+        (``"train clips"`` or ``"reference half"``). An ``*_sd`` is None when ``splits == 1``; a
+        score is None when floor and anchor coincide. Chapter 5; ``python -m gcdg_lite evaluate``.
+
+    Raises:
+        DataError: bad clip arrays, clip lengths that differ, too few clips, real clips that are
+            duplicated or are training clips. ConfigError: bad ``sr``, ``seed`` or ``splits``.
+    """
+    sr, seed, splits = _check_args(sr, seed, splits)
+    real, fake, train = check_sets(real_clips, fake_clips, train_clips)
     t = {} if timings is None else timings
     t0 = time.perf_counter()
-    sets = _probes(real_clips, fake_clips, seed)
-    feats = [logmel_stats(s, sr) for s in sets]  # R, A(floor), F(value), P(ceiling)
-    t["logmel_features"] = time.perf_counter() - t0
-    f_ref, f_real, f_fake, f_pink = feats
-    order = (f_fake, f_real, f_pink)  # value, floor, ceiling
-
-    t0 = time.perf_counter()
-    fd = [frechet_distance(f_ref, f) for f in order]
-    t["fd"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    z_ref, *z = standardise(f_ref, *order)
-    kids = [kid(z_ref, zi, seed=seed) for zi in z]
-    t["kid"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    nd = [ndb(z_ref, zi, seed=seed) for zi in z]
-    t["ndb"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    ts = [texture_stats(s, sr) for s in (sets[0], sets[2], sets[1], sets[3])]
-    snr = [texture_snr_db(ts[0], x) for x in ts[1:]]
-    t["texture"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    mem = [memorisation(None, None, sr, train_feats=f_ref, fake_feats=f).ratio for f in order]
-    t["memorisation"] = time.perf_counter() - t0
-
-    triples = {
-        "fd": fd,
-        "kid": [k[0] for k in kids],
-        "ndb_k": [r.ndb_k for r in nd],
-        "js": [r.js for r in nd],
-        "texture_snr_db": snr,
-        "memorisation": mem,
-    }
-    out: dict[str, dict[str, Any]] = {}
-    for key, (value, floor, ceiling) in triples.items():
-        out[key] = {
-            "value": float(value), "floor": float(floor), "ceiling": float(ceiling),
-            "score": None if key == "memorisation" else _score(value, floor, ceiling),
-            "good": GOOD[key], "unit": UNITS[key],
-            "higher_is_better": key == "texture_snr_db",
-        }
-    out["kid"]["std"] = kids[0][1]
-    return out
-
-
-def format_table(result: dict[str, dict[str, Any]]) -> str:
-    """A plain-text table of :func:`evaluate`'s result (one metric per row)."""
-    head = f"{'metric':<16}{'value':>11}{'floor':>11}{'ceiling':>11}{'score':>8}  good"
-    lines = [head, "-" * len(head)]
-    for key, r in result.items():
-        score = "n/a" if r.get("score") is None else f"{r['score']:.2f}"
-        lines.append(f"{key:<16}{r['value']:>11.4g}{r['floor']:>11.4g}{r['ceiling']:>11.4g}"
-                     f"{score:>8}  {r['good']}")
-    if "std" in result.get("kid", {}):
-        lines.append(f"kid value is a mean over random subsets; their std is {result['kid']['std']:.4g}")
-    lines.append("score = (value - floor) / (ceiling - floor): 0 = like real clips, "
-                 "1 = like pink noise")
-    return "\n".join(lines)
+    f_real, f_fake = set_features(real, sr), set_features(fake, sr)
+    f_train = None if train is None else logmel_stats(train, sr)
+    t["features"] = time.perf_counter() - t0
+    per: dict[str, dict[str, list[float]]] = {}
+    for s in range(splits):
+        sp = plan_split(len(real), len(fake), seed, s)
+        t0 = time.perf_counter()
+        anchors = {k: set_features(v, sr) for k, v in make_anchors(real, sp).items()}
+        t["anchors"] = t.get("anchors", 0.0) + time.perf_counter() - t0
+        ref = f_real.take(sp.ref)
+        probes = {"value": f_fake.take(sp.fake), "floor": f_real.take(sp.probe), **anchors}
+        got = _split_metrics(ref, probes, ref.logmel if f_train is None else f_train, sp.seed, t)
+        for key, by_probe in got.items():
+            for probe, v in by_probe.items():
+                per.setdefault(key, {}).setdefault(probe, []).append(float(v))
+    per["kid"]["std"] = per.pop("kid_std")["value"]
+    against = "reference half" if train is None else "train clips"
+    return {key: _entry(key, per[key], against) for key in GOOD}
