@@ -285,17 +285,17 @@ def test_integer_and_bool_audio_refused_in_one_line():
 
     for bad, words in ((np.zeros((4, 64), np.int16), "int16"), (np.zeros((4, 64), np.uint8), "uint8"),
                        (np.zeros((4, 64), bool), "boolean"), (np.zeros((4, 64), complex), "complex")):
-        with pytest.raises(ConfigError, match=words):
+        with pytest.raises(DataError, match=words):
             make_dataset(bad, batch=2)
-        with pytest.raises(ConfigError, match=words):
+        with pytest.raises(DataError, match=words):
             slice_clips(bad[0], 16, 16)
-    with pytest.raises(ConfigError, match="int16.*32768"):
+    with pytest.raises(DataError, match="int16.*32768"):
         as_audio(np.ones(8, np.int16))
-    with pytest.raises(ConfigError, match="NaN"):
+    with pytest.raises(DataError, match="NaN"):
         as_audio(np.array([0.0, np.nan]))
-    with pytest.raises(ConfigError, match="equal lengths"):
+    with pytest.raises(DataError, match="equal lengths"):
         as_audio([[0.0, 0.1], [0.2]])
-    with pytest.raises(ConfigError, match="peaks at 2"):
+    with pytest.raises(DataError, match="peaks at 2"):
         as_audio(np.array([2.0]), peak=1.0)
     assert as_audio([0.5, -0.5]).dtype == np.float32
 

@@ -130,7 +130,7 @@ def test_memorisation_against_training_clips_catches_copies() -> None:
 def test_clips_of_another_length_are_refused_not_zero_padded() -> None:
     real, short = tex("vowels", 8), tex("vowels", 8, seed=1, samples=4096)
     for fn in (M.evaluate, M.fd_score, M.c2st):
-        with pytest.raises(DataError, match="4096 samples per clip but the real clips have 8192"):
+        with pytest.raises(DataError, match="4096 samples per clip where 8192 are needed"):
             fn(real, short)
     with pytest.raises(DataError, match="samples"):
         M.evaluate(real, real[:4], train_clips=short)
@@ -147,11 +147,11 @@ def test_integer_audio_is_refused_with_the_dtype(dtype: str) -> None:
 
 
 def test_unscaled_ragged_or_object_audio_is_one_clear_error() -> None:
-    with pytest.raises(DataError, match="far outside"):
+    with pytest.raises(DataError, match="beyond 4"):
         M.texture_stats(tex("rain", 4) * 32768.0, SR)
-    with pytest.raises(DataError, match="ragged"):
+    with pytest.raises(DataError, match="equal lengths"):
         M.as_clips([np.zeros(1024), np.zeros(2048)])
-    with pytest.raises(DataError, match="float audio"):
+    with pytest.raises(DataError, match="complex"):
         M.as_clips(np.zeros((2, 1024), dtype=complex))
 
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from gcdg_lite.data import batch_indices, make_dataset
-from gcdg_lite.errors import ConfigError
+from gcdg_lite.errors import ConfigError, DataError
 
 N, SAMPLES = 10, 8
 
@@ -66,7 +66,7 @@ def test_batch_larger_than_dataset():
 
 
 def test_bad_arguments():
-    with pytest.raises(ConfigError):
+    with pytest.raises(DataError, match="no clips"):
         make_dataset(np.zeros((0, 4)), 2, 0)
     with pytest.raises(ConfigError):
         make_dataset(_clips(), 0, 0)

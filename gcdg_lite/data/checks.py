@@ -1,7 +1,10 @@
-"""Input checks shared by the data functions: integers, sizes and float audio (chapters 1 and 4).
+"""Input checks shared by every part of the package: integers, sizes and float audio (chapters 1 and 4).
 
-Every check raises one :class:`~gcdg_lite.errors.ConfigError` whose message names the argument
-(or the command-line flag) and says what to do.
+The data functions, the trainer (``gcdg_lite.train.as_clips``) and the metrics
+(``gcdg_lite.metrics.as_clips``) all check their audio with :func:`as_audio` and their integer
+arguments with :func:`check_int`. Every check raises one error whose message names the argument (or
+the command-line flag) and says what to do: :class:`~gcdg_lite.errors.DataError` for audio,
+:class:`~gcdg_lite.errors.ConfigError` for arguments.
 """
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ConfigError
+from ..errors import ConfigError, DataError
 
 #: most audio samples one call may hold in memory: 2**29 (2 GiB as float32), e.g. 32768 clips of
 #: 16384 samples (9.3 hours at 16 kHz). Larger sets are made in pieces (``texture(..., offset=)``,
@@ -43,8 +46,8 @@ def check_size(n: int, samples: int, what: str = "n * samples") -> None:
 
 
 def as_audio(x: Any, name: str = "clips", ndim: int | None = None, peak: float | None = None,
-             dtype: Any = np.float32) -> np.ndarray:
-    """``x`` as a float array of audio (``dtype``, default float32), or one ConfigError saying what is wrong.
+             dtype: Any = np.float32, samples: int | None = None, min_samples: int = 0) -> np.ndarray:
+    """``x`` as a float array of audio (``dtype``, default float32), or one DataError saying what is wrong.
 
     Args:
         x: array-like of samples (full scale 1.0).
@@ -52,34 +55,47 @@ def as_audio(x: Any, name: str = "clips", ndim: int | None = None, peak: float |
         ndim: required number of dimensions (``2`` for ``(n, samples)``, ``1`` for a signal).
         peak: if given, the largest allowed ``|x|`` (e.g. 1.0 for audio in [-1, 1]).
         dtype: float type of the result (no copy when ``x`` already has it).
+        samples: if given, the required length of the last axis (samples per clip).
+        min_samples: shortest allowed last axis; with ``ndim=2`` an empty set of clips is refused too.
 
     Raises:
-        ConfigError: not numeric or ragged; integer or boolean samples (int16 audio must be divided by
-            32768 first, a mask is not audio); complex; NaN/Inf; wrong ``ndim``; beyond ``peak``.
+        DataError: not numeric or ragged; integer or boolean samples (int16 audio must be divided by
+            32768 first, a mask is not audio); complex; NaN/Inf; wrong ``ndim``; an empty set; the
+            wrong or too short a length; beyond ``peak``.
     """
     try:
         arr = np.asarray(x)
-    except ValueError as exc:  # ragged nested lists
-        raise ConfigError(f"{name} must be an array of samples with equal lengths ({exc})") from None
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise DataError(f"{name} must be an array of samples with equal lengths ({exc}); stack clips of one "
+                        "length with np.stack") from None
     kind = arr.dtype.kind
     if kind == "b":
-        raise ConfigError(f"{name} is a boolean array; audio is float samples in [-1, 1]")
+        raise DataError(f"{name} is a boolean array (dtype bool); audio is float samples in [-1, 1]")
     if kind in "iu":
         full = 2 ** (8 * arr.dtype.itemsize - 1)
         how = f"(x.astype('float32') - {full}) / {full}" if kind == "u" else f"x.astype('float32') / {full}"
-        raise ConfigError(f"{name} has integer samples ({arr.dtype}); audio is float in [-1, 1]: convert "
-                          f"with {how}")
+        raise DataError(f"{name} has integer samples (dtype {arr.dtype}); audio is float in [-1, 1]: convert "
+                        f"with {how}")
     if kind == "c":
-        raise ConfigError(f"{name} is complex ({arr.dtype}); audio is real float samples (a spectrogram? "
-                          f"invert it first, e.g. gcdg_lite.spec_to_audio)")
+        raise DataError(f"{name} is complex ({arr.dtype}); audio is real float samples (a spectrogram? "
+                        f"invert it first, e.g. gcdg_lite.features.spec_to_audio)")
     if kind != "f":
-        raise ConfigError(f"{name} must be float audio samples, got dtype {arr.dtype}")
+        raise DataError(f"{name} must be float audio samples, got dtype {arr.dtype}")
     if ndim is not None and arr.ndim != ndim:
         want = "(n, samples)" if ndim == 2 else "(samples,)" if ndim == 1 else f"{ndim}-D"
-        raise ConfigError(f"{name} must be a {want} array, got shape {arr.shape}")
+        raise DataError(f"{name} must be a {want} array, got shape {arr.shape}")
+    if ndim == 2 and arr.shape[0] == 0:
+        raise DataError(f"{name} holds no clips (shape {arr.shape})")
+    length = arr.shape[-1] if arr.ndim else 0
+    if samples is not None and length != samples:
+        raise DataError(f"{name} have {length} samples per clip where {samples} are needed; cut or generate "
+                        f"clips of {samples} samples")
+    if length < min_samples:
+        raise DataError(f"{name} must have at least {min_samples} samples per clip; got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
-        raise ConfigError(f"{name} holds {int(np.sum(~np.isfinite(arr)))} NaN/Inf sample(s)")
+        raise DataError(f"{name} holds {int(np.sum(~np.isfinite(arr)))} NaN/Inf sample(s); check where they come "
+                        "from (a diverged generator?)")
     if peak is not None and arr.size and float(np.max(np.abs(arr))) > peak:
-        raise ConfigError(f"{name} peaks at {float(np.max(np.abs(arr))):.3g}, beyond {peak:g}; scale the audio "
-                          f"into [-{peak:g}, {peak:g}] (e.g. x / abs(x).max())")
+        raise DataError(f"{name} peaks at {float(np.max(np.abs(arr))):.3g}, beyond {peak:g}; scale the audio "
+                        f"into [-{peak:g}, {peak:g}] (e.g. x / abs(x).max(); int16 values / 32768)")
     return arr.astype(dtype, copy=False)

@@ -313,8 +313,8 @@ def _check_args(sr: int, samples: int, hop: int | None, normalise: str | None, s
     if normalise not in ("file", "clip", None):
         raise ConfigError(f"normalise={normalise!r} must be 'file', 'clip' or None")
     if not isinstance(silence_db, (int, float, np.integer, np.floating)) or isinstance(silence_db, bool) \
-            or not np.isfinite(silence_db):
-        raise ConfigError(f"silence_db={silence_db!r} must be a finite level in dBFS (e.g. -50)")
+            or np.isnan(silence_db) or silence_db == np.inf:
+        raise ConfigError(f"silence_db={silence_db!r} must be a level in dBFS (e.g. -50), or -inf to keep silent clips")
     return int(hop)
 
 
@@ -353,7 +353,7 @@ def load_folder(path: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
         samples: clip length in samples (default 16384).
         hop: samples between clip starts (default ``samples``: no overlap).
         silence_db: 20 ms frames with RMS below this level in dBFS are silent; clips with more than
-            half their frames silent are skipped (default -50).
+            half their frames silent are skipped (default -50; ``-inf`` keeps every clip).
         skip_bad: skip unusable files (listed in ``report.bad``) instead of raising.
         normalise: ``"file"`` (default; peak 0.95 per file), ``"clip"`` (peak 0.95 per clip) or
             ``None`` (levels as recorded).

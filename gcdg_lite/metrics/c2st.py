@@ -166,12 +166,12 @@ def classifier_accuracy(feat_a: np.ndarray, feat_b: np.ndarray, seed: int = 0, f
     a, b = np.asarray(feat_a, dtype=np.float64), np.asarray(feat_b, dtype=np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
         raise DataError(f"c2st needs two feature sets (n >= 2, d) of one width; got {a.shape} and {b.shape}")
-    k = min(check_int(folds, "folds", 2), len(a), len(b))
+    k = min(check_int("folds", folds, 2), len(a), len(b))
     x = np.concatenate([a, b])
     y = np.concatenate([np.zeros(len(a), int), np.ones(len(b), int)])
     model = make_pipeline(StandardScaler(),
                           LogisticRegression(C=C_REG, solver="liblinear", random_state=0))
-    cv = StratifiedKFold(k, shuffle=True, random_state=check_int(seed, "seed", 0))
+    cv = StratifiedKFold(k, shuffle=True, random_state=check_int("seed", seed, 0))
     return float(np.mean(cross_val_score(model, x, y, cv=cv, scoring="accuracy")))
 
 

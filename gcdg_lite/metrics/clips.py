@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ConfigError, DataError
+from ..data.checks import as_audio, check_int
 
 #: shortest clip the metrics accept (one STFT frame of the log-mel features), samples
 MIN_SAMPLES = 512
@@ -31,62 +31,24 @@ SR_RANGE = (1000, 384000)
 
 
 def as_clips(clips: Any, name: str = "clips", samples: int | None = None) -> np.ndarray:
-    """Validate audio clips and return them as float64 ``(n_clips, samples)``.
+    """Validate audio clips and return them as float64 ``(n_clips, samples)``. Chapter 5.
+
+    :func:`gcdg_lite.data.checks.as_audio` with the metrics' rules: a single 1-D clip becomes
+    ``(1, samples)``, at least :data:`MIN_SAMPLES` samples, peak at most :data:`MAX_PEAK`.
 
     Args:
-        clips: float array ``(n, samples)``; a single 1-D clip ``(samples,)`` becomes ``(1, samples)``.
+        clips: float array ``(n, samples)`` or one clip ``(samples,)``.
         name: what the caller calls the array (named in the error message), e.g. ``"fake clips"``.
         samples: if given, the required clip length in samples (clips of another length are refused).
 
-    Returns:
-        float64 array ``(n, samples)`` (a copy only when the dtype changes).
-
     Raises:
-        DataError: integer/boolean dtype, ragged or non-numeric input, wrong shape, too short,
-            wrong length, non-finite samples or a peak above :data:`MAX_PEAK`. Chapter 5.
+        DataError: see :func:`~gcdg_lite.data.checks.as_audio`.
     """
-    try:
-        arr = np.asarray(clips)
-    except (TypeError, ValueError):  # numpy refuses ragged nested lists
-        arr = np.empty(0, dtype=object)
-    if arr.dtype == object:
-        raise DataError(f"{name} must be one numeric array (n_clips, samples); got a ragged or "
-                        f"non-numeric sequence: stack clips of one length with np.stack")
-    if arr.dtype == bool or np.issubdtype(arr.dtype, np.integer):
-        hint = (f" (e.g. x.astype(np.float32) / {2 ** (8 * arr.dtype.itemsize - 1)})"
-                if np.issubdtype(arr.dtype, np.signedinteger) else "")
-        raise DataError(f"{name} have dtype {arr.dtype}; the metrics take float audio in [-1, 1]: "
-                        f"scale integer PCM to floats first{hint}")
-    if not (np.issubdtype(arr.dtype, np.floating)):
-        raise DataError(f"{name} must be real float audio; got dtype {arr.dtype}")
-    x = arr.astype(np.float64, copy=False)
-    if x.ndim == 1:
-        x = x[None, :]
-    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] < MIN_SAMPLES:
-        raise DataError(f"{name} must be an array of shape (n_clips, samples) with samples >= "
-                        f"{MIN_SAMPLES}; got shape {arr.shape}")
-    if samples is not None and x.shape[1] != samples:
-        raise DataError(f"{name} have {x.shape[1]} samples per clip but the real clips have "
-                        f"{samples}; the metrics compare clips of one length: cut both sets to the "
-                        f"same number of samples (or generate clips of {samples} samples)")
-    if not np.all(np.isfinite(x)):
-        raise DataError(f"{name} contain NaN or inf samples; check the generator output")
-    peak = float(np.max(np.abs(x)))
-    if peak > MAX_PEAK:
-        raise DataError(f"{name} peak at {peak:.4g}, far outside [-1, 1]: is this integer PCM stored "
-                        f"as floats? Scale the audio to [-1, 1] (e.g. divide int16 values by 32768)")
-    return x
-
-
-def check_int(value: Any, name: str, low: int, high: int | None = None) -> int:
-    """``value`` as a Python int if it is an integer in ``[low, high]``; else one ConfigError naming it."""
-    ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if ok and value >= low and (high is None or value <= high):
-        return int(value)
-    span = f">= {low}" if high is None else f"in {low}..{high}"
-    raise ConfigError(f"{name}={value!r} must be an integer {span}")
+    x = as_audio(clips, name, dtype=np.float64)
+    return as_audio(x[None] if x.ndim == 1 else x, name, ndim=2, peak=MAX_PEAK, dtype=np.float64, samples=samples,
+                    min_samples=MIN_SAMPLES)
 
 
 def check_sr(sr: Any, name: str = "sr") -> int:
     """A sample rate in Hz, an integer in :data:`SR_RANGE`; else one ConfigError naming ``name``."""
-    return check_int(sr, name, *SR_RANGE)
+    return check_int(name, sr, *SR_RANGE)

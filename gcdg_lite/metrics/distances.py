@@ -146,8 +146,8 @@ def kid(feat_a: np.ndarray, feat_b: np.ndarray, n_subsets: int = 50,
     m = max(2, min(len(a), len(b), 200) // 2) if subset_size is None else int(subset_size)
     if m < 2 or m > min(len(a), len(b)):
         raise DataError(f"kid needs subsets of 2..{min(len(a), len(b))} clips; got {m}")
-    rng = np.random.default_rng(check_int(seed, "seed", 0))
-    n_subsets = check_int(n_subsets, "n_subsets", 1)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    n_subsets = check_int("n_subsets", n_subsets, 1)
     vals = [mmd2_unbiased(a[rng.choice(len(a), m, replace=False)],
                           b[rng.choice(len(b), m, replace=False)]) for _ in range(n_subsets)]
     return float(np.mean(vals)), float(np.std(vals))

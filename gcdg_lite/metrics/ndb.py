@@ -84,7 +84,7 @@ def ndb_many(real_feats: np.ndarray, fake_sets: list[np.ndarray], k: int | None 
     if not 2 <= k <= len(real) or min(len(f) for f in fakes) < 1:
         raise DataError(f"ndb needs 2 <= k <= n_real and n_fake >= 1; got k={k}, "
                         f"n_real={len(real)}, n_fake={min(len(f) for f in fakes)}")
-    km = KMeans(n_clusters=k, n_init=4, random_state=check_int(seed, "seed", 0, 2**32 - 1)).fit(real)
+    km = KMeans(n_clusters=k, n_init=4, random_state=check_int("seed", seed, 0, 2**32 - 1)).fit(real)
     n_r = len(real)
     p_r = np.bincount(km.labels_, minlength=k) / n_r
     return [_bin_test(p_r, n_r, np.bincount(km.predict(f), minlength=k) / len(f), len(f), alpha)

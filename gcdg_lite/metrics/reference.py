@@ -42,8 +42,8 @@ def pink_noise(n: int, samples: int, seed: int = 0,
     Returns:
         float32 array (n, samples).
     """
-    n, samples = check_int(n, "n", 1), check_int(samples, "samples", 2)
-    rng = np.random.default_rng(check_int(seed, "seed", 0))
+    n, samples = check_int("n", n, 1), check_int("samples", samples, 2)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
     n_bins = samples // 2 + 1
     spec = rng.standard_normal((n, n_bins)) + 1j * rng.standard_normal((n, n_bins))
     f = np.arange(n_bins, dtype=np.float64)
@@ -75,10 +75,10 @@ def spectrum_noise(reference: np.ndarray, n: int, seed: int = 0,
         float32 array (n, samples). Chapter 5 (the "1" of the normalised scores).
     """
     ref = as_clips(reference, "reference clips")
-    n = check_int(n, "n", 1)
+    n = check_int("n", n, 1)
     mag = mean_spectrum(ref)
     mag[0] = 0.0
-    phase = np.random.default_rng(check_int(seed, "seed", 0)).uniform(0.0, 2.0 * np.pi, (n, mag.shape[0]))
+    phase = np.random.default_rng(check_int("seed", seed, 0)).uniform(0.0, 2.0 * np.pi, (n, mag.shape[0]))
     x = np.fft.irfft(mag * np.exp(1j * phase), n=ref.shape[-1], axis=-1)
     return _scaled(x, rms)
 

@@ -64,7 +64,7 @@ MAX_SPLITS = 20
 
 
 def _check_args(sr: Any, seed: Any, splits: Any) -> tuple[int, int, int]:
-    return check_sr(sr), check_int(seed, "seed", 0), check_int(splits, "splits", 1, MAX_SPLITS)
+    return check_sr(sr), check_int("seed", seed, 0), check_int("splits", splits, 1, MAX_SPLITS)
 
 
 def _score(value: float, floor: float, anchor: float) -> float | None:

@@ -35,29 +35,15 @@ SAMPLES_DIR = "samples"
 
 # ---------------------------------------------------------------------- clips and examples
 def as_clips(data: Any, what: str = "training data") -> np.ndarray:
-    """Audio clips as float32 ``(n, samples)`` in [-1, 1], checked. Chapter 4.
+    """Audio clips as float32 ``(n, samples)`` in [-1, 1], checked (``data.checks.as_audio``). Chapter 4.
 
     Raises:
         DataError: not a non-empty 2-D float array, integer or boolean samples (convert them first,
             e.g. ``x / 32768`` for int16), values outside [-1, 1], or NaN/Inf.
     """
-    try:
-        x = np.asarray(data)
-    except (ValueError, TypeError) as exc:
-        raise DataError(f"{what} must be an (n, samples) array of clips ({exc}); give clips of equal length") from None
-    if x.dtype.kind in "iub":
-        raise DataError(f"{what} has {x.dtype} samples; audio must be float in [-1, 1] "
-                        "(divide int16 audio by 32768, or load files with gcdg_lite.data.load_folder)")
-    if x.dtype.kind != "f" or x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
-        raise DataError(f"{what} must be a non-empty float (n, samples) array of clips; got "
-                        f"{x.dtype} of shape {x.shape}")
-    x = np.asarray(x, np.float32)
-    if not np.all(np.isfinite(x)):
-        raise DataError(f"{what} contains NaN or Inf values; clean the clips first")
-    peak = float(np.max(np.abs(x)))
-    if peak > 1.0:
-        raise DataError(f"{what} reaches {peak:.3g}; audio must lie in [-1, 1] (divide by the peak)")
-    return x
+    from ..data.checks import as_audio
+
+    return as_audio(data, what, ndim=2, peak=1.0, min_samples=1)
 
 
 def load_clips(data: Any, options: TrainConfig) -> tuple[np.ndarray, str | None]:
