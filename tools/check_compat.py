@@ -192,6 +192,12 @@ def _last_line(text: str, pattern: str = r"(\d+ (passed|failed)|error|Error|FAIL
     return (hits or lines or [""])[-1][:160]
 
 
+def _pytest_note(text: str) -> str:
+    """pytest's summary line, and the ids of the tests that failed (their parameters left out)."""
+    failed = sorted({re.sub(r"\[.*", "", m) for m in re.findall(r"^(?:FAILED|ERROR) (\S+)", text, re.M)})
+    return _last_line(text) + (f"; failed: {', '.join(failed)}" if failed else "")
+
+
 def check_env(name: str, folder: Path, python: str, skip_tests: bool) -> EnvReport:
     """Run every check of :data:`CHECKS` in a fresh environment ``name`` under ``folder``."""
     report = EnvReport(name)
@@ -238,9 +244,9 @@ def check_env(name: str, folder: Path, python: str, skip_tests: bool) -> EnvRepo
     pytest = [env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env"]
     if not skip_tests:
         ok, secs, out = env.run([*pytest, "-o", "addopts=", "tests"], cwd=tree)
-        res["unit tests"] = Result(ok, secs, _last_line(out))
+        res["unit tests"] = Result(ok, secs, _pytest_note(out))
     ok, secs, out = env.run([*pytest, "-o", "addopts=", "notebooks"], cwd=tree)
-    res["notebooks"] = Result(ok, secs, _last_line(out))
+    res["notebooks"] = Result(ok, secs, _pytest_note(out))
     # 5. the command line, as a reader uses it
     ok, secs, out = env.run([env.python, "-m", "gcdg_lite", "train", "--data", "builtin:vowels", "--model", "specgan",
                              "--steps", "4", "--batch", "4", "--clips", "16", "--width", "4", "--ckpt-every", "2",
