@@ -93,3 +93,13 @@ def test_setup_cell_prints_one_line_when_pip_cannot_install(tmp_path):
     assert lines[0].startswith(f"Could not install gcdg_lite from {env['GCDG_REPO_URL']} (")
     assert "GCDG_REPO_URL" in lines[0] and "pip install /path/to/gcdg-book" in lines[0]
     assert "Traceback" not in out.stderr
+
+
+def test_unbalanced_solution_markup_is_one_error_line(tmp_path, capsys):
+    path = tmp_path / "04_demo.ipynb"
+    nb = chapter_notebook(4)
+    nb.cells = [c for c in nb.cells if "{solution-end}" not in c.source]
+    nbformat.write(nb, path)
+    before = path.read_text(encoding="utf-8")
+    assert sync_notebooks.main([str(path)]) == 1
+    assert "never closed" in capsys.readouterr().err and path.read_text(encoding="utf-8") == before

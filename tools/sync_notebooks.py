@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from student_copies import solution_spans
+from student_copies import SolutionMarkupError, solution_spans
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the words that mark the set-up cell (its first line; older versions started "# Set-up: install gcdg_lite")
@@ -138,7 +138,7 @@ def problems(path: Path, repo_url: str, branch: str) -> list[str]:
     found: list[str] = []
     i = setup_cell_index(nb)
     if i is None:
-        found.append("no set-up cell (a code cell starting with '# Set-up: install gcdg_lite')")
+        found.append(f"no set-up cell (a code cell whose first line contains {SETUP_MARKER!r})")
     else:
         cell = nb.cells[i]
         if cell.source != setup_cell_source(repo_url):
@@ -165,12 +165,12 @@ def problems(path: Path, repo_url: str, branch: str) -> list[str]:
 
 
 def sync(path: Path, repo_url: str, branch: str) -> bool:
-    """Rewrite the set-up cell and badge and clear outputs in place; return True if the file changed."""
+    """Rewrite set-up cell, badge and collapsed-cell metadata, clear outputs; True if the file changed."""
     before = path.read_text(encoding="utf-8")
     nb = nbformat.read(path, as_version=4)
     i = setup_cell_index(nb)
     if i is None:
-        raise SystemExit(f"error: {path}: no set-up cell; add a code cell starting with {SETUP_MARKER!r}")
+        raise SystemExit(f"error: {path}: no set-up cell; add a code cell whose first line contains {SETUP_MARKER!r}")
     nb.cells[i].source = setup_cell_source(repo_url)
     tags = nb.cells[i].metadata.setdefault("tags", [])
     if "hide-input" not in tags:
@@ -238,13 +238,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if args.check else 0
     bad = 0
     for path in paths:
-        if args.check:
-            found = problems(path, url, branch)
-            for line in found:
-                print(f"{_show(path)}: {line}")
-            bad += bool(found)
-        elif sync(path, url, branch):
-            print(f"rewrote {_show(path)}")
+        try:
+            if args.check:
+                found = problems(path, url, branch)
+                for line in found:
+                    print(f"{_show(path)}: {line}")
+                bad += bool(found)
+            elif sync(path, url, branch):
+                print(f"rewrote {_show(path)}")
+        except SolutionMarkupError as exc:  # an unbalanced {solution-start}/{solution-end}: nothing written
+            print(f"error: {exc}", file=sys.stderr)
+            bad += 1
     if args.check:
         print(f"{len(paths) - bad}/{len(paths)} notebooks clean")
     if not args.notebooks:  # the whole book: also the pages that name the repository
