@@ -13,11 +13,14 @@ GAN-based speech and audio texture generation, organised by concern:
 ``widgets``       dataset browser, latent explorer, live training view
 ``exercises``     auto-checkers for the chapters' exercises
 ``budgets``       the ``GCDG_BUDGET=ci|book|full`` switch
+``compat``        the oldest dependency versions that work, and one clear error below them
 ``cli``           ``python -m gcdg_lite ...``
 ================  ==============================================================
 
 The public names below are re-exported lazily: ``import gcdg_lite`` is instant, and TensorFlow is
-imported only when a name that needs it is first used.
+imported only when a name that needs it is first used. That first use also checks the installed
+versions of the dependencies (:func:`gcdg_lite.compat.require`): one that is too old raises a
+``VersionError`` naming it and the ``pip install`` line that fixes it.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "audio", "budgets", "cli", "data", "errors", "exercises", "features",
+    "audio", "budgets", "cli", "compat", "data", "errors", "exercises", "features",
     "losses", "metrics", "models", "train", "widgets",
 )
 
@@ -37,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     # budget and errors
     "budget": "budgets", "Budget": "budgets",
     "GcdgError": "errors", "DataError": "errors", "ConfigError": "errors", "RunError": "errors",
+    "VersionError": "compat",
     # data (chapters 1 and 4)
     **dict.fromkeys(["texture", "list_textures", "load_folder", "load_source", "make_dataset"], "data"),
     # features and audio helpers (chapter 1)
@@ -77,14 +81,23 @@ def tensorflow_environment() -> None:
 tensorflow_environment()
 
 
+#: submodules that need none of the heavy dependencies (no version check before importing them)
+_LIGHT = {"budgets", "cli", "compat", "errors"}
+
+
 def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name, name if name in _SUBMODULES else None)
+    if module is None:
+        raise AttributeError(f"module 'gcdg_lite' has no attribute {name!r}")
+    if module not in _LIGHT:
+        from .compat import require
+
+        require()  # once per process: a too-old Keras or librosa is named here, not deep in a traceback
     if name in _EXPORTS:
-        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
         globals()[name] = value
         return value
-    if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'gcdg_lite' has no attribute {name!r}")
+    return importlib.import_module(f".{name}", __name__)
 
 
 def __dir__() -> list[str]:

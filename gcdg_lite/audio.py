@@ -125,9 +125,10 @@ def plot_spectrogram(clip: Any, sr: int = 16000, ax: Any = None, n_fft: int = 51
     Returns:
         the matplotlib axes.
     """
+    import matplotlib.pyplot as plt  # before librosa.display, which uses matplotlib's submodules unimported
+
     import librosa
     import librosa.display
-    import matplotlib.pyplot as plt
 
     x = _mono(clip)
     if ax is None:

@@ -9,9 +9,10 @@
 Each returns a :class:`View`: in JupyterLab, Jupyter Notebook or Colab it shows an ipywidget; wherever
 widgets cannot run (the rendered book, nbconvert, a terminal) the same object shows a static HTML
 picture: spectrogram PNGs and ``<audio>`` players. Both come from ``View._repr_mimebundle_`` — the
-front end picks the richest type it can show. The book build sets ``GCDG_WIDGETS=static`` (no widget is
-built at all) and its ``_config.yml`` tells myst-nb to drop widget views, so the rendered pages show the
-static HTML. ``ipywidgets`` is imported only when a widget is actually built.
+front end picks the richest type it can show. They work with ipywidgets 7.7 and IPython 7.34 (what
+Google Colab ships) as well as with ipywidgets 8. The book build sets ``GCDG_WIDGETS=static`` (no widget
+is built at all) and its ``_config.yml`` tells myst-nb to drop widget views, so the rendered pages show
+the static HTML. ``ipywidgets`` is imported only when a widget is actually built.
 
 The views hold no audio or model logic of their own: clips come from :mod:`gcdg_lite.data`,
 players and spectrograms from :mod:`gcdg_lite.audio`, generated sound from a :class:`gcdg_lite.train.Run`.
@@ -30,7 +31,7 @@ import numpy as np
 from .errors import ConfigError
 
 __all__ = ["View", "dataset_browser", "latent_explorer", "latent_directions", "live_view", "LiveView",
-           "spectrogram_png", "audio_html", "widgets_available"]
+           "spectrogram_png", "audio_html", "widgets_available", "widget_view"]
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 #: environment variable; ``static`` forces the static views (set by the book build)
@@ -144,15 +145,29 @@ class View:
         data: dict[str, Any] = {"text/plain": repr(self), "text/html": self.static_html()}
         if widgets_available():
             try:
-                bundle = self.widget()._repr_mimebundle_()
-                if WIDGET_MIME in bundle:
-                    data[WIDGET_MIME] = bundle[WIDGET_MIME]
+                view = widget_view(self.widget())
+                if view is not None:
+                    data[WIDGET_MIME] = view
             except Exception:  # a widget problem must never hide the static view
                 pass
         return data
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.title}>"
+
+
+def widget_view(widget) -> dict[str, Any] | None:
+    """The ``application/vnd.jupyter.widget-view+json`` entry that shows ``widget`` (``None``: no view).
+
+    ipywidgets 8 returns it from ``widget._repr_mimebundle_()``. ipywidgets 7 (7.7.1 on Google Colab)
+    has no such method — it displays itself through ``_ipython_display_`` — so the entry is built the
+    way 7.x builds it: protocol version 2.0 and the widget's model id.
+    """
+    if hasattr(widget, "_repr_mimebundle_"):  # ipywidgets >= 8
+        return (widget._repr_mimebundle_() or {}).get(WIDGET_MIME)
+    if getattr(widget, "_view_name", None) is None:
+        return None
+    return {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
 
 
 def _box(title: str, body: str) -> str:

@@ -25,8 +25,14 @@ CHAPTERS = {
 }
 
 
+def hidden() -> dict:
+    """Cell metadata that collapses a cell in JupyterLab (what tools/sync_notebooks.py sets on solutions)."""
+    return {"jupyter": {"source_hidden": True}}
+
+
 def chapter_notebook(n: int = 1, with_outputs: bool = False) -> nbformat.NotebookNode:
-    """A small notebook shaped like a chapter: title, set-up cell, import, one exercise with solution."""
+    """A small notebook shaped like a chapter: title, set-up cell, import, one exercise with a collapsed
+    solution, written in the forms that read in plain Jupyter as well as in the book."""
     url, branch = sync_notebooks.read_repository()
     name = f"0{n}_demo.ipynb"
     nb = nbformat.v4.new_notebook()
@@ -35,15 +41,16 @@ def chapter_notebook(n: int = 1, with_outputs: bool = False) -> nbformat.Noteboo
         nbformat.v4.new_markdown_cell(
             f"# {n}. Demo (背景介绍)\n\n[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
             f"({sync_notebooks.colab_url(url, branch, Path(name))})\n\nSummary.\n\n**Learning goals**\n\n- a goal"),
-        nbformat.v4.new_code_cell(sync_notebooks.setup_cell_source(url), metadata={"tags": ["hide-input"]}),
+        nbformat.v4.new_code_cell(sync_notebooks.setup_cell_source(url), metadata={
+            "tags": ["hide-input"], "cellView": "form", **hidden()}),
         nbformat.v4.new_code_cell("import gcdg_lite as gl\nB = gl.budget(); B"),
-        nbformat.v4.new_markdown_cell(f"````{{exercise}} Add\n:label: ex-ch{n}-1\n\nCompute 1 + 1.\n````"),
+        nbformat.v4.new_markdown_cell(f":::{{exercise}} Add\n:label: ex-ch{n}-1\n\nCompute 1 + 1.\n:::"),
         nbformat.v4.new_code_cell(f'answer = None  # your code\ngl.exercises.check("ch{n}.1", answer)'),
-        nbformat.v4.new_markdown_cell(f"```{{solution-start}} ex-ch{n}-1\n:class: dropdown\n```"),
+        nbformat.v4.new_markdown_cell(f":::{{solution-start}} ex-ch{n}-1\n:class: dropdown\n:::", metadata=hidden()),
         nbformat.v4.new_code_cell(f'answer = 1 + 1  # SOLUTION\ngl.exercises.check("ch{n}.1", answer)',
-                                  metadata={"tags": ["solution"]}),
-        nbformat.v4.new_markdown_cell("Why: one plus one. SOLUTION PROSE"),
-        nbformat.v4.new_markdown_cell("```{solution-end}\n```"),
+                                  metadata={"tags": ["solution"], "cellView": "form", **hidden()}),
+        nbformat.v4.new_markdown_cell("Why: one plus one. SOLUTION PROSE", metadata=hidden()),
+        nbformat.v4.new_markdown_cell(":::{solution-end}\n:::", metadata=hidden()),
         nbformat.v4.new_markdown_cell("## After the exercises"),
     ]
     if with_outputs:

@@ -63,3 +63,18 @@ def test_listen_takes_clips_of_different_lengths(monkeypatch):
     with pytest.raises(DataError, match=r"clip 1 has shape \(2, 8\)"):
         listen([short, np.zeros((2, 8))], ["a", "b"])
     plt.close("all")
+
+
+def test_plot_spectrogram_in_a_fresh_process():
+    """Nothing imported before it (librosa.display alone once failed to find matplotlib's submodules)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import numpy as np\nfrom gcdg_lite.audio import plot_spectrogram\n"
+            "ax = plot_spectrogram(np.random.default_rng(0).uniform(-1, 1, 4096).astype(np.float32))\n"
+            "print(ax.get_ylabel())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "MPLBACKEND": "Agg"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "frequency (Hz)"

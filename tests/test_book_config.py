@@ -103,10 +103,36 @@ def test_every_citation_resolves(name, key):
     assert key in BIB_KEYS, f"{name}: {{cite}}`{key}` is not in book/references.bib"
 
 
-def test_every_glossary_term_resolves():
+def _glossary_terms():
     glossary = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
     block = glossary.split("```{glossary}", 1)[1].split("\n```", 1)[0]
-    terms = {line.strip().lower() for line in block.splitlines() if line.strip() and not line.startswith(" ")}
+    return {line.strip() for line in block.splitlines() if line.strip() and not line.startswith(" ")}
+
+
+LINK = re.compile(r"\]\((?:<#([^>]+)>|#([^)\s]+))\)")
+
+
+def test_every_citation_and_term_link_in_a_notebook_resolves():
+    """``[(Author, Year)](#bibkey)`` and ``[text](<#lowercase term>)``: the forms that read in plain Jupyter.
+
+    MyST resolves ``#target`` through sphinxcontrib-bibtex (a citation) or the glossary; it looks a term up
+    in lower case, so only glossary terms written in lower case can be linked this way."""
+    terms = _glossary_terms()
+    seen, bad = 0, []
+    for name, text in _sources():
+        if not name.endswith(".ipynb"):
+            continue
+        for m in LINK.finditer(text):
+            target = m.group(1) or m.group(2)
+            keys = [k.strip() for k in target.split(",")]
+            seen += 1
+            if not (all(k in BIB_KEYS for k in keys) or target in terms):
+                bad.append((name, target))
+    assert seen >= 30 and not bad, f"link targets that are neither BibTeX keys nor lower-case glossary terms: {bad}"
+
+
+def test_every_glossary_term_resolves():
+    terms = {t.lower() for t in _glossary_terms()}
     assert len(terms) >= 20
     missing = set()
     for name, target in _roles("term"):

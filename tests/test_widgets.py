@@ -153,3 +153,18 @@ def test_live_view_without_a_run_plots_rows():
         view(step, {"loss_g": 1.0 / step, "loss_d": 0.7})
     html = _static(view)
     assert len(_images(html)) == 1 and "<audio" not in html
+
+
+def test_widget_view_for_ipywidgets_8_and_7():
+    """ipywidgets 8 gives its view from _repr_mimebundle_; 7.x (Colab's 7.7.1) has none, so it is built."""
+    W = pytest.importorskip("ipywidgets")
+    slider = W.IntSlider()
+    view = widgets.widget_view(slider)
+    assert view["model_id"] == slider.model_id and view["version_major"] == 2
+
+    class Widget7:  # what an ipywidgets 7 widget offers: a view name and a model id, no _repr_mimebundle_
+        _view_name, model_id = "IntSliderView", "abc123"
+
+    assert widgets.widget_view(Widget7()) == {"version_major": 2, "version_minor": 0, "model_id": "abc123"}
+    Widget7._view_name = None  # a model without a view (e.g. a layout) shows nothing
+    assert widgets.widget_view(Widget7()) is None

@@ -36,36 +36,51 @@ class SolutionMarkupError(ValueError):
     """A ``{solution-start}`` without its ``{solution-end}`` (or the reverse)."""
 
 
+def _source(cell) -> str:
+    return cell.source if isinstance(cell.source, str) else "".join(cell.source)
+
+
+def solution_spans(nb: nbformat.NotebookNode, name: str = "notebook") -> list[tuple[int, int]]:
+    """``[(first, last)]`` cell indices of every run from a ``{solution-start}`` to its ``{solution-end}``.
+
+    Raises:
+        SolutionMarkupError: a start without its end, an end without its start, or nested starts.
+    """
+    spans, first = [], None
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        src = _source(cell)
+        if START.search(src):
+            if first is not None:
+                raise SolutionMarkupError(f"{name}: cell {i} opens a solution before the previous one ends")
+            first = i
+        if END.search(src):
+            if first is None:
+                raise SolutionMarkupError(f"{name}: cell {i} has {{solution-end}} without a {{solution-start}}")
+            spans.append((first, i))
+            first = None
+    if first is not None:
+        raise SolutionMarkupError(f"{name}: a {{solution-start}} is never closed by {{solution-end}}")
+    return spans
+
+
 def strip_solutions(nb: nbformat.NotebookNode, name: str = "notebook") -> tuple[nbformat.NotebookNode, int]:
     """Return ``(copy of nb without solution cells and outputs, number of solutions removed)``."""
     nb = nbformat.from_dict(nb)  # deep copy
-    kept, inside, removed = [], False, 0
+    spans = solution_spans(nb, name)
+    inside = {i for first, last in spans for i in range(first, last + 1)}
+    kept = []
     for i, cell in enumerate(nb.cells):
-        src = cell.source if isinstance(cell.source, str) else "".join(cell.source)
-        is_md = cell.cell_type == "markdown"
-        opens, closes = is_md and bool(START.search(src)), is_md and bool(END.search(src))
-        if opens:
-            if inside:
-                raise SolutionMarkupError(f"{name}: cell {i} opens a solution before the previous one ends")
-            inside = True
-            removed += 1
-        if inside:
-            if closes:
-                inside = False
-            continue
-        if closes:
-            raise SolutionMarkupError(f"{name}: cell {i} has {{solution-end}} without a {{solution-start}}")
-        if "solution" in cell.get("metadata", {}).get("tags", []):
+        if i in inside or "solution" in cell.get("metadata", {}).get("tags", []):
             continue
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
         kept.append(cell)
-    if inside:
-        raise SolutionMarkupError(f"{name}: a {{solution-start}} is never closed by {{solution-end}}")
     nb.cells = kept
     nb.metadata.pop("widgets", None)  # saved widget state belongs to the executed book, not to students
-    return nb, removed
+    return nb, len(spans)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,8 +2,9 @@
 
 Each sub-command lives in its own module with two functions, ``add_parser(subparsers)`` and
 ``run(args) -> int``; this module only dispatches. A :class:`~gcdg_lite.errors.GcdgError`
-becomes one line on stderr and exit status 2 — never a traceback; training stopped by Ctrl-C or SIGTERM
-(after saving) exits with 130.
+becomes one line on stderr and exit status 2 — never a traceback. That includes an installed
+dependency older than ``gcdg_lite`` needs (:func:`gcdg_lite.compat.require` runs before every command).
+Training stopped by Ctrl-C or SIGTERM (after saving its last step) exits with 130.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import importlib
 import sys
 
 from .. import tensorflow_environment
+from ..compat import require
 from ..errors import GcdgError, TrainingInterrupted
 
 #: sub-command name -> module (inside this package) that implements it
@@ -49,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        require()  # a too-old dependency is one line, not a traceback from deep inside Keras
         return int(args.run(args) or 0)
     except TrainingInterrupted as exc:
         print(f"interrupted: {exc}", file=sys.stderr)
