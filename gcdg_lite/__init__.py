@@ -30,35 +30,67 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-_SUBMODULES = (
-    "audio", "budgets", "cli", "compat", "data", "errors", "exercises", "features",
-    "losses", "metrics", "models", "train", "widgets",
-)
-
-#: public name -> submodule that defines it
-_EXPORTS: dict[str, str] = {
-    # budget and errors
-    "budget": "budgets", "Budget": "budgets",
-    "GcdgError": "errors", "DataError": "errors", "ConfigError": "errors", "RunError": "errors",
-    "VersionError": "compat",
-    # data (chapters 1 and 4)
-    **dict.fromkeys(["texture", "list_textures", "load_folder", "load_source", "make_dataset"], "data"),
-    # features and audio helpers (chapter 1)
-    **dict.fromkeys(["stft_logmag", "log_mel", "SpecNorm", "spec_to_audio"], "features"),
-    **dict.fromkeys(["play", "save_wav", "read_wav", "plot_waveform", "plot_spectrogram"], "audio"),
-    # models, losses, trainer (chapters 2-5)
-    "build": "models",
-    **dict.fromkeys(["gcdg_loss", "get_loss", "LOSSES"], "losses"),
-    **dict.fromkeys(["fit", "TrainConfig", "Run", "load_run"], "train"),
-    # metrics (chapters 5 and 6)
-    **dict.fromkeys(["evaluate", "fd_score", "c2st", "frechet_distance", "kid", "ndb", "memorisation",
-                     "texture_stats", "texture_snr_db"], "metrics"),
-    # widgets and exercises (every chapter)
-    **dict.fromkeys(["dataset_browser", "latent_explorer", "live_view"], "widgets"),
-    "check": "exercises",
+#: The public API, one list: each module of the package and the names it makes public. A module's
+#: ``__all__`` is its entry here (``__all__ = public(__name__)``), and the chapters call every one of these
+#: names as ``gl.<module>.<name>`` (``tests/test_package.py`` checks both). Each function's and class's
+#: docstring names the chapter notebook that introduces it (``Notebook: NN_name.ipynb``), or ``none``.
+API: dict[str, tuple[str, ...]] = {
+    "audio": ("listen", "play", "plot_spectrogram", "plot_waveform", "read_wav", "save_wav"),
+    "budgets": ("Budget", "BUDGETS", "ENV_VAR", "budget"),
+    "cli": ("COMMANDS", "build_parser", "main"),
+    "compat": ("MINIMUM", "VersionError", "installed_version", "too_old", "require"),
+    "data": ("AUDIO_EXTENSIONS", "MAX_SAMPLES", "TEXTURES", "VOWELS", "ClipSet", "FileReport", "LoadReport",
+             "Texture", "as_audio", "batch_indices", "check_int", "epoch_permutation", "frame_levels",
+             "list_textures", "load_folder", "load_source", "make_dataset", "pseudo_sentence", "silent_fraction",
+             "slice_clips", "speak", "speech_voices", "synth_vowel", "texture"),
+    "errors": ("GcdgError", "DataError", "ConfigError", "RunError", "TrainingInterrupted"),
+    "exercises": ("CORRECT", "Checker", "check", "checker", "keys", "scalar"),
+    "features": ("EPS", "SPECGAN_GEOMETRY", "SpecGeometry", "SpecNorm", "examples", "log_mel", "logmag_chunks",
+                 "spec_to_audio", "specgan_geometry", "spectral_convergence", "stft_logmag"),
+    "losses": ("LOSSES", "LossSpec", "get_loss", "log_d", "log_one_minus_d", "gcdg_loss", "inverted_gcdg_losses",
+               "gcdg_generator_loss", "gcdg_discriminator_loss", "minimax_generator_loss",
+               "minimax_discriminator_loss", "non_saturating_generator_loss", "non_saturating_discriminator_loss",
+               "wgan_generator_loss", "wgan_critic_loss", "hinge_generator_loss", "hinge_discriminator_loss",
+               "gradient_penalty", "r1_penalty"),
+    "metrics": ("IllConditionedError", "MemorisationResult", "NDBResult", "as_clips", "c2st", "c2st_features",
+                "classifier_accuracy", "envelopes", "erb_filterbank", "evaluate", "fd_score", "format_table",
+                "frechet_distance", "kid", "log_mel_frames", "logmel_stats", "memorisation", "mmd2",
+                "mmd2_unbiased", "ndb", "pink_noise", "polynomial_kernel", "spectrum_noise", "split_halves",
+                "standardise", "texture_snr_db", "texture_snr_groups", "texture_stats"),
+    "models": ("DEFAULTS", "MODELS", "SPEC_SIZES", "WAVE_SAMPLES", "PhaseShuffle", "build", "count_params",
+               "default_config", "describe", "domain", "resolve_config"),
+    "train": ("HISTORY_COLUMNS", "Engine", "Run", "TrainConfig", "Workspace", "as_clips", "choose_strategy",
+              "cpu_has_bf16", "examples", "fit", "latent", "load_run", "plot_history", "read_history",
+              "resolve_precision"),
+    "widgets": ("DatasetBrowser", "LatentExplorer", "LiveView", "View", "audio_html", "dataset_browser",
+                "latent_directions", "latent_explorer", "live_view", "spectrogram_png", "widget_view",
+                "widgets_available"),
 }
 
-__all__ = sorted(set(_SUBMODULES) | set(_EXPORTS) | {"tensorflow_environment"})
+#: names that are also ``gl.<name>`` (a shortcut for the most used ones; each is in exactly one module above)
+SHORTCUTS = (
+    "budget", "Budget", "GcdgError", "DataError", "ConfigError", "RunError", "VersionError",
+    "texture", "list_textures", "load_folder", "load_source", "make_dataset",
+    "stft_logmag", "log_mel", "SpecNorm", "spec_to_audio", "play", "save_wav", "read_wav", "plot_waveform",
+    "plot_spectrogram", "build", "gcdg_loss", "get_loss", "LOSSES", "fit", "TrainConfig", "Run", "load_run",
+    "evaluate", "fd_score", "c2st", "frechet_distance", "kid", "ndb", "memorisation", "texture_stats",
+    "texture_snr_db", "dataset_browser", "latent_explorer", "live_view", "check",
+)
+
+_SUBMODULES = tuple(API)
+#: shortcut -> the module that defines it
+_EXPORTS: dict[str, str] = {name: module for module, names in API.items() for name in names if name in SHORTCUTS}
+
+
+def public(module: str) -> list[str]:
+    """The public names of ``module`` (``"gcdg_lite.metrics"`` or ``"metrics"``): its ``__all__``.
+
+    Notebook: none.
+    """
+    return list(API[module.split(".")[1] if module.startswith("gcdg_lite.") else module])
+
+
+__all__ = sorted(set(_SUBMODULES) | set(_EXPORTS) | {"API", "SHORTCUTS", "public", "tensorflow_environment"})
 
 
 def tensorflow_environment() -> None:

@@ -12,7 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from . import public as _public
 from .errors import DataError
+
+__all__ = _public(__name__)
 
 
 def _mono(clip: Any) -> np.ndarray:
@@ -25,7 +28,9 @@ def _mono(clip: Any) -> np.ndarray:
 
 
 def play(clip: Any, sr: int = 16000) -> Any:
-    """An IPython ``Audio`` player for one clip, at its true loudness (chapter 1).
+    """An IPython ``Audio`` player for one clip, at its true loudness.
+
+    Notebook: 01_background.ipynb.
 
     ``normalize=False``: a quiet clip plays quietly, so you can compare levels by ear (values
     outside [-1, 1] are clipped).
@@ -43,7 +48,9 @@ def play(clip: Any, sr: int = 16000) -> Any:
 
 
 def save_wav(path: str | os.PathLike, clip: Any, sr: int = 16000) -> Path:
-    """Write one clip as a mono 16-bit PCM WAV (values outside [-1, 1] are clipped; chapter 1).
+    """Write one clip as a mono 16-bit PCM WAV (values outside [-1, 1] are clipped;
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         path: output file (its folder is created if missing; an existing file is replaced).
@@ -62,7 +69,9 @@ def save_wav(path: str | os.PathLike, clip: Any, sr: int = 16000) -> Path:
 
 
 def read_wav(path: str | os.PathLike, mono: bool = True) -> tuple[np.ndarray, int]:
-    """Read an audio file as float32 (chapter 1).
+    """Read an audio file as float32.
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         path: a WAV/FLAC/OGG file.
@@ -85,7 +94,9 @@ def read_wav(path: str | os.PathLike, mono: bool = True) -> tuple[np.ndarray, in
 
 
 def plot_waveform(clip: Any, sr: int = 16000, ax: Any = None, title: str | None = None) -> Any:
-    """Plot amplitude against time in seconds (chapter 1).
+    """Plot amplitude against time in seconds.
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         clip: ``(samples,)`` float audio.
@@ -110,7 +121,9 @@ def plot_waveform(clip: Any, sr: int = 16000, ax: Any = None, title: str | None 
 
 def plot_spectrogram(clip: Any, sr: int = 16000, ax: Any = None, n_fft: int = 512, hop: int = 128,
                      top_db: float = 80.0, title: str | None = None, colorbar: bool = False) -> Any:
-    """Plot a dB spectrogram with a Hz axis (librosa.display.specshow; chapter 1).
+    """Plot a dB spectrogram with a Hz axis (librosa.display.specshow;
+
+    Notebook: 01_background.ipynb.
 
     Args:
         clip: ``(samples,)`` float audio.
@@ -146,7 +159,9 @@ def plot_spectrogram(clip: Any, sr: int = 16000, ax: Any = None, n_fft: int = 51
 
 
 def listen(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = 16000) -> None:
-    """Show a spectrogram and then a player for each clip, side by side (chapters 4-6).
+    """Show a spectrogram and then a player for each clip, side by side.
+
+    Notebook: 04_code_example.ipynb.
 
     Args:
         clips: one clip ``(samples,)``, a batch ``(n, samples)``, or a list of 1-D clips of any

@@ -14,7 +14,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
+from . import public as _public
 from .errors import ConfigError
+
+__all__ = _public(__name__)
+
 
 ENV_VAR = "GCDG_BUDGET"
 
@@ -23,11 +27,13 @@ ENV_VAR = "GCDG_BUDGET"
 class Budget:
     """Sizes that scale with the budget.
 
+    Notebook: none (no chapter uses it by name).
+
     Attributes:
         name: ``"ci"``, ``"book"`` or ``"full"``.
         steps: training steps of a chapter's main run (generator updates).
         small_steps: training steps of the many small runs of an ablation or comparison.
-        gan_steps: training steps of chapter 4's SpecGAN run on one-second clips; at ``book`` it is
+        gan_steps: training steps of the code example's SpecGAN run (04_code_example.ipynb) on one-second clips; at ``book`` it is
             the 1000 steps that ``bench/quality.py`` measured (fd_score 0.074 on ``vowels``, 8-10 min).
         batch: clips per training batch.
         n_clips: clips of training data per texture.
@@ -56,6 +62,8 @@ BUDGETS: dict[str, Budget] = {
 
 def budget(name: str | None = None, **overrides: int) -> Budget:
     """Return the :class:`Budget` named by ``name`` or by ``$GCDG_BUDGET`` (default ``"book"``).
+
+    Notebook: 01_background.ipynb.
 
     Args:
         name: ``"ci"``, ``"book"`` or ``"full"``; ``None`` reads the environment variable.

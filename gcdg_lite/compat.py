@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 from importlib import metadata
 
+from . import public as _public
 from .errors import GcdgError
 
-__all__ = ["MINIMUM", "VersionError", "installed_version", "too_old", "require"]
+__all__ = _public(__name__)
+
 
 #: distribution name -> (oldest version that passes, what breaks with the versions before it)
 MINIMUM: dict[str, tuple[str, str]] = {
@@ -44,7 +46,10 @@ MINIMUM: dict[str, tuple[str, str]] = {
 
 
 class VersionError(GcdgError, ImportError):
-    """An installed dependency is older than ``gcdg_lite`` needs (names it and the version to install)."""
+    """An installed dependency is older than ``gcdg_lite`` needs (names it and the version to install).
+
+    Notebook: none (no chapter uses it by name).
+    """
 
 
 def _release(version: str) -> tuple[int, ...]:
@@ -60,7 +65,10 @@ def _older(version: str, minimum: str) -> bool:
 
 
 def installed_version(dist: str) -> str | None:
-    """The installed version of distribution ``dist`` (e.g. ``"keras"``), or ``None`` if it is not installed."""
+    """The installed version of distribution ``dist`` (e.g. ``"keras"``), or ``None`` if it is not installed.
+
+    Notebook: none (no chapter uses it by name).
+    """
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
@@ -69,6 +77,8 @@ def installed_version(dist: str) -> str | None:
 
 def too_old(dists: "list[str] | tuple[str, ...] | None" = None) -> list[tuple[str, str, str, str]]:
     """``[(dist, installed, minimum, reason)]`` for each installed dependency older than :data:`MINIMUM`.
+
+    Notebook: none (no chapter uses it by name).
 
     Packages that are not installed are left out: importing them fails with its own clear message.
     """
@@ -86,6 +96,8 @@ _CHECKED = False
 
 def require(dists: "list[str] | tuple[str, ...] | None" = None) -> None:
     """Raise :class:`VersionError` when an installed dependency is older than ``gcdg_lite`` needs.
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         dists: distributions to check (default: every one of :data:`MINIMUM`). The full check runs

@@ -7,22 +7,41 @@ notebooks show the same message.
 """
 from __future__ import annotations
 
+from . import public as _public
+
+__all__ = _public(__name__)
+
 
 class GcdgError(Exception):
-    """Base class of every user-facing error in ``gcdg_lite``."""
+    """Base class of every user-facing error in ``gcdg_lite``.
+
+    Notebook: none (no chapter uses it by name).
+    """
 
 
 class DataError(GcdgError, ValueError):
-    """A folder or audio file cannot be used as training or evaluation data."""
+    """A folder or audio file cannot be used as training or evaluation data.
+
+    Notebook: none (no chapter uses it by name).
+    """
 
 
 class ConfigError(GcdgError, ValueError):
-    """An argument or option has a value that cannot work (names the argument)."""
+    """An argument or option has a value that cannot work (names the argument).
+
+    Notebook: none (no chapter uses it by name).
+    """
 
 
 class RunError(GcdgError, RuntimeError):
-    """A training run cannot be created, resumed or sampled (names the run folder)."""
+    """A training run cannot be created, resumed or sampled (names the run folder).
+
+    Notebook: none (no chapter uses it by name).
+    """
 
 
 class TrainingInterrupted(RunError):
-    """Training stopped by Ctrl-C or SIGTERM after saving its last completed step (the CLI exits 130)."""
+    """Training stopped by Ctrl-C or SIGTERM after saving its last completed step (the CLI exits 130).
+
+    Notebook: none (no chapter uses it by name).
+    """

@@ -25,7 +25,11 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from . import public as _public
 from .errors import ConfigError
+
+__all__ = _public(__name__)
+
 
 #: floor added to magnitudes before the log
 EPS = 1e-6
@@ -34,8 +38,10 @@ EPS = 1e-6
 class SpecGeometry:
     """How SpecGAN turns a clip into a square image: ``n_fft``-point frames every ``hop`` samples.
 
+    Notebook: none (no chapter uses it by name).
+
     ``frames = samples / hop`` rows and ``bins = n_fft / 2`` columns (the Nyquist bin dropped); the
-    table below makes both equal to ``size``. Chapter 4.
+    table below makes both equal to ``size``.
 
     Attributes:
         samples: clip length in samples.
@@ -62,7 +68,9 @@ SPECGAN_GEOMETRY: dict[int, SpecGeometry] = {
 
 
 def specgan_geometry(samples: int) -> SpecGeometry:
-    """The :class:`SpecGeometry` for clips of ``samples`` samples (see :data:`SPECGAN_GEOMETRY`). Chapter 4.
+    """The :class:`SpecGeometry` for clips of ``samples`` samples (see :data:`SPECGAN_GEOMETRY`).
+
+    Notebook: none (no chapter uses it by name).
 
     Raises:
         ConfigError: no SpecGAN setting for that clip length (names the lengths that have one).
@@ -77,7 +85,9 @@ def specgan_geometry(samples: int) -> SpecGeometry:
 
 def stft_logmag(x: tf.Tensor | np.ndarray, n_fft: int = 256, hop: int = 128,
                 drop_nyquist: bool = True) -> tf.Tensor:
-    """Log-magnitude STFT ``ln(|STFT| + 1e-6)`` of a batch of clips (chapter 2).
+    """Log-magnitude STFT ``ln(|STFT| + 1e-6)`` of a batch of clips.
+
+    Notebook: 04_code_example.ipynb.
 
     Args:
         x: ``(batch, samples)`` float waveforms (a single ``(samples,)`` clip is also accepted).
@@ -102,7 +112,9 @@ def stft_logmag(x: tf.Tensor | np.ndarray, n_fft: int = 256, hop: int = 128,
 
 def log_mel(x: tf.Tensor | np.ndarray, sr: int = 16000, n_mels: int = 40, n_fft: int = 512,
             hop: int = 128, fmin: float = 20.0, fmax: float | None = None) -> tf.Tensor:
-    """Log-mel spectrogram ``ln(mel power + 1e-6)`` of a batch of clips (chapter 2; used by metrics).
+    """Log-mel spectrogram ``ln(mel power + 1e-6)`` of a batch of clips.
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         x: ``(batch, samples)`` float waveforms.
@@ -128,7 +140,9 @@ def log_mel(x: tf.Tensor | np.ndarray, sr: int = 16000, n_mels: int = 40, n_fft:
 
 @dataclass
 class SpecNorm:
-    """SpecGAN's per-frequency normalisation of log-magnitudes to [-1, 1] (chapter 4).
+    """SpecGAN's per-frequency normalisation of log-magnitudes to [-1, 1].
+
+    Notebook: none (no chapter uses it by name).
 
     ``normalise(s) = clip((s - mean) / (clip_std * std), -1, 1)`` per frequency bin, with ``mean``
     and ``std`` (shape ``(bins,)``, natural-log units) computed on training data by :meth:`fit`;
@@ -209,6 +223,8 @@ class SpecNorm:
 def logmag_chunks(clips: np.ndarray, n_fft: int, hop: int, chunk: int = 64) -> np.ndarray:
     """:func:`stft_logmag` of many clips ``(n, samples)``, ``chunk`` clips at a time (bounded memory).
 
+    Notebook: none (no chapter uses it by name).
+
     Returns:
         float32 ``(n, frames, n_fft // 2)`` natural-log magnitudes.
     """
@@ -219,7 +235,9 @@ def logmag_chunks(clips: np.ndarray, n_fft: int, hop: int, chunk: int = 64) -> n
 
 def examples(clips: np.ndarray, domain: str = "wave", norm: "SpecNorm | None" = None
              ) -> tuple[np.ndarray, "SpecNorm | None"]:
-    """What a discriminator sees, made from audio clips, without writing any file. Chapter 4.
+    """What a discriminator sees, made from audio clips, without writing any file.
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         clips: float32 audio ``(n, samples)`` in [-1, 1].
@@ -250,7 +268,9 @@ def examples(clips: np.ndarray, domain: str = "wave", norm: "SpecNorm | None" = 
 
 def spec_to_audio(logmag: np.ndarray | tf.Tensor, n_fft: int = 256, hop: int = 128, n_iter: int = 32,
                   samples: int | None = None, seed: int = 0) -> np.ndarray:
-    """Waveforms from log-magnitudes by Griffin-Lim phase reconstruction (chapter 4).
+    """Waveforms from log-magnitudes by Griffin-Lim phase reconstruction.
+
+    Notebook: 04_code_example.ipynb.
 
     Args:
         logmag: ``(frames, bins)``, ``(batch, frames, bins)`` or ``(batch, frames, bins, 1)``
@@ -294,6 +314,9 @@ def spec_to_audio(logmag: np.ndarray | tf.Tensor, n_fft: int = 256, hop: int = 1
 
 
 def spectral_convergence(ref: np.ndarray, est: np.ndarray) -> float:
-    """``||ref - est||_F / ||ref||_F`` of two magnitude spectrograms (0 = identical; chapter 4)."""
+    """``||ref - est||_F / ||ref||_F`` of two magnitude spectrograms (0 = identical;
+
+    Notebook: none (no chapter uses it by name).
+    """
     ref, est = np.asarray(ref, np.float64), np.asarray(est, np.float64)
     return float(np.linalg.norm(ref - est) / (np.linalg.norm(ref) + 1e-12))

@@ -8,7 +8,8 @@ scalar tensor averaged over all elements. With ``D = sigmoid(l)`` the logs are c
     log(1 - D(x)) = log sigmoid(-l)    = -softplus(l)
 
 so logits of ±50 (where ``log(sigmoid(l))`` in float32 gives ``-inf``) still give finite losses and
-gradients. This module imports nothing from the package but its error class (chapter 3 reads it on its own).
+gradients. This module imports nothing from the package but its error class and export list (chapter 3 reads
+it on its own).
 
 The GAN value (Goodfellow et al., 2014) is
 
@@ -43,29 +44,10 @@ from typing import Any, Callable
 
 import tensorflow as tf
 
+from . import public as _public
 from .errors import ConfigError
 
-__all__ = [
-    "log_d",
-    "log_one_minus_d",
-    "gcdg_loss",
-    "inverted_gcdg_losses",
-    "gcdg_generator_loss",
-    "gcdg_discriminator_loss",
-    "minimax_generator_loss",
-    "minimax_discriminator_loss",
-    "non_saturating_generator_loss",
-    "non_saturating_discriminator_loss",
-    "wgan_generator_loss",
-    "wgan_critic_loss",
-    "hinge_generator_loss",
-    "hinge_discriminator_loss",
-    "gradient_penalty",
-    "r1_penalty",
-    "LossSpec",
-    "LOSSES",
-    "get_loss",
-]
+__all__ = _public(__name__)
 
 
 def _f32(logits: Any) -> tf.Tensor:
@@ -74,7 +56,9 @@ def _f32(logits: Any) -> tf.Tensor:
 
 
 def log_d(logits: Any) -> tf.Tensor:
-    """Elementwise ``log D = log sigmoid(l) = -softplus(-l)``, stable for any logit. Chapter 3.
+    """Elementwise ``log D = log sigmoid(l) = -softplus(-l)``, stable for any logit.
+
+    Notebook: 03_algorithm_and_maths.ipynb.
 
     Args:
         logits: discriminator logits, any shape, any float dtype.
@@ -85,7 +69,9 @@ def log_d(logits: Any) -> tf.Tensor:
 
 
 def log_one_minus_d(logits: Any) -> tf.Tensor:
-    """Elementwise ``log(1 - D) = log sigmoid(-l) = -softplus(l)``, stable for any logit. Chapter 3.
+    """Elementwise ``log(1 - D) = log sigmoid(-l) = -softplus(l)``, stable for any logit.
+
+    Notebook: 03_algorithm_and_maths.ipynb.
 
     Args:
         logits: discriminator logits, any shape, any float dtype.
@@ -101,7 +87,9 @@ def log_one_minus_d(logits: Any) -> tf.Tensor:
 
 
 def gcdg_loss(d_real_logits: Any, d_fake_logits: Any) -> tf.Tensor:
-    """The source's ``L = -E[log D(x)] + E[log(1 - D(G(z)))]``, exactly, computed stably. Chapter 3.
+    """The source's ``L = -E[log D(x)] + E[log(1 - D(G(z)))]``, exactly, computed stably.
+
+    Notebook: 02_core_concepts.ipynb.
 
     With the GAN value ``V = E log D(x) + E log(1 - D(G(z)))`` the discriminator maximises V
     (minimises ``-V``) and the generator minimises V. ``L`` differs from V only in the sign of the
@@ -121,7 +109,9 @@ def gcdg_loss(d_real_logits: Any, d_fake_logits: Any) -> tf.Tensor:
 
 
 def inverted_gcdg_losses(d_real_logits: Any, d_fake_logits: Any) -> tuple[tf.Tensor, tf.Tensor]:
-    """BROKEN on purpose: the source listing's losses, sign error included — kept for teaching. Chapter 4.
+    """BROKEN on purpose: the source listing's losses, sign error included — kept for teaching.
+
+    Notebook: 04_code_example.ipynb.
 
     The listing builds its losses from ``sigmoid_cross_entropy_with_logits`` (which is ``-log D`` for
     label 1 and ``-log(1 - D)`` for label 0) with the signs flipped, giving
@@ -133,7 +123,7 @@ def inverted_gcdg_losses(d_real_logits: Any, d_fake_logits: Any) -> tuple[tf.Ten
     so each player's gradient here is the **negation** of the correct one: a descent step on the
     generator loss *lowers* D(G(z)) (it helps the discriminator), and a descent step on the
     discriminator loss *lowers* D(x) and *raises* D(G(z)) (it helps the generator). Never train with
-    this; chapter 4 uses it to show, with one optimiser step, that the listing cannot learn.
+    this;
 
     Args:
         d_real_logits: D's logits on real clips, shape ``(batch, 1)`` or ``(batch,)``.
@@ -153,11 +143,13 @@ def inverted_gcdg_losses(d_real_logits: Any, d_fake_logits: Any) -> tuple[tf.Ten
 
 
 def gcdg_generator_loss(d_fake_logits: Any) -> tf.Tensor:
-    """What the source's L asks of G, which is already correct: minimise ``E log(1 - D(G(z)))``. Chapter 3.
+    """What the source's L asks of G, which is already correct: minimise ``E log(1 - D(G(z)))``.
+
+    Notebook: none (no chapter uses it by name).
 
     Identical to :func:`minimax_generator_loss` (both names are kept: "gcdg" is the book's name for the
     source's loss, "minimax" the literature's). Saturates when D confidently rejects G's clips: the
-    gradient w.r.t. the logit is ``-sigmoid(l)``, which vanishes as ``l -> -inf`` (chapter 5).
+    gradient w.r.t. the logit is ``-sigmoid(l)``, which vanishes as ``l -> -inf``.
 
     Args:
         d_fake_logits: D's logits on generated clips, shape ``(batch, 1)`` or ``(batch,)``.
@@ -168,7 +160,9 @@ def gcdg_generator_loss(d_fake_logits: Any) -> tf.Tensor:
 
 
 def gcdg_discriminator_loss(d_real_logits: Any, d_fake_logits: Any) -> tf.Tensor:
-    """The source's L made correct for D: minimise ``-V = -E log D(x) - E log(1 - D(G(z)))``. Chapter 3.
+    """The source's L made correct for D: minimise ``-V = -E log D(x) - E log(1 - D(G(z)))``.
+
+    Notebook: none (no chapter uses it by name).
 
     This is the binary cross-entropy with label 1 for real and 0 for generated clips (the sum of the two
     batch means). Identical to :func:`minimax_discriminator_loss`. Its minimum over D is
@@ -191,7 +185,9 @@ minimax_discriminator_loss = gcdg_discriminator_loss
 
 
 def non_saturating_generator_loss(d_fake_logits: Any) -> tf.Tensor:
-    """Non-saturating G loss ``-E log D(G(z))`` (Goodfellow et al., 2014, §3). Chapter 5.
+    """Non-saturating G loss ``-E log D(G(z))`` (Goodfellow et al., 2014, §3).
+
+    Notebook: 03_algorithm_and_maths.ipynb.
 
     Same fixed point as the minimax loss, but its gradient w.r.t. the logit, ``-(1 - sigmoid(l))``,
     is largest exactly when D rejects G's clips, so G learns early in training. Pairs with the minimax
@@ -210,7 +206,9 @@ non_saturating_discriminator_loss = gcdg_discriminator_loss
 
 
 def wgan_generator_loss(d_fake_logits: Any) -> tf.Tensor:
-    """WGAN generator loss ``-E f(G(z))`` where ``f`` is the critic's raw output (Arjovsky et al., 2017). Chapter 5.
+    """WGAN generator loss ``-E f(G(z))`` where ``f`` is the critic's raw output (Arjovsky et al., 2017).
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         d_fake_logits: critic outputs on generated clips (unbounded scores, not probabilities),
@@ -222,7 +220,9 @@ def wgan_generator_loss(d_fake_logits: Any) -> tf.Tensor:
 
 
 def wgan_critic_loss(d_real_logits: Any, d_fake_logits: Any) -> tf.Tensor:
-    """WGAN critic loss ``E f(G(z)) - E f(x)`` *without* the penalty. Chapter 5.
+    """WGAN critic loss ``E f(G(z)) - E f(x)`` *without* the penalty.
+
+    Notebook: none (no chapter uses it by name).
 
     WGAN-GP (Gulrajani et al., 2017) adds ``gradient_penalty(critic, x, G(z), weight=10)``; the
     registry entry ``LOSSES["wgan_gp"]`` says so with ``needs_gp=True`` and ``gp_weight=10``.
@@ -238,7 +238,9 @@ def wgan_critic_loss(d_real_logits: Any, d_fake_logits: Any) -> tf.Tensor:
 
 
 def hinge_generator_loss(d_fake_logits: Any) -> tf.Tensor:
-    """Hinge-GAN generator loss ``-E l(G(z))`` (Lim & Ye 2017; Miyato et al. 2018). Chapter 5.
+    """Hinge-GAN generator loss ``-E l(G(z))`` (Lim & Ye 2017; Miyato et al. 2018).
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         d_fake_logits: D's logits on generated clips, shape ``(batch, 1)`` or ``(batch,)``.
@@ -249,7 +251,9 @@ def hinge_generator_loss(d_fake_logits: Any) -> tf.Tensor:
 
 
 def hinge_discriminator_loss(d_real_logits: Any, d_fake_logits: Any) -> tf.Tensor:
-    """Hinge-GAN discriminator loss ``E relu(1 - l(x)) + E relu(1 + l(G(z)))``. Chapter 5.
+    """Hinge-GAN discriminator loss ``E relu(1 - l(x)) + E relu(1 + l(G(z)))``.
+
+    Notebook: none (no chapter uses it by name).
 
     Zero once real logits are ``>= 1`` and generated ones ``<= -1``: D stops pushing past the margin.
 
@@ -293,7 +297,9 @@ def gradient_penalty(
     alpha: Any = None,
     training: bool = True,
 ) -> tf.Tensor:
-    """WGAN-GP penalty ``weight * E (||grad_x f(x_hat)||_2 - 1)^2`` (Gulrajani et al., 2017). Chapter 5.
+    """WGAN-GP penalty ``weight * E (||grad_x f(x_hat)||_2 - 1)^2`` (Gulrajani et al., 2017).
+
+    Notebook: none (no chapter uses it by name).
 
     ``x_hat = alpha * real + (1 - alpha) * fake`` with one ``alpha ~ U[0, 1]`` per example. Works for
     inputs of any rank — waves ``(batch, samples)`` and spectrograms ``(batch, H, W, 1)`` — and under
@@ -326,7 +332,9 @@ def gradient_penalty(
 
 
 def r1_penalty(discriminator: Callable, real: Any, gamma: float = 10.0, training: bool = True) -> tf.Tensor:
-    """R1 regulariser ``gamma / 2 * E ||grad_x l(x)||_2^2`` on real clips (Mescheder et al., 2018). Chapter 5.
+    """R1 regulariser ``gamma / 2 * E ||grad_x l(x)||_2^2`` on real clips (Mescheder et al., 2018).
+
+    Notebook: 05_trends_and_challenges.ipynb.
 
     ``l`` is D's logit. Penalising D's slope on the data keeps it from growing sharp around the real
     clips, which stabilises the gcdg/minimax/non-saturating/hinge games. Add it to the discriminator
@@ -352,7 +360,9 @@ def r1_penalty(discriminator: Callable, real: Any, gamma: float = 10.0, training
 
 @dataclass(frozen=True)
 class LossSpec:
-    """One GAN game: which loss each player minimises, and how to train it. Chapter 2.
+    """One GAN game: which loss each player minimises, and how to train it.
+
+    Notebook: none (no chapter uses it by name).
 
     Attributes:
         name: the registry key, e.g. ``"gcdg"``.
@@ -400,7 +410,9 @@ LOSSES: dict[str, LossSpec] = {
 
 
 def get_loss(name: str) -> LossSpec:
-    """The :class:`LossSpec` called ``name`` (case-insensitive). Chapter 2.
+    """The :class:`LossSpec` called ``name`` (case-insensitive).
+
+    Notebook: 02_core_concepts.ipynb.
 
     Raises:
         ConfigError: naming the unknown loss and listing the known ones.

@@ -34,9 +34,11 @@ specgan (small)   size=64, d=16                      476,641     271,489
 (WaveGAN and SpecGAN without batch norm have the same counts by construction: 16 x 16d features and 25-tap kernels in 1-D
 versus 4 x 4 x 16d features and 5 x 5 kernels in 2-D.)
 
-Chapters: 2 (core concepts) ``seed_mlp``; 4 (code example) ``seed_mlp`` versus the listing;
-5 (trends & challenges) ``wavegan`` (phase shuffle, checkerboard buzz and ``upsample="nearest"``) and
-``specgan``.
+Where the chapters use them (each function's docstring names its notebook): 2 (core concepts) builds
+``seed_mlp``; 4 (code example) trains ``seed_mlp`` in place of the listing's models, then ``wavegan``
+(phase shuffle named, not yet measured) and ``specgan``; 5 (trends & challenges) compares their sizes and
+speeds. The ``upsample="nearest"`` and ``phase_shuffle=0`` ablations are options here that no chapter
+measures yet.
 """
 from __future__ import annotations
 
@@ -47,11 +49,12 @@ import keras
 import tensorflow as tf
 from keras import layers
 
+from . import public as _public
 from .errors import ConfigError
 from .features import SPECGAN_GEOMETRY, specgan_geometry
 
-__all__ = ["MODELS", "DEFAULTS", "build", "domain", "describe", "default_config", "resolve_config", "count_params",
-           "PhaseShuffle"]
+__all__ = _public(__name__)
+
 
 WAVE_SAMPLES = (1024, 2048, 4096, 8192, 16384)
 """Clip lengths (samples) that ``wavegan`` supports: 16 * 4**k * (1 or 2)."""
@@ -80,7 +83,9 @@ _DOMAINS = {"seed_mlp": "wave", "wavegan": "wave", "specgan": "spec"}
 
 @keras.saving.register_keras_serializable(package="gcdg_lite")
 class PhaseShuffle(layers.Layer):
-    """Shift each example's feature map in time by a random ``k`` in ``[-rad, rad]`` steps. Chapter 5.
+    """Shift each example's feature map in time by a random ``k`` in ``[-rad, rad]`` steps.
+
+    Notebook: none (no chapter uses it by name).
 
     WaveGAN's discriminator could otherwise tell real from generated clips by the *phase* of the
     generator's periodic up-sampling artefacts; shuffling the phase a little removes that shortcut.
@@ -278,14 +283,19 @@ def _check_name(name: str) -> str:
 
 
 def default_config(name: str) -> dict[str, Any]:
-    """A copy of model ``name``'s default config (see :data:`DEFAULTS`). Chapter 2."""
+    """A copy of model ``name``'s default config (see :data:`DEFAULTS`).
+
+    Notebook: none (no chapter uses it by name).
+    """
     return dict(DEFAULTS[_check_name(name)])
 
 
 def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
     """Model ``name``'s full config: :data:`DEFAULTS` updated by ``config``, validated (not built).
 
-    The trainer resolves a run's ``model_kwargs`` with it before building anything (chapter 4).
+    Notebook: none (no chapter uses it by name).
+
+    The trainer resolves a run's ``model_kwargs`` with it before building anything.
 
     Raises:
         ConfigError: unknown model name or option, or a value the model cannot use (names it).
@@ -322,7 +332,9 @@ def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
 
 
 def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
-    """Build ``(generator, discriminator)`` for model ``name`` from its config alone. Chapter 2 (``seed_mlp``), 5.
+    """Build ``(generator, discriminator)`` for model ``name`` from its config alone.
+
+    Notebook: 02_core_concepts.ipynb.
 
     Args:
         name: ``"seed_mlp"``, ``"wavegan"`` or ``"specgan"``.
@@ -358,7 +370,9 @@ def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
 
 
 def domain(name: str) -> str:
-    """``"wave"`` if model ``name`` makes waveforms, ``"spec"`` if it makes spectrograms. Chapter 2.
+    """``"wave"`` if model ``name`` makes waveforms, ``"spec"`` if it makes spectrograms.
+
+    Notebook: none (no chapter uses it by name).
 
     Raises:
         ConfigError: unknown model name.
@@ -367,12 +381,17 @@ def domain(name: str) -> str:
 
 
 def count_params(model: keras.Model) -> int:
-    """Number of trainable parameters of a built model. Chapter 2."""
+    """Number of trainable parameters of a built model.
+
+    Notebook: 04_code_example.ipynb.
+    """
     return int(sum(math.prod(v.shape) for v in model.trainable_weights))
 
 
 def describe(name: str, **config: Any) -> dict[str, Any]:
-    """Build model ``name`` and summarise it: resolved config, domain, shapes and parameter counts. Chapter 2.
+    """Build model ``name`` and summarise it: resolved config, domain, shapes and parameter counts.
+
+    Notebook: 04_code_example.ipynb.
 
     Returns:
         dict with keys ``name``, ``domain``, ``config`` (every option, defaults filled in),

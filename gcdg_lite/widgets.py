@@ -28,10 +28,11 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from . import public as _public
 from .errors import ConfigError
 
-__all__ = ["View", "dataset_browser", "latent_explorer", "latent_directions", "live_view", "LiveView",
-           "spectrogram_png", "audio_html", "widgets_available", "widget_view"]
+__all__ = _public(__name__)
+
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 #: environment variable; ``static`` forces the static views (set by the book build)
@@ -42,6 +43,8 @@ STATIC_ENV = "GCDG_WIDGETS"
 def spectrogram_png(clip: np.ndarray, sr: int = 16000, title: str | None = None,
                     size: tuple[float, float] = (4.0, 2.2), dpi: int = 80) -> bytes:
     """PNG bytes of ``gcdg_lite.audio.plot_spectrogram(clip, sr)`` (a figure that is never shown).
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         clip: mono audio ``(samples,)`` float32 in [-1, 1].
@@ -80,7 +83,10 @@ def _player(clip: np.ndarray, sr: int):
 
 
 def audio_html(clip: np.ndarray, sr: int = 16000) -> str:
-    """An ``<audio controls>`` element with the clip embedded as a base64 WAV (static fallback)."""
+    """An ``<audio controls>`` element with the clip embedded as a base64 WAV (static fallback).
+
+    Notebook: none (no chapter uses it by name).
+    """
     return _player(clip, sr)._repr_html_()
 
 
@@ -92,6 +98,8 @@ def _cell(clip: np.ndarray, sr: int, label: str) -> str:
 
 def widgets_available() -> bool:
     """True inside an IPython kernel with ``ipywidgets`` installed (a front end may show widgets).
+
+    Notebook: none (no chapter uses it by name).
 
     ``GCDG_WIDGETS=static`` in the environment forces the static views; the book build sets it (see
     ``book/_ext/gcdg_book.py``), because a rendered page cannot run a live widget.
@@ -113,6 +121,8 @@ def widgets_available() -> bool:
 # ----------------------------------------------------------------------------- the View protocol
 class View:
     """Base of every view: a lazily built ipywidget plus a static HTML fallback.
+
+    Notebook: none (no chapter uses it by name).
 
     Subclasses implement :meth:`_build` (the ipywidget) and :meth:`static_html`.
     ``_repr_mimebundle_`` returns ``text/plain``, ``text/html`` (the static fallback) and, where a
@@ -159,6 +169,8 @@ class View:
 def widget_view(widget) -> dict[str, Any] | None:
     """The ``application/vnd.jupyter.widget-view+json`` entry that shows ``widget`` (``None``: no view).
 
+    Notebook: none (no chapter uses it by name).
+
     ipywidgets 8 returns it from ``widget._repr_mimebundle_()``. ipywidgets 7 (7.7.1 on Google Colab)
     has no such method — it displays itself through ``_ipython_display_`` — so the entry is built the
     way 7.x builds it: protocol version 2.0 and the widget's model id.
@@ -177,7 +189,10 @@ def _box(title: str, body: str) -> str:
 
 # ----------------------------------------------------------------------------- dataset browser
 class DatasetBrowser(View):
-    """Texture drop-down and clip selector → player and spectrogram (see :func:`dataset_browser`)."""
+    """Texture drop-down and clip selector → player and spectrogram (see :func:`dataset_browser`).
+
+    Notebook: none (no chapter uses it by name).
+    """
 
     def __init__(self, textures: Sequence[str], n: int, sr: int, samples: int, seed: int) -> None:
         super().__init__()
@@ -237,7 +252,9 @@ class DatasetBrowser(View):
 
 def dataset_browser(textures: Sequence[str] | None = None, n: int = 3, sr: int = 16000, samples: int = 16384,
                     seed: int = 0) -> DatasetBrowser:
-    """Browse the built-in corpus: texture drop-down → audio player + spectrogram (chapter 1).
+    """Browse the built-in corpus: texture drop-down → audio player + spectrogram.
+
+    Notebook: 01_background.ipynb.
 
     Args:
         textures: texture names (default: every one of ``gcdg_lite.data.list_textures()``).
@@ -291,7 +308,9 @@ def _resolve_generator(source: Any, sr: int | None, to_audio: Callable | None
 def latent_directions(generate: Callable[[np.ndarray], np.ndarray], latent: Callable[[int, int], np.ndarray],
                       k: int = 3, method: str = "pca", seed: int = 0, n_probe: int = 32,
                       sr: int = 16000) -> np.ndarray:
-    """``k`` orthonormal latent directions ``(k, noise_dim)`` to explore (chapter 4).
+    """``k`` orthonormal latent directions ``(k, noise_dim)`` to explore.
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         generate: latent vectors ``(n, noise_dim)`` → audio ``(n, samples)``.
@@ -327,7 +346,10 @@ def latent_directions(generate: Callable[[np.ndarray], np.ndarray], latent: Call
 
 
 class LatentExplorer(View):
-    """Sliders over latent directions → regenerated audio and spectrogram (see :func:`latent_explorer`)."""
+    """Sliders over latent directions → regenerated audio and spectrogram (see :func:`latent_explorer`).
+
+    Notebook: none (no chapter uses it by name).
+    """
 
     def __init__(self, source: Any, n_directions: int, seed: int, span: float, method: str,
                  sr: int | None, to_audio: Callable | None, n_probe: int) -> None:
@@ -386,7 +408,9 @@ class LatentExplorer(View):
 def latent_explorer(run_or_generator: Any, n_directions: int = 3, seed: int = 0, span: float = 3.0,
                     method: str = "pca", sr: int | None = None, to_audio: Callable | None = None,
                     n_probe: int = 32) -> LatentExplorer:
-    """Sliders that move a generator's latent vector along a few directions (chapter 4).
+    """Sliders that move a generator's latent vector along a few directions.
+
+    Notebook: 06_faq.ipynb.
 
     Args:
         run_or_generator: a :class:`gcdg_lite.train.Run` (from ``fit`` or ``load_run``; its
@@ -411,6 +435,8 @@ def latent_explorer(run_or_generator: Any, n_directions: int = 3, seed: int = 0,
 # ----------------------------------------------------------------------------- live training view
 class LiveView(View):
     """A training callback ``view(step, row, run)`` that shows loss curves and the latest sample.
+
+    Notebook: none (no chapter uses it by name).
 
     Pass it to :func:`gcdg_lite.train.fit` — ``fit(data, config, callbacks=[view])``. At most every
     ``min_interval_s`` seconds (and at the last callback of the run) it redraws: the loss curves of the
@@ -469,18 +495,12 @@ class LiveView(View):
         """PNG of the recorded metrics against the step."""
         from matplotlib.figure import Figure
 
+        from .train.history import plot_history
+
         fig = Figure(figsize=size, dpi=dpi, layout="constrained")
         ax = fig.add_subplot()
-        steps = [r.get("step", i + 1) for i, r in enumerate(self.rows)]
-        for name in self.metrics:
-            values = np.asarray([r.get(name, np.nan) for r in self.rows], np.float64)
-            if np.isfinite(values).any():
-                ax.plot(steps, values, label=name, lw=1)
-        ax.set_xlabel("step")
+        plot_history(self.rows, panels=[tuple(self.metrics)], axes=[ax])
         ax.set_ylabel("value")
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=8, loc="best")
-        ax.grid(alpha=0.3)
         return _png(fig)
 
     def static_html(self) -> str:
@@ -539,7 +559,9 @@ class LiveView(View):
 
 def live_view(metrics: Sequence[str] = ("loss_g", "loss_d"), n_samples: int = 1, seed: int = 0,
               min_interval_s: float = 2.0) -> LiveView:
-    """A live training view to pass to ``fit(..., callbacks=[view])`` (chapters 4 and 5).
+    """A live training view to pass to ``fit(..., callbacks=[view])``.
+
+    Notebook: 04_code_example.ipynb.
 
     Args:
         metrics: history columns to plot (default the two losses; see ``gcdg_lite.train.HISTORY_COLUMNS``,

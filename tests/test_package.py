@@ -61,3 +61,82 @@ def test_import_turns_onednn_on_unless_the_user_chose(preset, expected):
     code = "import os, sys, gcdg_lite; print(os.environ['TF_ENABLE_ONEDNN_OPTS'], 'tensorflow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.split() == [expected, "False"]
+
+
+# --------------------------------------------------------------------------- one export list, checked pointers
+import importlib  # noqa: E402
+import inspect  # noqa: E402
+import re  # noqa: E402
+
+import nbformat  # noqa: E402
+
+from _book_helpers import ROOT  # noqa: E402
+
+NOTEBOOKS = {int(p.name[:2]): p for p in sorted((ROOT / "notebooks").glob("0*.ipynb"))}
+TEXT = {n: "\n".join(c.source for c in nbformat.read(p, as_version=4).cells) for n, p in NOTEBOOKS.items()}
+POINTER = re.compile(r"^\s*Notebook: (\S+?)\.?(?:\s|$)", re.M)
+FREE = re.compile(r"\b[Cc]hapters?\s+(\d)")
+
+
+def _mentions(module: str, name: str, text: str) -> bool:
+    """Does a notebook name ``module.name``: qualified, as ``gl.name``, in backticks, or (for a distinctive
+    name such as ``fd_score`` or ``SpecNorm``) anywhere."""
+    pats = [rf"\b{module}\.{name}\b", rf"\bgl\.{name}\b", rf"`{name}[`(\[.]"]
+    if len(name) >= 6 and ("_" in name.strip("_") or (name[0].isupper() and any(c.islower() for c in name))):
+        pats.append(rf"\b{name}\b")
+    return any(re.search(p, text) for p in pats)
+
+
+def _callables():
+    for module, names in gcdg_lite.API.items():
+        mod = importlib.import_module(f"gcdg_lite.{module}")
+        for name in names:
+            obj = getattr(mod, name)
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__name__ == name:  # aliases: see the original
+                yield module, name, obj
+
+
+def test_one_export_list_is_every_modules_all():
+    for module, names in gcdg_lite.API.items():
+        mod = importlib.import_module(f"gcdg_lite.{module}")
+        assert list(mod.__all__) == list(names), module
+        assert all(getattr(mod, n, None) is not None for n in names), module
+    for name in gcdg_lite.SHORTCUTS:
+        homes = [m for m, names in gcdg_lite.API.items() if name in names]
+        assert len(homes) == 1, (name, homes)
+        assert getattr(gcdg_lite, name) is getattr(importlib.import_module(f"gcdg_lite.{homes[0]}"), name)
+
+
+@pytest.mark.parametrize("module", ["audio", "budgets", "compat", "errors", "features", "losses", "models", "widgets"])
+def test_every_public_function_and_class_of_a_module_is_in_the_list(module):
+    mod = importlib.import_module(f"gcdg_lite.{module}")
+    defined = {n for n, v in vars(mod).items() if not n.startswith("_") and (inspect.isfunction(v) or inspect.isclass(v))
+               and v.__module__ == mod.__name__}
+    assert defined <= set(gcdg_lite.API[module]), sorted(defined - set(gcdg_lite.API[module]))
+
+
+def test_chapters_call_only_public_names_through_their_module():
+    """``gl.<module>.<name>`` with ``name`` in the list; bare ``gl.<name>`` only for modules and ``gl.budget``."""
+    for n, text in TEXT.items():
+        for module, name in re.findall(r"(?<![\"'\w.])gl\.([a-z_]+)\.([A-Za-z_]\w*)", text):
+            if module in gcdg_lite.API:
+                assert name in gcdg_lite.API[module], f"{NOTEBOOKS[n].name}: gl.{module}.{name} is not public"
+        bare = set(re.findall(r"(?<![\"'\w.])gl\.([A-Za-z_]\w*)\b(?!\.)", text)) - set(gcdg_lite.API) - {"budget"}
+        assert not bare, f"{NOTEBOOKS[n].name}: call {sorted(bare)} through their module (gl.<module>.<name>)"
+
+
+def test_every_docstring_points_to_the_chapter_that_introduces_it():
+    """libfmp's habit, checked: ``Notebook: NN_name.ipynb`` names the first chapter that uses the name (or
+    ``none``), and every 'chapter N' a docstring mentions does use it."""
+    wrong = []
+    for module, name, obj in _callables():
+        doc = inspect.getdoc(obj) or ""
+        using = [n for n, t in TEXT.items() if _mentions(module, name, t)]
+        pointers = POINTER.findall(doc)
+        expected = NOTEBOOKS[using[0]].name if using else "none"
+        if pointers != [expected]:
+            wrong.append(f"{module}.{name}: Notebook: {pointers} but the first chapter using it is {expected}")
+        for ch in {int(c) for c in FREE.findall(doc)}:
+            if ch not in using:
+                wrong.append(f"{module}.{name}: its docstring mentions chapter {ch}, which does not use it")
+    assert not wrong, "\n".join(wrong)

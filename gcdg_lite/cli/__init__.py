@@ -12,9 +12,13 @@ import argparse
 import importlib
 import sys
 
+from .. import public as _public
 from .. import tensorflow_environment
 from ..compat import require
 from ..errors import GcdgError, TrainingInterrupted
+
+__all__ = _public(__name__)
+
 
 #: sub-command name -> module (inside this package) that implements it
 COMMANDS = {
@@ -27,7 +31,10 @@ COMMANDS = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the top-level parser with every available sub-command registered."""
+    """Return the top-level parser with every available sub-command registered.
+
+    Notebook: none (no chapter uses it by name).
+    """
     parser = argparse.ArgumentParser(
         prog="python -m gcdg_lite",
         description="gcdg-book tools: built-in corpus, data inspection, training, sampling, evaluation.",
@@ -46,7 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse ``argv`` (default ``sys.argv[1:]``), run the sub-command and return its exit status."""
+    """Parse ``argv`` (default ``sys.argv[1:]``), run the sub-command and return its exit status.
+
+    Notebook: none (no chapter uses it by name).
+    """
     tensorflow_environment()
     parser = build_parser()
     args = parser.parse_args(argv)

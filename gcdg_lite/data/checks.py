@@ -23,6 +23,8 @@ MAX_SAMPLES = 2 ** 29
 def check_int(name: str, value: Any, low: int, high: int | None = None) -> int:
     """``value`` as an ``int`` if it is an integer (not a bool) in ``low..high``, else ConfigError.
 
+    Notebook: none (no chapter uses it by name).
+
     Args:
         name: how the message names the argument, e.g. ``"n"`` or ``"--seed"``.
         value: the value given.
@@ -48,6 +50,8 @@ def check_size(n: int, samples: int, what: str = "n * samples") -> None:
 def as_audio(x: Any, name: str = "clips", ndim: int | None = None, peak: float | None = None,
              dtype: Any = np.float32, samples: int | None = None, min_samples: int = 0) -> np.ndarray:
     """``x`` as a float array of audio (``dtype``, default float32), or one DataError saying what is wrong.
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         x: array-like of samples (full scale 1.0).

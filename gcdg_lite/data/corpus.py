@@ -257,7 +257,9 @@ def synth_vowel(vowel: str = "a", f0: float = 120.0, sr: int = 16000, samples: i
                 jitter: float = 0.005, shimmer: float = 0.03, vibrato: float = 0.004,
                 breath: float = 0.02, seed: int = 0, return_params: bool = False
                 ) -> np.ndarray | tuple[np.ndarray, Params]:
-    """One sustained vowel from the source-filter model (chapter 1; the recipe of ``vowels``).
+    """One sustained vowel from the source-filter model.
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         vowel: a key of :data:`VOWELS` (``"a", "ae", "e", "i", "o", "u", "uh"``).
@@ -554,6 +556,8 @@ def _hum(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, P
 class Texture:
     """A named recipe: ``recipe(rng, sr, samples) -> (clip float64 (samples,), params dict)``.
 
+    Notebook: none (no chapter uses it by name).
+
     ``engine`` is True for the textures made by the text-to-speech engine (:mod:`.speech`).
     """
 
@@ -594,7 +598,10 @@ TEXTURES: dict[str, Texture] = {t.name: t for t in (
 
 
 def list_textures() -> list[tuple[str, str]]:
-    """Return ``[(name, one-line description), ...]`` for every built-in texture (chapter 1)."""
+    """Return ``[(name, one-line description), ...]`` for every built-in texture.
+
+    Notebook: 01_background.ipynb.
+    """
     return [(t.name, t.description) for t in TEXTURES.values()]
 
 
@@ -615,7 +622,9 @@ def _check(name: str, n: int, seed: int, sr: int, samples: int, offset: int) -> 
 
 def texture(name: str, n: int = 1, seed: int = 0, sr: int = 16000, samples: int = 16384,
             return_params: bool = False, offset: int = 0) -> np.ndarray | tuple[np.ndarray, list[Params]]:
-    """Generate ``n`` clips of a built-in texture (chapter 1; used as training data from chapter 4).
+    """Generate ``n`` clips of a built-in texture.
+
+    Notebook: 01_background.ipynb.
 
     Args:
         name: texture name, one of :data:`TEXTURES` (see :func:`list_textures`).

@@ -72,7 +72,10 @@ _MAGIC = {".wav": (b"RIFF", b"RIFX", b"RF64"), ".flac": (b"fLaC",), ".ogg": (b"O
 @dataclass
 class FileReport:
     """What one usable file gave: ``path``, original ``sr`` (Hz), ``channels``, ``duration`` (s),
-    ``clips`` kept, ``silent`` clips skipped, ``padded`` (whether its last clip was zero-padded)."""
+    ``clips`` kept, ``silent`` clips skipped, ``padded`` (whether its last clip was zero-padded).
+
+    Notebook: none (no chapter uses it by name).
+    """
 
     path: str
     sr: int
@@ -85,7 +88,10 @@ class FileReport:
 
 @dataclass
 class LoadReport:
-    """Everything ``load_folder`` found. ``bad`` is a list of ``(path, reason)``."""
+    """Everything ``load_folder`` found. ``bad`` is a list of ``(path, reason)``.
+
+    Notebook: none (no chapter uses it by name).
+    """
 
     root: str
     sr: int
@@ -145,6 +151,8 @@ class LoadReport:
 @dataclass
 class ClipSet:
     """Clips loaded from a folder.
+
+    Notebook: none (no chapter uses it by name).
 
     Attributes:
         clips: ``(n, samples)`` float32 in [-1, 1].
@@ -239,6 +247,8 @@ def _find(root: Path) -> tuple[list[Path], list[Path]]:
 def slice_clips(x: np.ndarray, samples: int, hop: int) -> tuple[np.ndarray, np.ndarray, bool]:
     """Cut a signal into clips, padding the last piece when it is at least half a clip.
 
+    Notebook: none (no chapter uses it by name).
+
     Args:
         x: ``(length,)`` float signal.
         samples: clip length in samples.
@@ -280,6 +290,8 @@ def _n_slices(length: int, samples: int, hop: int) -> int:
 def frame_levels(clips: np.ndarray, sr: int, frame: float = SILENCE_FRAME) -> np.ndarray:
     """RMS level in dBFS of each clip's consecutive frames of ``frame`` seconds.
 
+    Notebook: none (no chapter uses it by name).
+
     Args:
         clips: ``(n, samples)`` float, full scale 1.0.
         sr: sample rate in Hz; a frame is ``round(frame * sr)`` samples (at most the clip).
@@ -300,7 +312,10 @@ def frame_levels(clips: np.ndarray, sr: int, frame: float = SILENCE_FRAME) -> np
 
 
 def silent_fraction(clips: np.ndarray, sr: int, silence_db: float) -> np.ndarray:
-    """Fraction of each clip's 20 ms frames (:func:`frame_levels`) below ``silence_db`` dBFS, ``(n,)``."""
+    """Fraction of each clip's 20 ms frames (:func:`frame_levels`) below ``silence_db`` dBFS, ``(n,)``.
+
+    Notebook: none (no chapter uses it by name).
+    """
     return np.mean(frame_levels(clips, sr) < silence_db, axis=1)
 
 
@@ -345,7 +360,9 @@ def _inspect_hint(root: Path) -> str:
 def load_folder(path: str | os.PathLike, sr: int = 16000, samples: int = 16384, hop: int | None = None,
                 silence_db: float = SILENCE_DB, skip_bad: bool = False,
                 normalise: str | None = "file") -> ClipSet:
-    """Load every WAV/FLAC/OGG file under ``path`` as clips, following the module's rules (chapter 4).
+    """Load every WAV/FLAC/OGG file under ``path`` as clips, following the module's rules.
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         path: a folder (searched recursively) or a single audio file.
@@ -456,7 +473,9 @@ MAX_SEED = 2 ** 32 - 1
 
 def load_source(spec: str | os.PathLike, sr: int = 16000, samples: int = 16384, n: int | None = None,
                 seed: int = 0, skip_bad: bool = False) -> np.ndarray:
-    """Training clips from a built-in texture or a folder (chapter 4).
+    """Training clips from a built-in texture or a folder.
+
+    Notebook: 04_code_example.ipynb.
 
     Args:
         spec: ``"builtin:NAME"`` (a texture of :mod:`gcdg_lite.data.corpus`) or a folder path.

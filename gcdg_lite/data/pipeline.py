@@ -45,12 +45,17 @@ def _permutation(n: int, seed, epoch) -> "tf.Tensor":
 
 
 def epoch_permutation(n: int, seed: int, epoch: int) -> np.ndarray:
-    """The order of the ``n`` clips in ``epoch``: a permutation fixed by ``(seed, epoch)`` (int64)."""
+    """The order of the ``n`` clips in ``epoch``: a permutation fixed by ``(seed, epoch)`` (int64).
+
+    Notebook: none (no chapter uses it by name).
+    """
     return _permutation(n, seed, epoch).numpy()
 
 
 def batch_indices(n: int, batch: int, seed: int, step: int) -> np.ndarray:
     """Indices (into the clips) of batch number ``step``, computed without drawing earlier batches.
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         n: number of clips.
@@ -71,7 +76,9 @@ def batch_indices(n: int, batch: int, seed: int, step: int) -> np.ndarray:
 
 
 def make_dataset(clips: np.ndarray, batch: int, seed: int = 0, start_step: int = 0) -> "tf.data.Dataset":
-    """An endless, shuffled, batched, prefetched ``tf.data.Dataset`` of clips (chapter 4).
+    """An endless, shuffled, batched, prefetched ``tf.data.Dataset`` of clips.
+
+    Notebook: 04_code_example.ipynb.
 
     Args:
         clips: ``(n, samples)`` float audio in [-1, 1] (integer or boolean arrays are refused:

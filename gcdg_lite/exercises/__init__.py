@@ -38,9 +38,11 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import public as _public
 from ..errors import ConfigError
 
-__all__ = ["checker", "check", "keys", "scalar", "Checker", "CORRECT"]
+__all__ = _public(__name__)
+
 
 #: what :func:`check` prints for a correct answer
 CORRECT = "correct"
@@ -50,7 +52,10 @@ _MODULE = re.compile(r"^ch\d+$")
 
 @dataclass(frozen=True)
 class Checker:
-    """A registered checker: ``fn(answer) -> bool | str`` and the generic hint for a wrong answer."""
+    """A registered checker: ``fn(answer) -> bool | str`` and the generic hint for a wrong answer.
+
+    Notebook: none (no chapter uses it by name).
+    """
 
     key: str
     fn: Callable[[Any], "bool | str"]
@@ -64,6 +69,8 @@ _loaded = False
 def checker(key: str, hint: str = "not quite yet; re-read the exercise and the cells just above it."
             ) -> Callable[[Callable[[Any], "bool | str"]], Callable[[Any], "bool | str"]]:
     """Decorator that registers ``fn(answer) -> bool | str`` as the checker of exercise ``key``.
+
+    Notebook: none (no chapter uses it by name).
 
     Args:
         key: ``"chN.k"`` — chapter number ``N`` and the exercise's name or number ``k``
@@ -112,6 +119,8 @@ def _load_chapters() -> None:
 def scalar(answer: Any) -> float:
     """The one number in ``answer`` (a float, a 0-d or one-element array or tensor), for checkers.
 
+    Notebook: none (no chapter uses it by name).
+
     Raises:
         ValueError: when ``answer`` holds more or fewer than one number (:func:`check` turns this into
             the hint plus a one-line note, so the student's notebook keeps running).
@@ -123,7 +132,10 @@ def scalar(answer: Any) -> float:
 
 
 def keys() -> list[str]:
-    """Every registered exercise key, sorted by chapter and exercise (e.g. ``["ch1.1", "ch1.2", ...]``)."""
+    """Every registered exercise key, sorted by chapter and exercise (e.g. ``["ch1.1", "ch1.2", ...]``).
+
+    Notebook: none (no chapter uses it by name).
+    """
     _load_chapters()
 
     def order(k: str) -> tuple:
@@ -135,6 +147,8 @@ def keys() -> list[str]:
 
 def check(key: str, answer: Any) -> bool:
     """Check ``answer`` to exercise ``key``; print ``correct`` or a hint; return whether it is correct.
+
+    Notebook: 01_background.ipynb.
 
     Args:
         key: the exercise key, e.g. ``"ch3.1"`` (see :func:`keys`).

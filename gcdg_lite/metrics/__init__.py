@@ -22,6 +22,7 @@ Modules (each short, numpy/scipy/scikit-learn/librosa only):
 """
 from __future__ import annotations
 
+from .. import public as _public
 from .c2st import c2st, c2st_features, classifier_accuracy
 from .clips import as_clips
 from .distances import IllConditionedError, frechet_distance, kid, mmd2, mmd2_unbiased, polynomial_kernel
@@ -33,14 +34,6 @@ from .report import evaluate, fd_score
 from .table import format_table
 from .texture import erb_filterbank, envelopes, texture_snr_db, texture_snr_groups, texture_stats
 
-__all__ = [
-    "as_clips",
-    "logmel_stats", "log_mel_frames", "standardise",
-    "frechet_distance", "kid", "mmd2", "mmd2_unbiased", "polynomial_kernel", "IllConditionedError",
-    "ndb", "NDBResult",
-    "texture_stats", "texture_snr_db", "texture_snr_groups", "erb_filterbank", "envelopes",
-    "c2st", "c2st_features", "classifier_accuracy",
-    "memorisation", "MemorisationResult",
-    "spectrum_noise", "pink_noise", "split_halves",
-    "evaluate", "fd_score", "format_table",
-]
+__all__ = _public(__name__)
+
+

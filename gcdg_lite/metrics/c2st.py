@@ -124,6 +124,8 @@ def c2st_features(clips: np.ndarray, sr: int = 16000,
                   texture: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Per-clip features of the classifier two-sample test (see the module docstring).
 
+    Notebook: none (no chapter uses it by name).
+
     Args:
         clips: float array (n, samples) in [-1, 1].
         sr: sample rate in Hz (default 16000).
@@ -131,7 +133,7 @@ def c2st_features(clips: np.ndarray, sr: int = 16000,
 
     Returns:
         float64 (n, 404): :func:`spectral_features` then the texture groups of
-        :data:`TEXTURE_GROUPS`. Chapter 5.
+        :data:`TEXTURE_GROUPS`.
     """
     from .texture import texture_stats
 
@@ -147,6 +149,8 @@ def combine(spectral: np.ndarray, texture: dict[str, np.ndarray]) -> np.ndarray:
 def classifier_accuracy(feat_a: np.ndarray, feat_b: np.ndarray, seed: int = 0, folds: int = 5) -> float:
     """Cross-validated accuracy of telling set ``a`` from set ``b`` by their feature vectors.
 
+    Notebook: none (no chapter uses it by name).
+
     Args:
         feat_a: array (n_a, d), e.g. :func:`c2st_features` of real clips.
         feat_b: array (n_b, d), e.g. of generated clips (n_a, n_b >= 2).
@@ -154,7 +158,7 @@ def classifier_accuracy(feat_a: np.ndarray, feat_b: np.ndarray, seed: int = 0, f
         folds: number of stratified folds (default 5; fewer when a set has fewer clips).
 
     Returns:
-        accuracy in [0, 1] (mean over folds): 0.5 = chance, indistinguishable. Chapter 5.
+        accuracy in [0, 1] (mean over folds): 0.5 = chance, indistinguishable.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_score
@@ -179,6 +183,8 @@ def c2st(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 16000, seed: 
          folds: int = 5) -> float:
     """Classifier two-sample test accuracy between real and generated clips.
 
+    Notebook: none (no chapter uses it by name).
+
     Args:
         real_clips: float array (n_real >= 2, samples), held-out real clips in [-1, 1].
         fake_clips: float array (n_fake >= 2, samples), generated clips of the same length.
@@ -188,7 +194,7 @@ def c2st(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 16000, seed: 
 
     Returns:
         accuracy in [0, 1]; 0.5 = indistinguishable, 1.0 = every clip told apart. Read it with its
-        floor (:func:`~.report.evaluate` reports both). Chapter 5.
+        floor (:func:`~.report.evaluate` reports both).
     """
     real = as_clips(real_clips, "real clips")
     fake = as_clips(fake_clips, "fake clips", samples=real.shape[1])

@@ -49,6 +49,8 @@ IMAG_TOL = 1e-3
 class IllConditionedError(DataError, FloatingPointError):
     """The feature covariances are too ill-conditioned for a Fréchet distance (a :class:`GcdgError`).
 
+    Notebook: none (no chapter uses it by name).
+
     Also a ``FloatingPointError``, so code written for the old exception still catches it.
     """
 
@@ -63,6 +65,8 @@ def _gaussian(feat: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
 def frechet_distance(feat_a: np.ndarray, feat_b: np.ndarray, eps: float = 1e-6) -> float:
     """Fréchet distance between Gaussians fitted to two feature sets.
 
+    Notebook: none (no chapter uses it by name).
+
     Args:
         feat_a: array (n_a, d), e.g. real log-mel stats (n_a >= 2).
         feat_b: array (n_b, d), e.g. generated log-mel stats (n_b >= 2).
@@ -71,7 +75,7 @@ def frechet_distance(feat_a: np.ndarray, feat_b: np.ndarray, eps: float = 1e-6) 
             dimensions). Default 1e-6.
 
     Returns:
-        FD >= 0 in squared feature units (dB² for raw log-mel stats). Chapter 5.
+        FD >= 0 in squared feature units (dB² for raw log-mel stats).
 
     Raises:
         IllConditionedError: when the matrix square root keeps a large imaginary part even after
@@ -109,13 +113,19 @@ def _acceptable(covmean: np.ndarray) -> bool:
 
 
 def polynomial_kernel(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Cubic polynomial kernel ``(x . y / d + 1) ** 3``; x (n, d), y (m, d) -> (n, m)."""
+    """Cubic polynomial kernel ``(x . y / d + 1) ** 3``; x (n, d), y (m, d) -> (n, m).
+
+    Notebook: none (no chapter uses it by name).
+    """
     d = x.shape[1]
     return (x @ y.T / d + 1.0) ** 3
 
 
 def mmd2_unbiased(feat_a: np.ndarray, feat_b: np.ndarray) -> float:
-    """Unbiased MMD² of two sets of the same size m >= 2 with :func:`polynomial_kernel`."""
+    """Unbiased MMD² of two sets of the same size m >= 2 with :func:`polynomial_kernel`.
+
+    Notebook: none (no chapter uses it by name).
+    """
     m = min(len(feat_a), len(feat_b))
     a, b = feat_a[:m], feat_b[:m]
     kaa, kbb, kab = polynomial_kernel(a, a), polynomial_kernel(b, b), polynomial_kernel(a, b)
@@ -128,6 +138,8 @@ def kid(feat_a: np.ndarray, feat_b: np.ndarray, n_subsets: int = 50,
         subset_size: int | None = None, seed: int = 0) -> tuple[float, float]:
     """Kernel distance (KID): unbiased MMD² averaged over random subsets.
 
+    Notebook: none (no chapter uses it by name).
+
     Args:
         feat_a: array (n_a, d), the reference set (standardise it first, e.g. with
             :func:`~gcdg_lite.metrics.logmel.standardise`, so the kernel sees numbers near 1).
@@ -139,7 +151,6 @@ def kid(feat_a: np.ndarray, feat_b: np.ndarray, n_subsets: int = 50,
 
     Returns:
         ``(mean, std)`` of MMD² over the subsets (dimensionless for standardised features).
-        Chapter 5.
     """
     a = np.asarray(feat_a, dtype=np.float64)
     b = np.asarray(feat_b, dtype=np.float64)

@@ -64,6 +64,8 @@ def mel_db(power: np.ndarray, sr: int = 16000) -> np.ndarray:
 def log_mel_frames(clips: np.ndarray, sr: int = 16000, chunk: int = 64) -> np.ndarray:
     """Log-mel spectrogram of each clip, in dB (floor -100 dB).
 
+    Notebook: none (no chapter uses it by name).
+
     Args:
         clips: float array (n, samples) or (samples,), audio in [-1, 1].
         sr: sample rate in Hz (default 16000).
@@ -81,13 +83,14 @@ def log_mel_frames(clips: np.ndarray, sr: int = 16000, chunk: int = 64) -> np.nd
 def logmel_stats(clips: np.ndarray, sr: int = 16000) -> np.ndarray:
     """Per-clip log-mel statistics: mean and std over frames of each of the 40 bands.
 
+    Notebook: 01_background.ipynb.
+
     Args:
         clips: float array (n, samples) of audio in [-1, 1] (a single 1-D clip is accepted).
         sr: sample rate in Hz (default 16000).
 
     Returns:
         float64 array (n, 80): columns 0-39 are the band means (dB), 40-79 the band stds (dB).
-        Used in chapter 5 (every distance is computed on these vectors).
     """
     lm = log_mel_frames(clips, sr)
     return np.concatenate([lm.mean(axis=1), lm.std(axis=1)], axis=1)
@@ -96,6 +99,8 @@ def logmel_stats(clips: np.ndarray, sr: int = 16000) -> np.ndarray:
 def standardise(reference: np.ndarray, *others: np.ndarray,
                 std_floor: float = STD_FLOOR_DB) -> list[np.ndarray]:
     """Z-score feature sets with the mean and spread of the ``reference`` set.
+
+    Notebook: 05_trends_and_challenges.ipynb.
 
     Each dimension is shifted by the reference mean and divided by
     ``max(reference std, std_floor)``; the floor (default 0.5 dB) stops a dimension that is almost

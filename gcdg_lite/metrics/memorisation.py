@@ -33,6 +33,8 @@ import numpy as np
 class MemorisationResult:
     """Outcome of :func:`memorisation`.
 
+    Notebook: none (no chapter uses it by name).
+
     Attributes:
         ratio: median generated-to-train nearest distance / typical train-to-train nearest distance.
         per_clip: (n_fake,) each generated clip's nearest distance divided by the typical distance.
@@ -55,6 +57,8 @@ def memorisation(train_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 1600
                  train_feats: np.ndarray | None = None,
                  fake_feats: np.ndarray | None = None) -> MemorisationResult:
     """Nearest-training-clip distances of generated clips, relative to real-to-real distances.
+
+    Notebook: 05_trends_and_challenges.ipynb.
 
     Args:
         train_clips: float array (n_train >= 2, samples), the training (real) clips; ignored when

@@ -31,6 +31,8 @@ from scipy.spatial.distance import jensenshannon
 class NDBResult:
     """Outcome of :func:`ndb`.
 
+    Notebook: none (no chapter uses it by name).
+
     Attributes:
         ndb_k: fraction of bins whose proportions differ significantly (0..1).
         js: Jensen–Shannon divergence of the bin proportions, bits (0..1).
@@ -57,6 +59,8 @@ def ndb(real_feats: np.ndarray, fake_feats: np.ndarray, k: int | None = None,
         alpha: float = 0.05, seed: int = 0) -> NDBResult:
     """Number of statistically different bins between real and generated features.
 
+    Notebook: 05_trends_and_challenges.ipynb.
+
     Args:
         real_feats: array (n_r, d), reference features (standardised log-mel stats in the book).
         fake_feats: array (n_g, d), features of the set under test.
@@ -65,7 +69,7 @@ def ndb(real_feats: np.ndarray, fake_feats: np.ndarray, k: int | None = None,
         seed: ``random_state`` of scikit-learn's KMeans (fixed, so bins are reproducible).
 
     Returns:
-        :class:`NDBResult`. Chapter 5.
+        :class:`NDBResult`.
     """
     return ndb_many(real_feats, [fake_feats], k, alpha, seed)[0]
 

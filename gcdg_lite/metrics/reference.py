@@ -30,6 +30,8 @@ def pink_noise(n: int, samples: int, seed: int = 0,
                rms: float | np.ndarray = 0.1) -> np.ndarray:
     """Deterministic pink (1/f power) noise clips.
 
+    Notebook: none (no chapter uses it by name).
+
     Gaussian white noise is shaped in the FFT domain by ``1/sqrt(f)`` (the DC bin is zeroed), each
     clip is scaled to the requested RMS and clipped to [-1, 1].
 
@@ -60,6 +62,8 @@ def spectrum_noise(reference: np.ndarray, n: int, seed: int = 0,
                    rms: float | np.ndarray = 0.1) -> np.ndarray:
     """Deterministic noise with the reference clips' average magnitude spectrum and random phase.
 
+    Notebook: none (no chapter uses it by name).
+
     The magnitude of every rFFT bin is :func:`mean_spectrum` of ``reference`` (DC set to 0), the
     phase of each bin is uniform in [0, 2π) and independent across bins and clips; each clip is
     then scaled to the requested RMS and clipped to [-1, 1].
@@ -72,7 +76,7 @@ def spectrum_noise(reference: np.ndarray, n: int, seed: int = 0,
             real probe clips to match their loudness one by one.
 
     Returns:
-        float32 array (n, samples). Chapter 5 (the "1" of the normalised scores).
+        float32 array (n, samples).
     """
     ref = as_clips(reference, "reference clips")
     n = check_int("n", n, 1)
@@ -97,7 +101,10 @@ def clip_rms(clips: np.ndarray) -> np.ndarray:
 
 
 def split_halves(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Two disjoint random index sets of size ``n // 2`` each (fixed by ``seed``)."""
+    """Two disjoint random index sets of size ``n // 2`` each (fixed by ``seed``).
+
+    Notebook: none (no chapter uses it by name).
+    """
     perm = np.random.default_rng(seed).permutation(n)
     half = n // 2
     return perm[:half], perm[half:2 * half]

@@ -86,6 +86,8 @@ def fd_score(real: np.ndarray, fake: np.ndarray, sr: int = 16000, seed: int = 0,
              splits: int = 3) -> float:
     """Normalised FD, ``(FD - FD_floor) / (FD_spectrum_noise - FD_floor)``, mean over splits.
 
+    Notebook: 04_code_example.ipynb.
+
     0 = generated clips are as close to the real reference half as the other real half is;
     1 = no closer than spectrum-matched noise (the real clips' average spectrum with random
     phase, at real loudness: what a generator that learned only the mean spectrum makes); below 0
@@ -104,7 +106,7 @@ def fd_score(real: np.ndarray, fake: np.ndarray, sr: int = 16000, seed: int = 0,
         splits: random splits averaged (default 3, as in :func:`evaluate`).
 
     Returns:
-        the score (float; NaN if floor and anchor coincide). Chapters 4–6 (the yardstick).
+        the score (float; NaN if floor and anchor coincide).
 
     Raises:
         DataError: see :func:`~.protocol.check_sets`. ConfigError: bad ``sr``, ``seed``, ``splits``.
@@ -185,6 +187,8 @@ def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 16000, se
              timings: dict[str, float] | None = None) -> dict[str, dict[str, Any]]:
     """Every metric of the book with its floor, its two noise anchors, its score and their spreads.
 
+    Notebook: 05_trends_and_challenges.ipynb.
+
     Args:
         real_clips: float array (n_real >= 4, samples), *held-out* real clips in [-1, 1]: real
             audio the generator was not trained on (see :mod:`.protocol`).
@@ -212,7 +216,7 @@ def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 16000, se
         ``fd`` also has ``x_floor``, ``x_floor_sd`` (value / floor); ``kid`` has ``std`` (spread of
         its value over KID subsets, averaged over splits); ``memorisation`` has ``against``
         (``"train clips"`` or ``"reference half"``). An ``*_sd`` is None when ``splits == 1``; a
-        score is None when floor and anchor coincide. Chapter 5; ``python -m gcdg_lite evaluate``.
+        score is None when floor and anchor coincide.
 
     Raises:
         DataError: bad clip arrays, clip lengths that differ, too few clips, real clips that are

@@ -26,7 +26,10 @@ def _pm(mean: float | None, sd: float | None, width: int = 0) -> str:
 
 
 def format_table(result: dict[str, dict[str, Any]]) -> str:
-    """A plain-text table of :func:`evaluate`'s result: one metric per row, each number ± its sd."""
+    """A plain-text table of :func:`evaluate`'s result: one metric per row, each number ± its sd.
+
+    Notebook: 05_trends_and_challenges.ipynb.
+    """
     cols = (("value", 19), ("floor", 19), ("spectrum noise", 19), ("pink noise", 19), ("score", 16))
     head = f"{'metric':<15}" + "".join(f"{c:>{w}}" for c, w in cols) + "  good"
     lines = [head, "-" * len(head)]

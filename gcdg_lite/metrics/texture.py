@@ -53,6 +53,8 @@ def erb_filterbank(n_fft: int, sr: int = 16000, n_bands: int = 24, fmin_hz: floa
                    fmax_hz: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Half-cosine ERB-spaced filters on the ``rfft`` grid.
 
+    Notebook: none (no chapter uses it by name).
+
     Args:
         n_fft: signal length in samples (the FFT size).
         sr: sample rate in Hz.
@@ -76,6 +78,8 @@ def erb_filterbank(n_fft: int, sr: int = 16000, n_bands: int = 24, fmin_hz: floa
 
 def envelopes(clips: np.ndarray, sr: int = 16000, n_bands: int = 24) -> tuple[np.ndarray, float]:
     """Compressed sub-band envelopes ``|analytic(band_k(x))| ** 0.3``, at a reduced rate.
+
+    Notebook: none (no chapter uses it by name).
 
     Each band's analytic signal occupies only the bins of its filter, so we shift those bins down
     to 0 Hz (which leaves the magnitude unchanged) and take a short inverse FFT whose length just
@@ -110,6 +114,8 @@ def texture_stats(clips: np.ndarray, sr: int = 16000, n_bands: int = 24,
                   chunk: int = 16) -> dict[str, np.ndarray]:
     """Per-clip texture statistics (see the module docstring).
 
+    Notebook: 01_background.ipynb.
+
     Args:
         clips: float array (n, samples), audio in [-1, 1]; samples >= sr / 8 for the modulation
             bands to mean anything.
@@ -119,7 +125,7 @@ def texture_stats(clips: np.ndarray, sr: int = 16000, n_bands: int = 24,
 
     Returns:
         dict of float64 arrays with one row per clip: ``mean`` (n, B), ``cv`` (n, B), ``skew``
-        (n, B), ``kurtosis`` (n, B), ``corr`` (n, B(B-1)/2), ``mod`` (n, B * 7). Chapter 5.
+        (n, B), ``kurtosis`` (n, B), ``corr`` (n, B(B-1)/2), ``mod`` (n, B * 7).
     """
     x = as_clips(clips)
     sr = check_sr(sr)
@@ -160,6 +166,8 @@ def texture_snr_groups(set_a: np.ndarray | dict[str, np.ndarray],
                        sr: int = 16000) -> dict[str, float]:
     """Texture SNR (dB) of each statistic group, set ``a`` as reference.
 
+    Notebook: none (no chapter uses it by name).
+
     Args:
         set_a: clips (n_a, samples) or the dict returned by :func:`texture_stats`.
         set_b: clips (n_b, samples) or such a dict.
@@ -184,12 +192,14 @@ def texture_snr_db(set_a: np.ndarray | dict[str, np.ndarray],
                    set_b: np.ndarray | dict[str, np.ndarray], sr: int = 16000) -> float:
     """Texture-statistic SNR in dB between two sets (mean of the group SNRs; higher = closer).
 
+    Notebook: 05_trends_and_challenges.ipynb.
+
     Args:
         set_a: reference clips (n_a, samples) or :func:`texture_stats` dict.
         set_b: clips under test (n_b, samples) or :func:`texture_stats` dict.
         sr: sample rate in Hz (default 16000).
 
     Returns:
-        SNR in dB. Chapter 5.
+        SNR in dB.
     """
     return float(np.mean(list(texture_snr_groups(set_a, set_b, sr).values())))

@@ -15,13 +15,17 @@ Public API:
     Workspace         a chapter's run folder: Workspace("ch4").fit(name, clips, **options)
     examples          clips -> what the discriminator sees (waves, or spectrograms + SpecNorm)
 """
-from ..errors import RunError, TrainingInterrupted
-from .config import TrainConfig, cpu_has_bf16, resolve_precision
-from .history import COLUMNS as HISTORY_COLUMNS
-from .history import plot_history, read_history
-from .run import Run, Workspace, as_clips, examples, fit, load_run
-from .step import Engine, choose_strategy, latent
+from .. import public as _public
+from ..compat import require as _require
 
-__all__ = ["TrainConfig", "fit", "Run", "load_run", "Workspace", "examples", "as_clips", "RunError",
-           "TrainingInterrupted", "Engine", "choose_strategy", "latent", "read_history", "plot_history",
-           "HISTORY_COLUMNS", "resolve_precision", "cpu_has_bf16"]
+_require()  # an older Keras than the trainer needs is one VersionError, not a traceback inside model building
+
+from .config import TrainConfig, cpu_has_bf16, resolve_precision  # noqa: E402
+from .history import COLUMNS as HISTORY_COLUMNS  # noqa: E402
+from .history import plot_history, read_history  # noqa: E402
+from .run import Run, Workspace, as_clips, examples, fit, load_run  # noqa: E402
+from .step import Engine, choose_strategy, latent  # noqa: E402
+
+__all__ = _public(__name__)
+
+

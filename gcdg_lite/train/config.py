@@ -50,7 +50,9 @@ LIMITS = {"batch": 4096, "steps": 10**9, "steps_per_call": 10**4, "griffin_lim_i
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """How to train one GAN (chapter 4; chapter 5 varies single fields).
+    """How to train one GAN.
+
+    Notebook: 02_core_concepts.ipynb.
 
     Attributes:
         model: ``"specgan"`` (default), ``"wavegan"`` or ``"seed_mlp"`` (see ``gcdg_lite.models.build``).
@@ -350,6 +352,8 @@ def clips_digest(clips: np.ndarray) -> str:
 def resolve_precision(policy: str) -> str:
     """Turn ``"auto"`` into a concrete Keras dtype policy name for this machine.
 
+    Notebook: none (no chapter uses it by name).
+
     ``auto``: ``float32`` on GPU (mixed_float16 not yet measured faster: no GPU was lent when this was
     written) and on CPUs without bfloat16 units; ``mixed_bfloat16`` on CPUs that report ``avx512_bf16``
     or ``amx_bf16``, where oneDNN runs bf16 convolutions natively: on the book's 2-core Xeon with AMX a
@@ -373,7 +377,10 @@ def resolve_precision(policy: str) -> str:
 
 
 def cpu_has_bf16() -> bool:
-    """True when ``/proc/cpuinfo`` lists native bfloat16 units (``avx512_bf16`` or ``amx_bf16``)."""
+    """True when ``/proc/cpuinfo`` lists native bfloat16 units (``avx512_bf16`` or ``amx_bf16``).
+
+    Notebook: none (no chapter uses it by name).
+    """
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as fh:
             flags = fh.read()

@@ -20,7 +20,9 @@ COLUMNS = ("step",) + METRICS + ("steps_per_s", "time_s")
 
 
 def read_history(path: str | os.PathLike, repair: bool = False) -> list[dict]:
-    """Rows of a ``history.csv`` as dicts (``step`` as int, the rest as float); ``[]`` if absent. Chapter 3.
+    """Rows of a ``history.csv`` as dicts (``step`` as int, the rest as float); ``[]`` if absent.
+
+    Notebook: 03_algorithm_and_maths.ipynb.
 
     Args:
         path: the CSV file.
@@ -89,10 +91,12 @@ LABELS = {"loss_d": "D loss", "loss_g": "G loss", "d_real": "D(x)", "d_fake": "D
 
 def plot_history(rows: Sequence[dict], panels: Sequence[Sequence[str]] = PANELS, title: str | None = None,
                  axes: Any = None, size: tuple[float, float] = (10.0, 2.8)):
-    """Plot history columns against the step, one panel per group of columns. Chapter 4.
+    """Plot history columns against the step, one panel per group of columns.
+
+    Notebook: 04_code_example.ipynb.
 
     Args:
-        rows: history rows (``Run.history`` or :func:`read_history`).
+        rows: history rows (``Run.history`` or :func:`read_history`); a missing column is skipped.
         panels: column groups, one panel each; default: the losses, and D(x) / D(G(z)) (0..1).
         title: title of the first panel.
         axes: matplotlib axes to draw into (one per panel); default: a new figure.
@@ -101,22 +105,29 @@ def plot_history(rows: Sequence[dict], panels: Sequence[Sequence[str]] = PANELS,
     Returns:
         the matplotlib figure.
     """
-    import matplotlib.pyplot as plt
+    import numpy as np
 
-    if axes is None:
+    made = axes is None
+    if made:
+        import matplotlib.pyplot as plt
+
         fig, axes = plt.subplots(1, len(panels), figsize=size, squeeze=False)
         axes = axes[0]
     fig = axes[0].figure
-    steps = [r["step"] for r in rows]
+    steps = [r.get("step", i + 1) for i, r in enumerate(rows)]
     for ax, group in zip(axes, panels):
         for col in group:
-            ax.plot(steps, [r[col] for r in rows], label=LABELS.get(col, col))
+            values = np.asarray([r.get(col, np.nan) for r in rows], np.float64)
+            if np.isfinite(values).any():
+                ax.plot(steps, values, label=LABELS.get(col, col), lw=1)
         if set(group) <= {"d_real", "d_fake"}:
             ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel("step")
-        ax.legend(fontsize=8)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
     if title:
         axes[0].set_title(title, fontsize=10)
-    fig.tight_layout()
+    if made:
+        fig.tight_layout()
     return fig

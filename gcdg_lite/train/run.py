@@ -35,7 +35,9 @@ SAMPLES_DIR = "samples"
 
 # ---------------------------------------------------------------------- clips and examples
 def as_clips(data: Any, what: str = "training data") -> np.ndarray:
-    """Audio clips as float32 ``(n, samples)`` in [-1, 1], checked (``data.checks.as_audio``). Chapter 4.
+    """Audio clips as float32 ``(n, samples)`` in [-1, 1], checked (``data.checks.as_audio``).
+
+    Notebook: none (no chapter uses it by name).
 
     Raises:
         DataError: not a non-empty 2-D float array, integer or boolean samples (convert them first,
@@ -60,7 +62,9 @@ def load_clips(data: Any, options: TrainConfig) -> tuple[np.ndarray, str | None]
 
 
 def examples(clips: np.ndarray, config: TrainConfig, norm=None) -> tuple[np.ndarray, Any]:
-    """What the discriminator of ``config.model`` sees: ``features.examples`` for its domain. Chapter 4.
+    """What the discriminator of ``config.model`` sees: ``features.examples`` for its domain.
+
+    Notebook: none (no chapter uses it by name).
 
     Returns:
         ``(examples, specnorm)``: waves and ``None``, or normalised spectrograms ``(n, H, W, 1)`` and the
@@ -97,7 +101,9 @@ def _load_specnorm(path: str):
 
 # ---------------------------------------------------------------------- the Run
 class Run:
-    """A trained (or training) GAN and its folder (chapter 4; chapter 5 compares several).
+    """A trained (or training) GAN and its folder.
+
+    Notebook: none (no chapter uses it by name).
 
     Attributes:
         path: the run folder.
@@ -243,7 +249,9 @@ class Run:
 
 
 def load_run(path: str | os.PathLike) -> Run:
-    """Open a run folder written by :func:`fit` and restore its latest checkpoint (chapter 4).
+    """Open a run folder written by :func:`fit` and restore its latest checkpoint.
+
+    Notebook: none (no chapter uses it by name).
 
     Raises:
         RunError: the folder has no config or no checkpoint, or its files are damaged.
@@ -264,7 +272,9 @@ def load_run(path: str | os.PathLike) -> Run:
 def fit(data, config: "TrainConfig | Mapping[str, Any] | None" = None, out: str | os.PathLike | None = None,
         resume: "bool | str" = False, callbacks: Iterable[Callable] = (), progress: bool = True,
         overwrite: bool = False, strategy: tf.distribute.Strategy | None = None) -> Run:
-    """Train a GAN (chapter 4 trains through this; chapter 5 runs its ablations with it).
+    """Train a GAN.
+
+    Notebook: 02_core_concepts.ipynb.
 
     Args:
         data: float32 clips ``(n, samples)`` in [-1, 1], or a source string for ``data.load_source``
@@ -526,7 +536,9 @@ def _loop(run: Run, callbacks: list, progress: bool) -> None:
 
 # ---------------------------------------------------------------------- a chapter's runs
 class Workspace:
-    """Where a chapter's runs live, and a one-line way to train into it (chapters 4, 5 and 6).
+    """Where a chapter's runs live, and a one-line way to train into it.
+
+    Notebook: 04_code_example.ipynb.
 
     Under the ``ci`` budget the folder is a fresh temporary one (a test really trains); under ``book``
     and ``full`` it is ``runs/<budget>/`` beside the notebook, so running the chapter again, or
