@@ -61,16 +61,19 @@ CHECKS = ["install", "preinstalled unchanged", "import", "unit tests", "notebook
 
 
 def lower_bounds(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
-    """``name==X`` for each ``name>=X`` in ``[project] dependencies``: the oldest allowed set."""
+    """``name==X`` for each ``name>=X`` in ``[project] dependencies``: the oldest allowed set.
+
+    An upper bound (``,<Y``) is dropped and an environment marker (``; sys_platform == ...``) kept.
+    """
     import tomllib
 
     deps = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
     pins = []
     for dep in deps:
-        m = re.fullmatch(r"\s*([A-Za-z0-9_.-]+)\s*>=\s*([0-9][0-9.]*)\s*", dep)
+        m = re.fullmatch(r"\s*([A-Za-z0-9_.-]+)\s*>=\s*([0-9][0-9.]*)\s*(?:,\s*<[^;]*)?(;.*)?", dep)
         if not m:
             raise SystemExit(f"error: pyproject.toml: dependency {dep!r} has no plain '>=' lower bound")
-        pins.append(f"{m.group(1)}=={m.group(2)}")
+        pins.append(f"{m.group(1)}=={m.group(2)}{m.group(3) or ''}")
     return pins
 
 
