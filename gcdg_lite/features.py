@@ -142,7 +142,7 @@ def log_mel(x: tf.Tensor | np.ndarray, sr: int = 16000, n_mels: int = 40, n_fft:
 class SpecNorm:
     """SpecGAN's per-frequency normalisation of log-magnitudes to [-1, 1].
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 04_code_example.ipynb.
 
     ``normalise(s) = clip((s - mean) / (clip_std * std), -1, 1)`` per frequency bin, with ``mean``
     and ``std`` (shape ``(bins,)``, natural-log units) computed on training data by :meth:`fit`;
@@ -316,7 +316,7 @@ def spec_to_audio(logmag: np.ndarray | tf.Tensor, n_fft: int = 256, hop: int = 1
 def spectral_convergence(ref: np.ndarray, est: np.ndarray) -> float:
     """``||ref - est||_F / ||ref||_F`` of two magnitude spectrograms (0 = identical;
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 04_code_example.ipynb.
     """
     ref, est = np.asarray(ref, np.float64), np.asarray(est, np.float64)
     return float(np.linalg.norm(ref - est) / (np.linalg.norm(ref) + 1e-12))
