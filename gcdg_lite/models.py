@@ -36,9 +36,8 @@ versus 4 x 4 x 16d features and 5 x 5 kernels in 2-D.)
 
 Where the chapters use them (each function's docstring names its notebook): 2 (core concepts) builds
 ``seed_mlp``; 4 (code example) trains ``seed_mlp`` in place of the listing's models, then ``wavegan``
-(phase shuffle named, not yet measured) and ``specgan``; 5 (trends & challenges) compares their sizes and
-speeds. The ``upsample="nearest"`` and ``phase_shuffle=0`` ablations are options here that no chapter
-measures yet.
+(its checkerboard tones, phase shuffle, and short ``phase_shuffle=0`` / ``upsample="nearest"``
+ablations) and ``specgan``; 5 (trends & challenges) compares their sizes and speeds.
 """
 from __future__ import annotations
 
