@@ -44,7 +44,7 @@ API: dict[str, tuple[str, ...]] = {
              "list_textures", "load_folder", "load_source", "make_dataset", "pseudo_sentence", "silent_fraction",
              "slice_clips", "speak", "speech_voices", "synth_vowel", "texture"),
     "errors": ("GcdgError", "DataError", "ConfigError", "RunError", "TrainingInterrupted"),
-    "exercises": ("CORRECT", "Checker", "check", "checker", "keys", "scalar"),
+    "exercises": ("CORRECT", "Checker", "as_function", "check", "checker", "keys", "scalar"),
     "features": ("EPS", "SPECGAN_GEOMETRY", "SpecGeometry", "SpecNorm", "examples", "log_mel", "logmag_chunks",
                  "spec_to_audio", "specgan_geometry", "spectral_convergence", "stft_logmag"),
     "losses": ("LOSSES", "LossSpec", "get_loss", "log_d", "log_one_minus_d", "gcdg_loss", "inverted_gcdg_losses",

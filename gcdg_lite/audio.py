@@ -96,7 +96,7 @@ def read_wav(path: str | os.PathLike, mono: bool = True) -> tuple[np.ndarray, in
 def plot_waveform(clip: Any, sr: int = 16000, ax: Any = None, title: str | None = None) -> Any:
     """Plot amplitude against time in seconds.
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 01_background.ipynb.
 
     Args:
         clip: ``(samples,)`` float audio.

@@ -87,7 +87,7 @@ def stft_logmag(x: tf.Tensor | np.ndarray, n_fft: int = 256, hop: int = 128,
                 drop_nyquist: bool = True) -> tf.Tensor:
     """Log-magnitude STFT ``ln(|STFT| + 1e-6)`` of a batch of clips.
 
-    Notebook: 04_code_example.ipynb.
+    Notebook: 01_background.ipynb.
 
     Args:
         x: ``(batch, samples)`` float waveforms (a single ``(samples,)`` clip is also accepted).
@@ -114,7 +114,7 @@ def log_mel(x: tf.Tensor | np.ndarray, sr: int = 16000, n_mels: int = 40, n_fft:
             hop: int = 128, fmin: float = 20.0, fmax: float | None = None) -> tf.Tensor:
     """Log-mel spectrogram ``ln(mel power + 1e-6)`` of a batch of clips.
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 01_background.ipynb.
 
     Args:
         x: ``(batch, samples)`` float waveforms.

@@ -38,10 +38,29 @@ def test_wrong_answer_prints_hint_without_the_answer(registry, capsys, answer):
     assert str(SECRET) not in out.replace(str(answer), "") and "correct" not in out.split("Hint")[0]
 
 
-def test_missing_answer_says_so(registry, capsys):
+def test_missing_answer_says_so_without_a_hint(registry, capsys):
+    """``answer = None`` is the scaffold, not an attempt: the hint waits for a wrong attempt."""
     _register()
     assert ex.check("ch99.1", None) is False
-    assert "no answer yet" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "no answer yet" in out and "Hint" not in out and "think about" not in out
+    assert ex.check("ch99.1", 41) is False
+    assert "think about the number of steps" in capsys.readouterr().out
+
+
+def test_as_function_passes_callables_and_turns_the_rest_into_a_hint(registry, capsys):
+    def f(x):
+        return x
+
+    assert ex.as_function(f) is f and ex.as_function(np.sqrt) is np.sqrt
+    with pytest.raises(TypeError, match="alias.*itself.*float"):
+        ex.as_function(3.0, "alias(f, sr)")
+    _register(fn=lambda a: ex.as_function(a, "g(x)")(2) == SECRET)
+    assert ex.check("ch99.1", lambda x: 21 * x) is True
+    capsys.readouterr()
+    assert ex.check("ch99.1", SECRET) is False  # the number itself instead of a function
+    out = capsys.readouterr().out
+    assert "could not check" in out and "g(x) itself" in out and "think about" in out
 
 
 def test_checker_that_raises_gives_a_hint_not_a_traceback(registry, capsys):
@@ -110,10 +129,11 @@ def test_chapter_modules_load_and_a_broken_one_does_not_break_the_rest(tmp_path,
 
 
 def test_real_chapter_checkers_reject_a_missing_answer(capsys):
-    """Every checker the chapters registered answers None with a hint, without raising."""
+    """Every checker the chapters registered answers None with "no answer yet", no hint, without raising."""
     for key in ex.keys():
         assert ex.check(key, None) is False
-        assert "Hint" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "no answer yet" in out and "Hint" not in out
 
 
 def test_scalar_takes_one_number_in_any_wrapper():

@@ -183,7 +183,7 @@ def _split(split: str) -> SpeechSplit:
 def speech_voices(split: str = "tune") -> list[str]:
     """The eSpeak voices (``"language+variant"``) of a split, ``"tune"`` or ``"heldout"``.
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 01_background.ipynb.
     """
     return _split(split).voices
 

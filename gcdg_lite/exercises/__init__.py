@@ -7,9 +7,15 @@ A student writes an answer in an exercise's scaffold cell and calls::
     gl.exercises.check("ch3.1", answer)
 
 :func:`check` prints ``correct`` or a hint that points the way without giving the answer away, and
-returns ``True``/``False``. A wrong, missing (``None``) or malformed answer never raises: the notebook keeps
-running. Only an unknown key raises :class:`~gcdg_lite.errors.ConfigError` (a typo in the notebook, not
-the student's fault).
+returns ``True``/``False``. The scaffold's ``answer = None`` is not an attempt: it only says "no answer
+yet", so no hint is shown before the student has tried. A wrong, missing or malformed answer never
+raises: the notebook keeps running. Only an unknown key raises :class:`~gcdg_lite.errors.ConfigError`
+(a typo in the notebook, not the student's fault).
+
+**Answers a checker can examine.** Where a typed-in number would pass as well as a computed one, an
+exercise asks for an object instead — a function, a trained model, a set of points — and the checker
+runs it on inputs the notebook never showed (other seeds, other clips, probes built for the mistakes
+students make). :func:`as_function` turns "that is not a function" into a hint.
 
 Chapter writers register checkers in ``gcdg_lite/exercises/chN.py`` (N = chapter number)::
 
@@ -131,6 +137,25 @@ def scalar(answer: Any) -> float:
     return float(value.reshape(()))
 
 
+def as_function(answer: Any, what: str = "a function") -> Callable[..., Any]:
+    """``answer`` itself when it can be called, for checkers of exercises whose answer is a function.
+
+    Notebook: none (no chapter uses it by name).
+
+    Args:
+        answer: the student's answer.
+        what: how the exercise names the function, e.g. ``"alias(f, sr)"`` (used in the message).
+
+    Raises:
+        TypeError: when ``answer`` is not callable (a number typed in, or the function's result instead
+            of the function; :func:`check` turns this into the hint plus a one-line note).
+    """
+    if not callable(answer):
+        raise TypeError(f"the answer must be {what} itself (def ... without calling it), "
+                        f"not a {type(answer).__name__}")
+    return answer
+
+
 def keys() -> list[str]:
     """Every registered exercise key, sorted by chapter and exercise (e.g. ``["ch1.1", "ch1.2", ...]``).
 
@@ -166,8 +191,8 @@ def check(key: str, answer: Any) -> bool:
     if entry is None:
         known = ", ".join(keys()) or "none registered yet"
         raise ConfigError(f"no exercise checker named {key!r}; known keys: {known}")
-    if answer is None:
-        print(f"{key}: no answer yet — replace `answer = None` with your code. Hint: {entry.hint}")
+    if answer is None:  # not an attempt: no hint yet, so the exercise is tried before it is helped
+        print(f"{key}: no answer yet — replace `answer = None` with your code and run the cell again.")
         return False
     try:
         verdict = entry.fn(answer)

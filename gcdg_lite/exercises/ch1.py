@@ -1,9 +1,11 @@
-"""Checkers for chapter 1 (Background): a drone's pitch, impulsive textures, a clip's RMS level.
+"""Checkers for chapter 1 (Background): aliasing, the STFT's trade-off, a drone's pitch, impulsive textures.
 
-Each checker returns ``True`` for a correct answer, or a string hint that points at the mistake without
-giving the answer away. The right answers are computed here from the built-in corpus (the recipes record
-the parameters each clip was drawn with), never stored. Registered under ``ch1.1`` .. ``ch1.3``
-(labels ``ex-ch1-1`` .. ``ex-ch1-3``).
+Every answer is a function or a choice that the checker *runs* on inputs the chapter never showed (other
+frequencies and sample rates, its own test signal, clips drawn with other seeds, probes built for the usual
+mistakes), so a number copied from a plot or typed in cannot pass. Each checker returns ``True`` for a
+correct answer, or a string hint that says what went wrong without giving the answer away. The right
+answers are computed here from first principles or from the recipes' own parameters, never stored.
+Registered under ``ch1.1`` .. ``ch1.4`` (labels ``ex-ch1-1`` .. ``ex-ch1-4``).
 """
 from __future__ import annotations
 
@@ -13,102 +15,273 @@ from typing import Any
 
 import numpy as np
 
-from . import checker
+from . import as_function, checker
 from . import scalar as _scalar
 
-#: ch1.1: the clip is ``gl.data.texture(HUM_CLIP[0], n=HUM_CLIP[2] + 1, seed=HUM_CLIP[1])[HUM_CLIP[2]]``
-HUM_CLIP = ("hum", 0, 1)
-#: ch1.2: clips per texture, corpus seed, and the excess-kurtosis threshold of an "impulsive" texture
-KURTOSIS_CLIPS, KURTOSIS_SEED, KURTOSIS_THRESHOLD = 16, 0, 5.0
-#: ch1.3: the clip is ``gl.data.texture(RMS_CLIP[0], n=1, seed=RMS_CLIP[1])[0]``
-RMS_CLIP = ("rain", 2)
+SR = 16000
+
+#: ch1.1: (frequency Hz, sample rate Hz) pairs the alias function is tried on (every zone of the folding)
+ALIAS_CASES = ((100.0, 16000), (3000.0, 16000), (7999.0, 16000), (8000.0, 16000), (9000.0, 16000),
+               (12500.0, 16000), (16000.0, 16000), (17000.0, 16000), (25000.0, 16000), (40100.0, 16000),
+               (0.0, 8000), (5000.0, 8000), (11000.0, 8000), (1000.0, 22050), (15000.0, 22050),
+               (30000.0, 22050), (44100.0, 44100), (60.5, 44100))
+
+#: ch1.2: the test signal (16 kHz, 1 s): two equal tones ``STFT_TONES`` Hz apart from 1000 Hz, two clicks
+#: ``STFT_CLICKS`` s apart; "resolved" means a dip of at least ``*_DIP_DB`` between the two
+STFT_F1, STFT_DF = 1000.0, 80.0
+STFT_CLICK_AT, STFT_DT = 0.6, 0.030
+STFT_TONE_DIP_DB, STFT_CLICK_DIP_DB = 6.0, 3.0
+
+#: ch1.3: the checker's own hum clips (another seed than the chapter's)
+DRONE_SEED, DRONE_CLIPS = 7, 8
+
+#: ch1.4: clips per texture and seed the checker draws, and the excess-kurtosis threshold
+KURTOSIS_CLIPS, KURTOSIS_SEED, KURTOSIS_THRESHOLD = 8, 3, 5.0
 
 
-def _clip(name: str, seed: int, index: int = 0) -> tuple[np.ndarray, dict]:
+# ----------------------------------------------------------------------------------------------
+# ch1.1 — where does a tone land after sampling?
+# ----------------------------------------------------------------------------------------------
+
+def _alias_truth(f: float, sr: float) -> float:
+    """|f - k sr| for the nearest multiple k of sr: the folded frequency in [0, sr/2]."""
+    return abs(f - sr * round(f / sr))
+
+
+@checker("ch1.1", hint="a sampled sine at f looks the same as one at f + k*sr (any whole k) and as one at -f; "
+                       "combine the two to land in 0..sr/2.")
+def _alias(answer: Any) -> bool | str:
+    fn = as_function(answer, "alias(f, sr)")
+    got = np.array([_scalar(fn(f, sr)) for f, sr in ALIAS_CASES])
+    truth = np.array([_alias_truth(f, sr) for f, sr in ALIAS_CASES])
+    f = np.array([c[0] for c in ALIAS_CASES])
+    sr = np.array([c[1] for c in ALIAS_CASES], dtype=float)
+    if np.allclose(got, truth, atol=1e-6 * sr):
+        return True
+    if not np.all(np.isfinite(got)):
+        return "your function returns a non-finite value for some (f, sr); a frequency is a finite number of Hz."
+    if np.allclose(got, got[0]):
+        return "your function returns the same number whatever f and sr are; it must compute the alias from them."
+    tol = 1e-6 * sr
+    upto_sr = f <= sr
+    if np.allclose(got[upto_sr], truth[upto_sr], atol=tol[upto_sr]):
+        return "right up to sr, wrong above it: tones above sr fold more than once (shift by whole multiples of sr first)."
+    if np.any(got < -1e-9):
+        return "a frequency read off a spectrum is never negative: a sine at -f sounds (and samples) like one at +f."
+    if np.allclose(got, f):
+        return ("a tone above sr/2 cannot stay where it is: sampling at sr only distinguishes 0..sr/2 "
+                "(try sampling a 9000 Hz sine at 16000 Hz and look at its spectrum).")
+    if np.allclose(got, np.mod(f, sr)):
+        return ("removing whole multiples of sr is half of it: between sr/2 and sr the tone folds back, "
+                "a sine at sr - f has exactly the same samples as one at f.")
+    if np.allclose(got, np.mod(f, sr / 2)):
+        return ("folding is a mirror at sr/2, not a wrap-around: just above sr/2 the alias is just below sr/2, "
+                "and it moves DOWN as f goes up.")
+    if np.allclose(got, np.abs(sr - f)):
+        return "sr - f holds only for tones between sr/2 and 3 sr/2; below sr/2 a tone is sampled faithfully."
+    low = f <= sr / 2
+    if np.allclose(got[low], truth[low], atol=tol[low]):
+        return "right below sr/2, wrong above it: check tones between sr/2 and sr, and above sr."
+    if np.any(got > sr / 2 + 1e-6 * sr):
+        return "some of your aliases lie above sr/2, which a spectrum sampled at sr cannot show."
+    return "not these frequencies; test your function on a sampled sine (np.sin) and the peak of its spectrum."
+
+
+# ----------------------------------------------------------------------------------------------
+# ch1.2 — an STFT that resolves two tones AND two clicks
+# ----------------------------------------------------------------------------------------------
+
+def stft_test_signal() -> np.ndarray:
+    """The signal of exercise ch1.2: 1 s at 16 kHz, tones at 1000 and 1080 Hz (0.3 each), clicks at 0.6 and 0.63 s."""
+    t = np.arange(SR) / SR
+    x = 0.3 * np.sin(2 * np.pi * STFT_F1 * t) + 0.3 * np.sin(2 * np.pi * (STFT_F1 + STFT_DF) * t)
+    for at in (STFT_CLICK_AT, STFT_CLICK_AT + STFT_DT):
+        x[int(round(at * SR))] += 1.0
+    return x.astype(np.float32)
+
+
+def stft_dips(n_fft: int, hop: int) -> tuple[float, float]:
+    """``(tone dip, click dip)`` in dB that an STFT with ``n_fft`` and ``hop`` shows on the test signal.
+
+    Tone dip: in the median spectrum of the frames lying wholly in 0.1-0.5 s (tones only), the lower of
+    the two tone peaks minus the lowest level between them. Click dip: in the mean power above 3 kHz (where
+    only the clicks have energy) of each frame, the lower of the frames nearest each click minus the lowest
+    frame centred between them. 0 when no bin (frame) falls between the two.
+    """
+    from ..features import stft_logmag
+
+    x = stft_test_signal()
+    db = np.asarray(stft_logmag(x, n_fft=n_fft, hop=hop, drop_nyquist=False), np.float64) * (20 / math.log(10))
+    start = np.arange(db.shape[0]) * hop
+    f = np.arange(db.shape[1]) * SR / n_fft
+    f2 = STFT_F1 + STFT_DF
+    steady = (start >= 0.1 * SR) & (start + n_fft <= 0.5 * SR)
+    tone_dip = 0.0
+    if steady.any():
+        spec = np.median(db[steady], axis=0)
+        near1, near2 = np.abs(f - STFT_F1) <= STFT_DF / 4, np.abs(f - f2) <= STFT_DF / 4
+        between = (f > STFT_F1 + STFT_DF / 4) & (f < f2 - STFT_DF / 4)
+        if near1.any() and near2.any() and between.any():
+            tone_dip = float(min(spec[near1].max(), spec[near2].max()) - spec[between].min())
+    power = np.mean(10 ** (db[:, f > 3000] / 10), axis=1)
+    level = 10 * np.log10(power + 1e-30)
+    centre = start + n_fft / 2
+    c1, c2, quarter = STFT_CLICK_AT * SR, (STFT_CLICK_AT + STFT_DT) * SR, STFT_DT * SR / 4
+    near1, near2 = np.abs(centre - c1) <= quarter, np.abs(centre - c2) <= quarter
+    between = (centre > c1 + quarter) & (centre < c2 - quarter)
+    click_dip = 0.0
+    if near1.any() and near2.any() and between.any():
+        click_dip = float(min(level[near1].max(), level[near2].max()) - level[between].min())
+    return max(tone_dip, 0.0), max(click_dip, 0.0)
+
+
+@checker("ch1.2", hint="a window of n_fft samples lasts n_fft/sr seconds and its FFT bins are sr/n_fft Hz apart; "
+                       "find the window lengths that are long enough for the tones and short enough for the clicks, "
+                       "then a hop fine enough to put a frame between the clicks.")
+def _stft_setting(answer: Any) -> bool | str:
+    if isinstance(answer, dict):
+        answer = (answer.get("n_fft"), answer.get("hop"))
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
+        return "give a pair (n_fft, hop) of whole numbers of samples, e.g. (256, 64)."
+    try:
+        n_fft, hop = (int(v) for v in answer)
+    except (TypeError, ValueError):
+        return "give a pair (n_fft, hop) of whole numbers of samples, e.g. (256, 64)."
+    if any(float(v) != int(v) for v in answer):
+        return "n_fft and hop are counts of samples: whole numbers."
+    if not 16 <= n_fft <= 8192:
+        return f"n_fft={n_fft} samples is {n_fft / SR * 1000:.1f} ms; stay between 16 and 8192 samples."
+    if not 1 <= hop <= n_fft:
+        return f"the hop must be between 1 sample and n_fft ({n_fft}); with hop > n_fft samples are skipped."
+    tone_dip, click_dip = stft_dips(n_fft, hop)
+    tones, clicks = tone_dip >= STFT_TONE_DIP_DB, click_dip >= STFT_CLICK_DIP_DB
+    window = f"a {n_fft / SR * 1000:.0f} ms window with bins {SR / n_fft:.1f} Hz apart"
+    if tones and clicks:
+        return True
+    if not tones and not clicks:
+        return (f"{window} resolves neither the tones (dip {tone_dip:.1f} dB) nor the clicks (dip {click_dip:.1f} dB): "
+                "look at the two failures one at a time.")
+    if not tones:
+        return (f"the clicks are resolved, but {window} cannot separate tones {STFT_DF:.0f} Hz apart "
+                f"(dip {tone_dip:.1f} dB, need {STFT_TONE_DIP_DB:.0f}): a Hann window's main lobe is about 4 bins wide.")
+    if hop * 2 > STFT_DT * SR:
+        return (f"the tones are resolved, but with a hop of {hop} samples ({hop / SR * 1000:.1f} ms) no frame is "
+                f"centred between clicks {STFT_DT * 1000:.0f} ms apart (dip {click_dip:.1f} dB): make the hop smaller.")
+    return (f"the tones are resolved, but {window} spans both clicks ({STFT_DT * 1000:.0f} ms apart), so they merge "
+            f"(dip {click_dip:.1f} dB, need {STFT_CLICK_DIP_DB:.0f}): the window is too long.")
+
+
+# ----------------------------------------------------------------------------------------------
+# ch1.3 — the pitch of a drone, measured by a function
+# ----------------------------------------------------------------------------------------------
+
+@checker("ch1.3", hint="the harmonics of a drone sit at f0, 2 f0, 3 f0, ...: find the spacing that explains the "
+                       "peaks of each clip's magnitude spectrum, searching low enough for this texture (40-160 Hz).")
+def _drone_f0(answer: Any) -> bool | str:
     from ..data import texture
 
-    clips, params = texture(name, n=index + 1, seed=seed, return_params=True)
-    return clips[index], params[index]
+    fn = as_function(answer, "drone_f0(clip)")
+    clips, params = texture("hum", n=DRONE_CLIPS, seed=DRONE_SEED, sr=SR, return_params=True)
+    got = np.array([_scalar(fn(clip)) for clip in clips])
+    f0 = np.array([p["f0"] for p in params])
+    if not np.all(np.isfinite(got)) or np.any(got <= 0):
+        return "a fundamental frequency is a positive, finite number of Hz for every clip."
+    ratio = got / f0
+    if np.all(np.abs(ratio - 1.0) < 0.02):
+        return True
+    if np.ptp(got) < 1e-9:
+        return ("your function returns the same number for every clip; it must measure the clip it is given "
+                "(the checker tries it on hum clips the chapter did not show).")
+    bins_per_hz = clips.shape[1] / SR
+    if np.all(np.abs(got / (f0 * bins_per_hz) - 1.0) < 0.01):
+        return (f"every answer is {100 * (bins_per_hz - 1):.1f} % too high: that is the FFT bin index of f0 "
+                "(bins are sr / len(clip) Hz apart), not f0 in Hz.")
+    if np.all(np.abs(got * f0 / SR - 1.0) < 0.05):
+        return "that is the period in samples (sr / f0); the exercise asks for the frequency in Hz."
+    octave = np.abs(ratio - 2.0) < 0.05
+    if octave.any() or np.any(np.abs(ratio - 3.0) < 0.07):
+        return (f"on {int(octave.sum())} of {DRONE_CLIPS} clips you found twice the true f0 (an octave error): the "
+                "search range probably starts above the true f0; the hum recipe's fundamentals go down to 40 Hz.")
+    if np.any(np.abs(ratio - 0.5) < 0.02) or np.any(np.abs(ratio - 1 / 3) < 0.01):
+        return ("on some clips you found a sub-harmonic: a comb at f0/2 also hits every true harmonic; score the "
+                "candidates so that teeth falling between harmonics count against them (e.g. the mean log magnitude).")
+    good = int(np.sum(np.abs(ratio - 1.0) < 0.02))
+    return (f"right on {good} of {DRONE_CLIPS} clips; look at the lowest few peaks of the failing clips' spectra and "
+            "their common spacing.")
+
+
+# ----------------------------------------------------------------------------------------------
+# ch1.4 — an impulsiveness test
+# ----------------------------------------------------------------------------------------------
+
+def _excess_kurtosis(x: np.ndarray) -> np.ndarray:
+    d = x - x.mean(axis=-1, keepdims=True)
+    return (d ** 4).mean(axis=-1) / (d ** 2).mean(axis=-1) ** 2 - 3.0
+
+
+def _impulsive_truth(clips: np.ndarray) -> bool:
+    return bool(np.median(_excess_kurtosis(np.asarray(clips, np.float64))) > KURTOSIS_THRESHOLD)
 
 
 @functools.lru_cache(maxsize=1)
-def _impulsive_textures() -> frozenset[str]:
-    """Textures whose median excess kurtosis (per clip, Gaussian = 0) exceeds the threshold."""
+def _texture_probes() -> tuple[tuple[str, np.ndarray], ...]:
+    """KURTOSIS_CLIPS clips of every built-in texture with the checker's seed."""
     from ..data import list_textures, texture
 
-    out = set()
-    for name, _ in list_textures():
-        x = texture(name, n=KURTOSIS_CLIPS, seed=KURTOSIS_SEED).astype(np.float64)
-        d = x - x.mean(axis=1, keepdims=True)
-        kurt = (d ** 4).mean(axis=1) / (d ** 2).mean(axis=1) ** 2 - 3.0
-        if np.median(kurt) > KURTOSIS_THRESHOLD:
-            out.add(name)
-    return frozenset(out)
+    return tuple((name, texture(name, n=KURTOSIS_CLIPS, seed=KURTOSIS_SEED, sr=SR))
+                 for name, _ in list_textures())
 
 
-@checker("ch1.1", hint="the harmonics of a drone sit at f0, 2 f0, 3 f0, ...: find the spacing that explains the "
-                       "peaks of the magnitude spectrum, searching low enough for this texture (40-160 Hz).")
-def _hum_f0(answer: Any) -> bool | str:
-    value = _scalar(answer)
-    if not math.isfinite(value) or value <= 0:
-        return "a fundamental frequency is a positive number of Hz."
-    _, params = _clip(*HUM_CLIP)
-    f0 = float(params["f0"])
-    ratio = value / f0
-    if abs(ratio - 1.0) < 0.02:
-        return True
-    if abs(ratio - 2.0) < 0.05 or abs(ratio - 3.0) < 0.07:
-        return ("an octave (or twelfth) too high: your search range probably starts above the true f0, so the "
-                "comb locked onto a multiple of it; the hum recipe's fundamentals go down to 40 Hz.")
-    if abs(ratio - 0.5) < 0.02 or abs(ratio - 1 / 3) < 0.01:
-        return ("that is a sub-harmonic: a comb at f0/2 also hits every true harmonic; score the candidates so that "
-                "teeth falling between harmonics count against them (e.g. the mean log magnitude).")
-    if value > 1000:
-        return "the answer is in Hz; did you give an FFT bin index or a sample count?"
-    return "not this frequency; look at the lowest few peaks of the spectrum and their common spacing."
+def _synthetic_probes() -> dict[str, np.ndarray]:
+    """Batches built for the usual mistakes (8 clips of 16384 samples each, fixed seed)."""
+    rng = np.random.default_rng(1234)
+    n, length = 8, 16384
+    gauss = rng.standard_normal((n, length))
+    laplace = rng.laplace(size=(n, length))               # excess kurtosis 3 (Pearson's kurtosis 6)
+    sparse = gauss * 0.01
+    for row in sparse:                                    # a few loud clicks in faint noise
+        row[rng.integers(length, size=12)] += rng.choice([-1.0, 1.0], size=12)
+    few = gauss.copy()
+    few[:3] = sparse[:3]                                  # 3 of 8 clips impulsive: the median says no
+    most = sparse.copy()
+    most[:3] = gauss[:3]                                  # 5 of 8 impulsive: yes
+    return {"Gaussian noise": gauss, "Laplace noise (excess kurtosis 3)": laplace,
+            "sparse clicks on a DC offset of 0.5": sparse + 0.5,
+            "a batch with 3 impulsive clips of 8": few, "a batch with 5 impulsive clips of 8": most,
+            "sparse clicks, scaled by 1/1000": sparse * 1e-3}
 
 
-@checker("ch1.2", hint="for each texture take 16 clips with seed 0, compute each clip's EXCESS kurtosis "
-                       "(a Gaussian gives 0), take the median over clips and keep the names above 5.")
+@checker("ch1.4", hint="for one batch of clips: each clip's EXCESS kurtosis (the mean 4th power of the centred, "
+                       "standardised samples, minus 3), then the median over the batch, compared with 5.")
 def _impulsive(answer: Any) -> bool | str:
-    if isinstance(answer, str):
-        return "give a collection of texture names, e.g. a set {'name1', 'name2'}, not one string."
-    names = {str(a).strip().lower() for a in answer}
-    from ..data import TEXTURES
+    fn = as_function(answer, "is_impulsive(clips)")
 
-    unknown = sorted(names - set(TEXTURES))
-    if unknown:
-        return f"{', '.join(map(repr, unknown))} is not a built-in texture name (see gl.data.list_textures())."
-    truth = _impulsive_textures()
-    if names == truth:
+    def verdict(batch: np.ndarray) -> bool:
+        out = np.asarray(fn(np.array(batch, dtype=np.float32)))
+        if out.size != 1:
+            raise ValueError(f"is_impulsive returned {out.size} values for a batch of {len(batch)} clips; "
+                             "return one True/False for the whole batch")
+        return bool(out.reshape(()))
+
+    wrong_textures = [name for name, clips in _texture_probes() if verdict(clips) != _impulsive_truth(clips)]
+    synthetic = _synthetic_probes()
+    wrong_probes = [name for name, batch in synthetic.items() if verdict(batch) != _impulsive_truth(batch)]
+    if not wrong_textures and not wrong_probes:
         return True
-    if names > truth:
-        return ("you kept too many: a texture with a smooth, noise-like waveform has a kurtosis near that of a "
-                "Gaussian; did you subtract 3 (Pearson's kurtosis is 3 for a Gaussian, the excess kurtosis 0)?")
-    if names < truth:
-        return "you missed at least one: every texture made of sparse, sharp events belongs in the set."
-    return "not this set; compute the kurtosis of every texture, not only the ones that sound impulsive."
-
-
-@checker("ch1.3", hint="RMS = square root of the mean of the squared samples; level = 20 log10(RMS / 1.0) dBFS.")
-def _rms_dbfs(answer: Any) -> bool | str:
-    value = _scalar(answer)
-    if not math.isfinite(value):
-        return "the level of a clip that is not silent is a finite number of dB."
-    clip, _ = _clip(*RMS_CLIP)
-    x = clip.astype(np.float64)
-    target = 20.0 * math.log10(math.sqrt(float(np.mean(x ** 2))))
-    if abs(value - target) < 0.05:
-        return True
-    if value > 0:
-        return "every sample lies in [-1, 1], so the level relative to full scale (1.0) is negative."
-    if abs(value - target / 2.0) < 0.05:
-        return "amplitudes (RMS) convert with 20 log10, powers (mean square) with 10 log10: use one, not a mix."
-    if abs(value - (target + 20.0 * math.log10(math.sqrt(2.0)))) < 0.05:
-        return ("that is the AES convention where a full-scale sine reads 0 dBFS (+3.01 dB); here full scale is a "
-                "constant 1.0, i.e. 20 log10(RMS).")
-    if abs(value - 20.0 * math.log10(float(np.max(np.abs(x))))) < 0.05:
-        return "that is the peak level (every corpus clip peaks at 0.9); the exercise asks for the RMS level."
-    if abs(value - 20.0 * math.log10(float(np.mean(np.abs(x))))) < 0.05:
-        return "that is the mean absolute value; RMS squares the samples before averaging."
-    return "not this level; check that you used the clip named in the exercise and 20 log10 of its RMS."
+    if any(verdict(batch) != verdict(batch * 1e-3) for batch in synthetic.values()):
+        return ("your test changes its verdict when the same clips are made 1000 times quieter; kurtosis does not "
+                "depend on loudness: standardise by each clip's own variance (4th moment over squared 2nd moment).")
+    if "Laplace noise (excess kurtosis 3)" in wrong_probes:
+        return ("you call Laplace noise impulsive: its kurtosis is 6, its EXCESS kurtosis 3; did you subtract 3 "
+                "(Gaussian noise must score 0)?")
+    if "a batch with 3 impulsive clips of 8" in wrong_probes:
+        return ("a batch in which only 3 of 8 clips have heavy tails is not impulsive by the median; a few extreme "
+                "clips dominate a mean. Use the median over clips.")
+    if "sparse clicks on a DC offset of 0.5" in wrong_probes:
+        return "clicks on a constant offset are still clicks: subtract each clip's own mean before the 4th power."
+    if "Gaussian noise" in wrong_probes:
+        return "you call plain Gaussian noise impulsive; its excess kurtosis is 0."
+    if wrong_probes:
+        return f"your test gets these batches wrong: {', '.join(wrong_probes)}."
+    return (f"your test disagrees with the median excess kurtosis on {len(wrong_textures)} of the built-in textures "
+            "(the checker uses its own clips); compute per clip along the time axis, then take the median over clips.")
