@@ -145,7 +145,7 @@ def inverted_gcdg_losses(d_real_logits: Any, d_fake_logits: Any) -> tuple[tf.Ten
 def gcdg_generator_loss(d_fake_logits: Any) -> tf.Tensor:
     """What the source's L asks of G, which is already correct: minimise ``E log(1 - D(G(z)))``.
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 06_faq.ipynb.
 
     Identical to :func:`minimax_generator_loss` (both names are kept: "gcdg" is the book's name for the
     source's loss, "minimax" the literature's). Saturates when D confidently rejects G's clips: the
@@ -208,7 +208,7 @@ non_saturating_discriminator_loss = gcdg_discriminator_loss
 def wgan_generator_loss(d_fake_logits: Any) -> tf.Tensor:
     """WGAN generator loss ``-E f(G(z))`` where ``f`` is the critic's raw output (Arjovsky et al., 2017).
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 06_faq.ipynb.
 
     Args:
         d_fake_logits: critic outputs on generated clips (unbounded scores, not probabilities),
@@ -240,7 +240,7 @@ def wgan_critic_loss(d_real_logits: Any, d_fake_logits: Any) -> tf.Tensor:
 def hinge_generator_loss(d_fake_logits: Any) -> tf.Tensor:
     """Hinge-GAN generator loss ``-E l(G(z))`` (Lim & Ye 2017; Miyato et al. 2018).
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 06_faq.ipynb.
 
     Args:
         d_fake_logits: D's logits on generated clips, shape ``(batch, 1)`` or ``(batch,)``.
@@ -299,7 +299,7 @@ def gradient_penalty(
 ) -> tf.Tensor:
     """WGAN-GP penalty ``weight * E (||grad_x f(x_hat)||_2 - 1)^2`` (Gulrajani et al., 2017).
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 03_algorithm_and_maths.ipynb.
 
     ``x_hat = alpha * real + (1 - alpha) * fake`` with one ``alpha ~ U[0, 1]`` per example. Works for
     inputs of any rank — waves ``(batch, samples)`` and spectrograms ``(batch, H, W, 1)`` — and under
@@ -362,7 +362,7 @@ def r1_penalty(discriminator: Callable, real: Any, gamma: float = 10.0, training
 class LossSpec:
     """One GAN game: which loss each player minimises, and how to train it.
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 06_faq.ipynb.
 
     Attributes:
         name: the registry key, e.g. ``"gcdg"``.

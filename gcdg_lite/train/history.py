@@ -22,7 +22,7 @@ COLUMNS = ("step",) + METRICS + ("steps_per_s", "time_s")
 def read_history(path: str | os.PathLike, repair: bool = False) -> list[dict]:
     """Rows of a ``history.csv`` as dicts (``step`` as int, the rest as float); ``[]`` if absent.
 
-    Notebook: 03_algorithm_and_maths.ipynb.
+    Notebook: none (no chapter uses it by name).
 
     Args:
         path: the CSV file.

@@ -538,7 +538,7 @@ def _loop(run: Run, callbacks: list, progress: bool) -> None:
 class Workspace:
     """Where a chapter's runs live, and a one-line way to train into it.
 
-    Notebook: 04_code_example.ipynb.
+    Notebook: 03_algorithm_and_maths.ipynb.
 
     Under the ``ci`` budget the folder is a fresh temporary one (a test really trains); under ``book``
     and ``full`` it is ``runs/<budget>/`` beside the notebook, so running the chapter again, or
