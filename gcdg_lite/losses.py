@@ -25,9 +25,11 @@ discriminator it is half wrong: minimising L would push D(G(z)) *up*. The ``gcdg
 "what L gives each player, made correct". The source listing (chapter 4) additionally flips the sign
 of both players' losses; :func:`inverted_gcdg_losses` keeps that broken version for teaching.
 
-Which chapter introduces what: 2 (core concepts) the GAN game and :data:`LOSSES`; 3 (algorithm &
-maths) :func:`gcdg_loss` and each pair; 4 (code example) :func:`inverted_gcdg_losses`; 5 (trends &
-challenges) ``non_saturating``, ``wgan_gp``, ``hinge``, :func:`gradient_penalty`, :func:`r1_penalty`.
+Which chapter introduces what (each function's ``Notebook:`` line says it exactly): 2 (core concepts) the
+GAN game, :data:`LOSSES` and :func:`gcdg_loss`; 3 (algorithm & maths) each pair, the non-saturating
+objective's divergence and :func:`gradient_penalty` (WGAN-GP against the JSD); 4 (code example)
+:func:`inverted_gcdg_losses`; 5 (trends & challenges) the losses compared on audio and :func:`r1_penalty`;
+6 (FAQ) the literal ``gcdg_loss`` trained against the minimax loss, :class:`LossSpec`.
 
 Usage (one discriminator step and one generator step)::
 
