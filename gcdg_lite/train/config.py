@@ -25,6 +25,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ConfigError
+from .augment import canonical
+from .augment import parse as parse_augment
 
 PRECISIONS = ("auto", "float32", "mixed_float16", "mixed_bfloat16")
 UPDATES = ("alternating", "simultaneous")
@@ -32,11 +34,13 @@ UPDATES = ("alternating", "simultaneous")
 #: EMA decay of G's weights used when ``ema`` is left at ``None``, per model (0 = off). SpecGAN's EMA
 #: gave steadier scores along a run and across seeds (bench/README.md, Quality).
 EMA_DEFAULTS = {"seed_mlp": 0.0, "wavegan": 0.0, "specgan": 0.99}
+#: DiffAugment policy (``gcdg_lite.train.augment``) used when ``augment`` is left at ``None``, per model
+AUGMENT_DEFAULTS = {"seed_mlp": "none", "wavegan": "none", "specgan": "none"}
 
 #: fields that define the computation; a resumed run must match them (decided by ``check_resume``)
 IDENTITY_FIELDS = ("model", "model_kwargs", "loss", "r1", "n_critic", "lr_g", "lr_d", "beta_1", "beta_2",
                    "batch", "seed", "ema", "precision", "update", "sr", "n_fft", "hop", "n_clips",
-                   "data_digest")
+                   "data_digest", "augment", "r1_every")
 #: fields a resumed run may change: how long it trains, how often it saves, writes and reports
 RESUMABLE_FIELDS = ("steps", "ckpt_every", "sample_every", "n_sample_wavs", "steps_per_call",
                     "callback_every", "griffin_lim_iters", "data")
@@ -45,7 +49,7 @@ RESUMABLE_FIELDS = ("steps", "ckpt_every", "sample_every", "n_sample_wavs", "ste
 FORMAT = 2
 #: upper bounds that keep a typo from hanging a run (Griffin-Lim iterations, clips per batch...)
 LIMITS = {"batch": 4096, "steps": 10**9, "steps_per_call": 10**4, "griffin_lim_iters": 1000,
-          "n_sample_wavs": 1000, "sr": 192000, "n_critic": 100, "seed": 2**31 - 1}
+          "n_sample_wavs": 1000, "sr": 192000, "n_critic": 100, "seed": 2**31 - 1, "r1_every": 10**4}
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,10 @@ class TrainConfig:
         loss: a key of ``gcdg_lite.losses.LOSSES``: ``gcdg``, ``minimax``, ``non_saturating``
             (default), ``wgan_gp``, ``hinge``.
         r1: R1 penalty strength gamma on real clips (0 = off).
+        r1_every: lazy R1 (Karras et al. 2020): the penalty is computed on every ``r1_every``-th
+            step only (steps 0, k, 2k, ... of the run), multiplied by ``r1_every`` so that its
+            average strength stays ``r1``; 1 = every step. A step without it skips R1's double
+            backward pass.
         n_critic: discriminator updates per generator update; ``None`` = the loss's default
             (5 for ``wgan_gp``, else 1).
         lr_g, lr_d: Adam learning rates of G and D (> 0).
@@ -87,6 +95,12 @@ class TrainConfig:
         n_clips: clips drawn from a ``builtin:`` source or a folder (``None`` = the loader's default:
             256 built-in clips, every clip of a folder).
         data_digest: resolved: a digest of the training clips (a resumed run must see the same clips).
+        augment: DiffAugment policy: what random, differentiable changes are applied to every
+            example D sees (real and generated, in D's and in G's update), a comma-separated subset
+            of ``shift`` (circular time shift), ``mask`` (time and, for spectrograms, frequency
+            masks up to 1/8 of the example), ``gain`` (level change up to about ±6 dB), or
+            ``"none"``; ``None`` = the model's default (:data:`AUGMENT_DEFAULTS`). See
+            :mod:`gcdg_lite.train.augment`. Resolved: canonical order (``"shift,mask,gain"``).
     """
 
     model: str = "specgan"
@@ -116,6 +130,8 @@ class TrainConfig:
     data: str | None = None
     n_clips: int | None = None
     data_digest: str | None = None
+    augment: str | None = None
+    r1_every: int = 1
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -200,6 +216,7 @@ class TrainConfig:
         models.resolve_config(model, model_kwargs)  # raises ConfigError naming a bad option
         n_critic = int(spec.n_critic if self.n_critic is None else self.n_critic)
         ema = float(EMA_DEFAULTS[model] if self.ema is None else self.ema)
+        augment = canonical(AUGMENT_DEFAULTS[model] if self.augment is None else self.augment)
         if self.update == "simultaneous" and n_critic != 1:
             raise ConfigError(f"update='simultaneous' needs n_critic=1 (loss {spec.name!r} uses {n_critic}); "
                               "use update='alternating'")
@@ -207,7 +224,7 @@ class TrainConfig:
         return dataclasses.replace(
             self, model=model, model_kwargs=model_kwargs, loss=spec.name, n_critic=n_critic, ema=ema,
             precision=resolve_precision(self.precision), n_fft=n_fft, hop=hop,
-            data=self.data if source is None else str(source), data_digest=digest,
+            data=self.data if source is None else str(source), data_digest=digest, augment=augment,
             r1=float(self.r1), lr_g=float(self.lr_g), lr_d=float(self.lr_d),
             beta_1=float(self.beta_1), beta_2=float(self.beta_2))
 
@@ -261,7 +278,8 @@ class TrainConfig:
         """Build from :meth:`to_dict` output; unknown keys (newer versions) are ignored.
 
         Folders written before the ``"format"`` key (format 1) stored ``"ema": null`` for "off";
-        that is read as 0. Field types are checked when the config is resolved.
+        that is read as 0. A config without ``"augment"`` (written before augmentation existed)
+        is read as ``"none"``, whatever today's default. Field types are checked when the config is resolved.
         """
         if not isinstance(d, Mapping):
             raise ConfigError(f"{where}: expected a JSON object of training options, found {type(d).__name__}")
@@ -269,6 +287,8 @@ class TrainConfig:
         values = {k: v for k, v in d.items() if k in names}
         if d.get("format") is None and values.get("ema") is None:
             values["ema"] = 0.0
+        if "augment" not in d:  # written before augmentation existed: such a run trained without it
+            values["augment"] = "none"
         try:
             config = cls(**values)
             _check_fields(config)
@@ -313,7 +333,7 @@ def _check_fields(c: TrainConfig) -> None:
         raise ConfigError(f"precision={c.precision!r}; choose one of {', '.join(PRECISIONS)}")
     if c.update not in UPDATES:
         raise ConfigError(f"update={c.update!r}; use 'alternating' or 'simultaneous'")
-    for name in ("batch", "steps_per_call", "callback_every", "sr", "griffin_lim_iters"):
+    for name in ("batch", "steps_per_call", "callback_every", "sr", "griffin_lim_iters", "r1_every"):
         integer(name, 1)
     for name in ("steps", "ckpt_every", "sample_every", "n_sample_wavs", "seed"):
         integer(name, 0)
@@ -331,6 +351,8 @@ def _check_fields(c: TrainConfig) -> None:
         number("ema", positive=False)
         if not c.ema < 1:
             raise ConfigError(f"ema={c.ema!r} must be a decay in [0, 1), e.g. 0.99 (0 turns it off)")
+    if c.augment is not None:
+        parse_augment(c.augment)  # raises ConfigError naming the bad policy
     if not isinstance(c.model_kwargs, Mapping):
         raise ConfigError(f"model_kwargs={c.model_kwargs!r} must be a dict, e.g. {{'d': 16}}")
     for name in ("data", "data_digest"):
