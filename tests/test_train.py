@@ -353,3 +353,5 @@ def test_lazy_r1_applies_the_penalty_every_k_steps_times_k():
     np.testing.assert_allclose(pen[0], 3 * every.history[0]["penalty"], rtol=1e-5)
     with pytest.raises(ConfigError, match="r1_every"):
         tiny(r1_every=0).check()
+    with pytest.raises(ConfigError, match="griffin_lim_oversample=3 must divide"):
+        tiny("specgan", griffin_lim_oversample=3).resolve(sines(4, 4096))

@@ -213,6 +213,9 @@ class TrainConfig:
                 raise ConfigError(f"n_fft={self.n_fft}, hop={self.hop} do not fit {samples}-sample clips; specgan "
                                   f"uses n_fft={geo.n_fft}, hop={geo.hop} (leave both unset)")
             n_fft, hop = geo.n_fft, geo.hop
+            if hop % self.griffin_lim_oversample:
+                raise ConfigError(f"griffin_lim_oversample={self.griffin_lim_oversample} must divide the hop of "
+                                  f"{samples}-sample clips ({hop}); use 1, 2 or 4")
         elif (self.n_fft, self.hop) != (None, None):
             raise ConfigError(f"n_fft/hop are specgan settings; model {model!r} works on waveforms (leave them unset)")
         pinned = models.default_config(model)
