@@ -340,6 +340,9 @@ def test_augment_draws_follow_the_config_and_change_the_step():
     # a config written before augmentation existed trained without it, whatever today's default
     old = {k: v for k, v in tiny().to_dict().items() if k != "augment"}
     assert TrainConfig.from_dict(old).augment == "none"
+    old = {k: v for k, v in tiny("specgan").resolve(data).to_dict().items() if k != "augment"}
+    old["model_kwargs"].pop("spectral_norm")
+    assert TrainConfig.from_dict(old).resolve(samples=4096).model_kwargs["spectral_norm"] is False
 
 
 def test_lazy_r1_applies_the_penalty_every_k_steps_times_k():
