@@ -1,41 +1,326 @@
-"""Quality of the CLI defaults: train with ``python -m gcdg_lite train``, then score with ``fd_score``.
+"""Quality of the CLI defaults on speech, and time to quality against the tutorial recipe (issue 11).
 
 Usage::
 
-    python bench/quality.py --model specgan --data builtin:vowels --steps 1000 --out /tmp/q_specgan
-    python bench/quality.py --model wavegan --data builtin:babble --steps 1000 --out /tmp/q_wavegan -- --lr 1e-4
+    python bench/quality.py                        # target 5: 3 seeds x the CLI defaults, <= 10 min each
+    python bench/quality.py --seeds 0 --tag aug -- --augment none     # one lever: CLI flags after --
+    python bench/quality.py --ceiling              # only the anchors and the inversion ceiling
+    python bench/quality.py --compare              # item 6: tutorial recipe vs our defaults, side by side
 
-Trains with the CLI's defaults (plus anything after ``--``), timing the whole ``train`` command
-(data synthesis, tracing and checkpoints included), then draws ``--n-eval`` generated clips and
-compares them with ``2 * n_eval`` held-out real clips of the same source (a different seed) using
-``gcdg_lite.metrics.fd_score`` (0 = as close as real clips are to each other, 1 = as far as pink noise).
-The untrained generator (step 0, same seed) is scored too, as the starting point. Prints one line
-per run and a JSON line ``RESULT {...}``.
+**Data** (written once into ``--work``, by ``python -m gcdg_lite corpus``): the *tuning set*, 256
+one-second clips (16384 samples at 16 kHz) of the built-in ``speech`` texture (seed 0), given to
+``train`` as a folder; 256 held-out clips of the *same voices* (``speech``, seed 1: other sentences,
+rates and pitches); 256 clips of ``speech_heldout`` (seed 0: other languages, speakers and words;
+nothing is trained or tuned on it — it is the judge).
+
+**Targets** (default mode): for each ``--seeds`` seed, ``python -m gcdg_lite train --data TUNING
+--steps STEPS --seed S --out RUN --quiet`` with nothing else (plus the flags after ``--``), the whole
+command timed; it is stopped (Ctrl-C: the trainer saves the step it reached) once ``--minutes`` have
+passed. The run's latest checkpoint draws 128 clips (latent seed 1), scored by
+``gcdg_lite.metrics.evaluate`` (3 splits) against each held-out set. Printed per seed and as mean ± sd
+over the seeds: FD as a multiple of its real-vs-real floor, the spectrum-matched FD score (0 = real,
+1 = noise with the real mean spectrum), and the C2ST accuracy (0.5 = indistinguishable). Anchors on
+the same yardstick: the mean-spectrum generator (the protocol's spectrum-matched noise), the
+untrained generator (the same config at step 0, seed 0), 128 training clips themselves (a generator
+that copied the tuning set: on ``speech_heldout`` this is the gap between the voices, which no
+generator of the tuning voices can close), and the inversion ceiling — 128 *real*
+tuning clips sent through the SpecGAN path alone (``|STFT|`` -> ``SpecNorm`` -> back ->
+``features.spec_to_audio`` with the run's settings): what a SpecGAN that made perfect spectrograms
+would score. CPU time of the training command and the load average are recorded with every run.
+
+**Compare** (``--compare``): two long-running processes train on the tuning set, in turns of
+``--interval`` seconds of training each (so a changing load hits both alike): the tutorial recipe
+(``bench/throughput.py``'s ``tutorial()``: one ``tf.function`` step with two tapes, non-saturating
+cross-entropy, Adam 2e-4, beta_1 0.5, Keras' default beta_2 0.999, no EMA, no augmentation,
+TensorFlow's default settings, float32) and our defaults (the engine exactly as ``python -m gcdg_lite
+train`` builds it: ``TrainConfig()``, the CLI's TensorFlow settings). After every turn both draw 128
+clips (same latent points, same inversion) scored on ``speech_heldout``. The tutorial stops at
+``--tutorial-steps`` (1000); we report the best FD score it reached, when (training seconds), and when
+our defaults first reached it: the ratio is the target (>= 3x).
+
+Prints one line per run or turn, then a JSON line ``RESULT {...}``.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+#: what the three folders hold: (texture, corpus seed)
+SETS = {"tuning": ("speech", 0), "same_voices": ("speech", 1), "heldout": ("speech_heldout", 0)}
+#: the two held-out sets every generator is scored against, and their labels
+JUDGES = {"same_voices": "held-out clips, tuning voices", "heldout": "speech_heldout (other voices)"}
+N_CLIPS = 256
+LATENT_SEED = 1
 
 
-def _cpu_model() -> str:
-    """The CPU's model name from /proc/cpuinfo (Linux), else platform.processor()."""
-    import platform
+# ---------------------------------------------------------------------- data and scores
+def prepare(work: str, n: int = N_CLIPS) -> dict[str, str]:
+    """Write the three corpus folders into ``work`` (skipped when already there); returns their paths."""
+    paths = {}
+    for name, (texture, seed) in SETS.items():
+        folder = os.path.join(work, "data", name)
+        if not (os.path.isdir(folder) and len([f for f in os.listdir(folder) if f.endswith(".wav")]) >= n):
+            subprocess.run([sys.executable, "-m", "gcdg_lite", "corpus", "--texture", texture, "--n", str(n),
+                            "--seed", str(seed), "--out", folder, "--force"], check=True, capture_output=True)
+        paths[name] = folder
+    return paths
 
+
+def load_sets(paths: dict[str, str]) -> dict[str, np.ndarray]:
+    from gcdg_lite.data import load_source
+
+    return {name: load_source(folder) for name, folder in paths.items()}
+
+
+def score(real: np.ndarray, fake: np.ndarray) -> dict:
+    """The three target numbers of ``evaluate(real, fake)`` (3 splits), each with its sd over splits,
+    and the same numbers for the protocol's mean-spectrum anchor."""
+    from gcdg_lite.metrics import evaluate
+
+    r = evaluate(real, fake, seed=0, splits=3)
+    fd, c2 = r["fd"], r["c2st"]
+    noise_x = [a / f for a, f in zip(fd["per_split"]["spectrum_noise"], fd["per_split"]["floor"])]
+    return {"x_floor": fd["x_floor"], "x_floor_sd": fd["x_floor_sd"], "score": fd["score"],
+            "score_sd": fd["score_sd"], "c2st": c2["value"], "c2st_sd": c2["value_sd"],
+            "c2st_floor": c2["floor"], "fd_floor": fd["floor"],
+            "mean_spectrum": {"x_floor": float(np.mean(noise_x)), "score": 1.0,
+                              "c2st": c2["anchors"]["spectrum_noise"]["value"]},
+            "rms": float(np.sqrt(np.mean(fake ** 2))), "rms_real": float(np.sqrt(np.mean(real ** 2)))}
+
+
+def _fmt(s: dict) -> str:
+    return (f"FD {s['x_floor']:.1f} ± {s['x_floor_sd']:.1f} x floor, score {s['score']:.3f} ± {s['score_sd']:.3f}, "
+            f"c2st {s['c2st']:.3f} ± {s['c2st_sd']:.3f} (floor {s['c2st_floor']:.2f}); rms {s['rms']:.3f} "
+            f"(real {s['rms_real']:.3f})")
+
+
+def _pm(values: list[float], digits: int = 3) -> str:
+    sd = float(np.std(values, ddof=1)) if len(values) > 1 else float("nan")
+    return f"{np.mean(values):.{digits}f} ± {sd:.{digits}f}"
+
+
+def inversion_ceiling(clips: np.ndarray, config, norm) -> np.ndarray:
+    """Real ``clips`` through the SpecGAN path alone: |STFT| -> SpecNorm -> back -> spec_to_audio."""
+    from gcdg_lite import features
+
+    logmag = features.logmag_chunks(clips, config.n_fft, config.hop)
+    back = norm.denormalise(norm.normalise(logmag))
+    return features.spec_to_audio(back, n_fft=config.n_fft, hop=config.hop, n_iter=config.griffin_lim_iters,
+                                  samples=clips.shape[1], oversample=config.griffin_lim_oversample)
+
+
+def anchors(sets: dict[str, np.ndarray], config, norm) -> dict:
+    """Untrained generator (``config`` at step 0) and the inversion ceiling, scored on both judges."""
+    from gcdg_lite.train import TrainConfig, fit
+
+    cfg0 = TrainConfig.from_dict({**config.to_dict(), "steps": 0, "seed": 0})
+    untrained = fit(sets["tuning"], cfg0, out=None, progress=False).sample(128, seed=LATENT_SEED)
+    out = {"untrained": {j: score(sets[j], untrained) for j in JUDGES},
+           "tuning_clips": {j: score(sets[j], sets["tuning"][:128]) for j in JUDGES}}
+    if config.model == "specgan":
+        ceiling = inversion_ceiling(sets["tuning"][:128], config, norm)
+        out["inversion_ceiling"] = {j: score(sets[j], ceiling) for j in JUDGES}
+    return out
+
+
+def _load() -> str:
+    return "/".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+# ---------------------------------------------------------------------- target 5: the CLI defaults
+def train_cli(data: str, out: str, steps: int, seed: int, minutes: float, extra: list[str]) -> dict:
+    """``python -m gcdg_lite train`` as a new user runs it, stopped after ``minutes``; its costs."""
+    cmd = [sys.executable, "-m", "gcdg_lite", "train", "--data", data, "--steps", str(steps), "--seed", str(seed),
+           "--out", out, "--quiet", "--overwrite", *extra]
+    before, load0 = os.times(), _load()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stopped = False
     try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+        _, err = proc.communicate(timeout=60 * minutes)
+    except subprocess.TimeoutExpired:
+        stopped = True
+        proc.send_signal(signal.SIGINT)  # the trainer saves the step it reached
+        _, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    after = os.times()
+    if proc.returncode != 0 and not stopped:
+        raise SystemExit(f"train failed:\n{err[-3000:]}")
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "stopped_at_limit": stopped,
+            "load_before": load0, "load_after": _load()}
+
+
+def targets(args, extra: list[str]) -> dict:
+    from gcdg_lite.train import load_run
+
+    paths = prepare(args.work)
+    sets = load_sets(paths)
+    runs, anchor = [], None
+    for seed in args.seeds:
+        out = os.path.join(args.work, "runs", f"{args.tag}_s{seed}")
+        cost = train_cli(paths["tuning"], out, args.steps, seed, args.minutes, extra)
+        run = load_run(out)
+        fake = run.sample(128, seed=LATENT_SEED)
+        scores = {j: score(sets[j], fake) for j in JUDGES}
+        runs.append({"seed": seed, "steps": run.step, **cost, "scores": scores})
+        print(f"seed {seed}: {run.step} steps in {cost['wall_s'] / 60:.1f} min wall ({cost['cpu_s']:.0f} s CPU; load "
+              f"{cost['load_before']} before, {cost['load_after']} after)", flush=True)
+        for j, label in JUDGES.items():
+            print(f"    {label:<32} {_fmt(scores[j])}", flush=True)
+        if anchor is None and not args.no_anchors:
+            anchor = anchors(sets, run.config, run.specnorm)
+    summary = {j: {k: _pm([r["scores"][j][k] for r in runs], 2 if k == "x_floor" else 3)
+                   for k in ("x_floor", "score", "c2st")} for j in JUDGES}
+    print(f"\n{args.tag}: mean ± sd over seeds {args.seeds} ({np.mean([r['steps'] for r in runs]):.0f} steps, "
+          f"{np.mean([r['wall_s'] for r in runs]) / 60:.1f} min wall on average)")
+    for j, label in JUDGES.items():
+        s = summary[j]
+        print(f"    {label:<32} FD {s['x_floor']} x floor, score {s['score']}, c2st {s['c2st']}")
+    if anchor:
+        for name, by_judge in anchor.items():
+            for j, label in JUDGES.items():
+                print(f"    anchor {name:<18} {label:<32} {_fmt(by_judge[j])}")
+        for j, label in JUDGES.items():
+            m = runs[0]["scores"][j]["mean_spectrum"]
+            print(f"    anchor mean spectrum      {label:<32} FD {m['x_floor']:.1f} x floor, score 1 by "
+                  f"definition, c2st {m['c2st']:.3f}")
+    return {"tag": args.tag, "extra": extra, "runs": runs, "summary": summary, "anchors": anchor}
+
+
+def ceiling_only(args) -> dict:
+    from gcdg_lite.train import TrainConfig, examples
+
+    sets = load_sets(prepare(args.work))
+    config = TrainConfig().resolve(sets["tuning"])
+    _, norm = examples(sets["tuning"], config)
+    anchor = anchors(sets, config, norm)
+    for name, by_judge in anchor.items():
+        for j, label in JUDGES.items():
+            print(f"{name:<18} {label:<32} {_fmt(by_judge[j])}")
+    return {"anchors": anchor}
+
+
+# ---------------------------------------------------------------------- item 6: time to quality
+def child(recipe: str, data: str, out_dir: str) -> None:
+    """Serve one recipe over stdin/stdout: ``train SECONDS MAX_STEPS`` -> ``DONE steps seconds``;
+    ``sample NAME`` -> writes ``out_dir/NAME.npy`` (128 clips) -> ``SAMPLED``; ``quit``."""
+    import throughput
+
+    from gcdg_lite import features
+    from gcdg_lite.train import Run, latent
+
+    if recipe == "tutorial":
+        run = throughput.tutorial("specgan", 32, "non_saturating", data=data, beta_2=0.999)
+    else:
+        run = throughput.trainer("specgan", 32, "non_saturating", data=data)
+    config, norm = run.config, run.specnorm
+    z = latent(128, LATENT_SEED, 100)
+    chunk = 1 if recipe == "tutorial" else config.steps_per_call
+    steps, seconds = 0, 0.0
+    print("READY", flush=True)
+    for line in sys.stdin:
+        cmd = line.split()
+        if cmd[0] == "train":
+            budget, max_steps = float(cmd[1]), int(cmd[2])
+            t0 = time.perf_counter()
+            while time.perf_counter() - t0 < budget and steps < max_steps:
+                k = min(chunk, max_steps - steps)
+                run(k)
+                steps += k
+            seconds += time.perf_counter() - t0
+            print(f"DONE {steps} {seconds:.3f}", flush=True)
+        elif cmd[0] == "sample":
+            if recipe == "tutorial":
+                spec = run.generator(z, training=False).numpy()[..., 0]
+                audio = features.spec_to_audio(norm.denormalise(spec), n_fft=config.n_fft, hop=config.hop,
+                                               n_iter=config.griffin_lim_iters, samples=config.samples,
+                                               oversample=config.griffin_lim_oversample)
+                audio = np.clip(audio, -1.0, 1.0).astype(np.float32)
+            else:  # exactly what Run.sample does for a trained run
+                audio = Run("<in memory>", config, run.engine, norm).generate(z)
+            np.save(os.path.join(out_dir, cmd[1] + ".npy"), audio)
+            print("SAMPLED", flush=True)
+        elif cmd[0] == "quit":
+            return
+
+
+class Recipe:
+    def __init__(self, recipe: str, data: str, out_dir: str):
+        sys.path.insert(0, HERE)
+        import throughput
+
+        env = throughput._child_env("default" if recipe == "tutorial" else "cli")
+        self.name, self.out_dir = recipe, out_dir
+        self.proc = subprocess.Popen([sys.executable, __file__, "--child", recipe, "--data", data, "--work", out_dir],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1, env=env)
+        self.steps, self.seconds, self.curve = 0, 0.0, []
+
+    def expect(self, prefix: str) -> str:
+        for line in self.proc.stdout:
+            if line.startswith(prefix):
+                return line[len(prefix):].strip()
+        raise RuntimeError(f"{self.name}: child exited (status {self.proc.wait()}) before {prefix!r}")
+
+    def train(self, seconds: float, max_steps: int) -> None:
+        self.proc.stdin.write(f"train {seconds} {max_steps}\n")
+        steps, secs = self.expect("DONE ").split()
+        self.steps, self.seconds = int(steps), float(secs)
+
+    def sample(self) -> np.ndarray:
+        name = f"{self.name}_{self.steps:06d}"
+        self.proc.stdin.write(f"sample {name}\n")
+        self.expect("SAMPLED")
+        return np.load(os.path.join(self.out_dir, name + ".npy"))
+
+    def quit(self) -> None:
+        self.proc.stdin.write("quit\n")
+        self.proc.wait()
+
+
+def compare(args) -> dict:
+    paths = prepare(args.work)
+    sets = load_sets(paths)
+    out_dir = os.path.join(args.work, "compare")
+    os.makedirs(out_dir, exist_ok=True)
+    tut, ours = Recipe("tutorial", paths["tuning"], out_dir), Recipe("ours", paths["tuning"], out_dir)
+    for r in (tut, ours):
+        r.expect("READY")
+    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; turns of {args.interval:.0f} s; tutorial "
+          f"recipe to {args.tutorial_steps} steps; scored on speech_heldout", flush=True)
+    turn = 0
+    while tut.steps < args.tutorial_steps:
+        for r in ((tut, ours) if turn % 2 == 0 else (ours, tut)):
+            r.train(args.interval, args.tutorial_steps if r is tut else 10**9)
+        for r in (tut, ours):
+            s = score(sets["heldout"], r.sample())
+            r.curve.append({"steps": r.steps, "train_s": round(r.seconds, 1), "load": _load(), **s})
+            print(f"turn {turn + 1} {r.name:<8} {r.steps:5d} steps {r.seconds:6.0f} s  {_fmt(s)}  load {_load()}",
+                  flush=True)
+        turn += 1
+    for r in (tut, ours):
+        r.quit()
+    result = {"tutorial": tut.curve, "ours": ours.curve}
+    for key in ("score", "x_floor", "c2st"):
+        best = min(tut.curve, key=lambda c: c[key])
+        reach = next((c for c in ours.curve if c[key] <= best[key]), None)
+        line = (f"{key}: tutorial's best {best[key]:.3f} at {best['train_s']:.0f} s ({best['steps']} steps); ours "
+                + (f"reached {reach[key]:.3f} at {reach['train_s']:.0f} s ({reach['steps']} steps): "
+                   f"{best['train_s'] / reach['train_s']:.1f}x sooner" if reach else "never reached it in this run"))
+        print(line)
+        result[f"time_to_{key}"] = {"tutorial_best": best, "ours_reached": reach,
+                                    "ratio": best["train_s"] / reach["train_s"] if reach else None}
+    return result
 
 
 def main(argv=None) -> int:
@@ -43,66 +328,36 @@ def main(argv=None) -> int:
     extra = argv[argv.index("--") + 1:] if "--" in argv else []
     argv = argv[:argv.index("--")] if "--" in argv else argv
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", default="specgan")
-    p.add_argument("--data", default="builtin:vowels")
-    p.add_argument("--steps", type=int, default=1000)
-    p.add_argument("--out", required=True)
-    p.add_argument("--n-eval", type=int, default=128)
-    p.add_argument("--resume", action="store_true", help="continue an existing run (time counts only this part)")
-    p.add_argument("--max-minutes", type=float, default=None,
-                   help="stop training (Ctrl-C, which checkpoints) after this many minutes and score the "
-                        "steps reached; for a machine too loaded to finish (pass -- --ckpt-every 10)")
+    p.add_argument("--work", default="/tmp/gcdg_quality", help="folder for the data, runs and samples")
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--steps", type=int, default=1000, help="--steps given to train (default: the CLI's 1000)")
+    p.add_argument("--minutes", type=float, default=10.0, help="stop a training command after this long")
+    p.add_argument("--tag", default="defaults", help="name of the runs (folder RUNS/TAG_sSEED)")
+    p.add_argument("--no-anchors", action="store_true", help="skip the untrained generator and the ceiling")
+    p.add_argument("--ceiling", action="store_true", help="only the anchors and the inversion ceiling")
+    p.add_argument("--compare", action="store_true", help="time to quality: tutorial recipe vs ours")
+    p.add_argument("--interval", type=float, default=60.0, help="--compare: training seconds per turn")
+    p.add_argument("--tutorial-steps", type=int, default=1000)
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--data", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-
-    cmd = [sys.executable, "-m", "gcdg_lite", "train", "--data", args.data, "--model", args.model,
-           "--steps", str(args.steps), "--out", args.out, "--quiet"] + (["--resume"] if args.resume else []) + extra
-    load_before = os.getloadavg()
-    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    t0 = time.perf_counter()
-    import signal
-
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    stopped = False
-    try:
-        out, err = proc.communicate(timeout=None if args.max_minutes is None else 60 * args.max_minutes)
-    except subprocess.TimeoutExpired:
-        stopped = True
-        proc.send_signal(signal.SIGINT)  # the trainer saves a checkpoint after its current chunk
-        out, err = proc.communicate()
-    wall = time.perf_counter() - t0
-    load_after = os.getloadavg()
-    if proc.returncode != 0 and not stopped:
-        print(err[-3000:], file=sys.stderr)
-        return proc.returncode
-
-    import numpy as np
-
-    from gcdg_lite.data import load_source
-    from gcdg_lite.metrics import fd_score
-    from gcdg_lite.train import TrainConfig, fit, load_run
-
-    run = load_run(args.out)
-    samples = int(run.config.model_kwargs["samples"])
-    real = load_source(args.data, sr=run.sr, samples=samples, n=2 * args.n_eval, seed=12345)
-    fake = run.sample(args.n_eval, seed=1)
-    score = fd_score(real, fake, sr=run.sr, seed=0)
-    cfg0 = TrainConfig.from_dict({**run.config.to_dict(), "steps": 0})
-    untrained = fit(real[:64], cfg0, out=None, progress=False)
-    score0 = fd_score(real, untrained.sample(args.n_eval, seed=1), sr=run.sr, seed=0)
-    h = run.history
-    train_time = h[-1]["time_s"] if h else float("nan")
-    res = {"model": args.model, "data": args.data, "steps": run.step, "width": run.config.model_kwargs.get("d"),
-           "batch": run.config.batch, "loss": run.config.loss, "lr": run.config.lr_g,
-           "wall_s": round(wall, 1), "stopped_early": stopped, "train_loop_s": round(train_time, 1),
-           "fd_score": round(score, 4), "fd_score_untrained": round(score0, 4),
-           "rms_fake": float(np.sqrt(np.mean(fake ** 2))), "rms_real": float(np.sqrt(np.mean(real ** 2))),
-           "started": started, "cpu": _cpu_model(), "cpus": os.cpu_count(),
-           "load_1min_before": round(load_before[0], 2), "load_15min_after": round(load_after[2], 2)}
-    print(f"{args.model} on {args.data}: {run.step} steps in {wall / 60:.1f} min (loop {train_time / 60:.1f} min), "
-          f"fd_score {score:.3f} (untrained {score0:.3f}); load average {load_before[0]:.1f} before, "
-          f"{load_after[2]:.1f} (15 min) after")
-    print("RESULT " + json.dumps(res))
+    if args.child:
+        child(args.child, args.data, args.work)
+        return 0
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    started = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load_before": _load(),
+               "cpu": _cpu(), "cpus": os.cpu_count()}
+    print(f"# {started['started']}; {started['cpu']}, {started['cpus']} CPUs; load {started['load_before']}", flush=True)
+    res = compare(args) if args.compare else ceiling_only(args) if args.ceiling else targets(args, extra)
+    print("RESULT " + json.dumps({**started, **res, "load_after": _load()}, default=float))
     return 0
+
+
+def _cpu() -> str:
+    sys.path.insert(0, HERE)
+    import throughput
+
+    return throughput._cpu_model()
 
 
 if __name__ == "__main__":

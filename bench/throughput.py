@@ -29,6 +29,8 @@ samples, as ``python -m gcdg_lite train --data builtin:vowels`` loads them):
 * ``trainer_spc1``: the trainer with ``steps_per_call=1`` (one Python call per step).
 * ``trainer_bf16``: the trainer with ``precision="mixed_bfloat16"`` (fast only on CPUs with
   AVX512-BF16/AMX units; emulated, and slow, elsewhere); ``trainer_fp32``: with ``precision="float32"``.
+* ``trainer_plain``: the trainer without DiffAugment and without spectral normalisation in D (what
+  those two defaults cost per step).
 * ``trainer_before``: the trainer of another checkout (``--before PATH``), built and called the same
   way: a before/after comparison of a change to the trainer, measured side by side.
 
@@ -58,14 +60,16 @@ sys.path.insert(0, os.environ.get("GCDG_BENCH_TREE") or os.path.dirname(HERE))
 N_CLIPS = 256
 
 
-def _examples(model: str, batch: int, **cfg):
-    """``(config, examples)``: the resolved TrainConfig and D's training examples, as ``fit`` makes them."""
+def _examples(model: str, batch: int, data: str = "builtin:vowels", **cfg):
+    """``(config, examples, specnorm)``: the resolved TrainConfig, D's training examples and (specgan)
+    the spectrogram normalisation, as ``fit`` makes them from the source ``data`` (a folder or
+    ``builtin:``: 256 clips of 16384 samples, seed 0, the CLI's default)."""
     from gcdg_lite.data import load_source
     from gcdg_lite.train import TrainConfig, examples
 
-    waves = load_source("builtin:vowels", n=N_CLIPS)  # 256 clips of 16384 samples, seed 0 (the CLI's default)
-    config = TrainConfig(model=model, batch=batch, **cfg).resolve(waves, source="builtin:vowels")
-    return config, examples(waves, config)[0]
+    waves = load_source(data, n=N_CLIPS if data.startswith("builtin:") else None)
+    config = TrainConfig(model=model, batch=batch, **cfg).resolve(waves, source=data)
+    return (config, *examples(waves, config))
 
 
 def _examples_before(model: str, batch: int, **cfg):
@@ -79,23 +83,30 @@ def _examples_before(model: str, batch: int, **cfg):
     config = TrainConfig(model=model, batch=batch, data="builtin:vowels", **cfg)
     config.validate()
     waves = _waves("builtin:vowels", config)
-    return config, (_spec_examples(waves, config, tempfile.mkdtemp())[0] if model == "specgan" else waves)
+    return config, (_spec_examples(waves, config, tempfile.mkdtemp())[0] if model == "specgan" else waves), None
 
 
-def tutorial(model: str, batch: int, loss: str):
-    """A plain tutorial-style loop; returns ``run(steps)``."""
+def tutorial(model: str, batch: int, loss: str, data: str = "builtin:vowels", beta_2: float = 0.9, seed: int = 0):
+    """A plain tutorial-style loop; returns ``run(steps)``.
+
+    Adam 2e-4 with beta_1 0.5 for both players; ``beta_2`` 0.9 (default) as the trainer's config,
+    for a like-for-like throughput comparison; ``bench/quality.py --compare`` passes Keras' default
+    0.999, the recipe's own. ``run.generator`` is G, ``run.config`` the resolved config of the same
+    model and data, ``run.specnorm`` (specgan) the normalisation of D's examples, so the recipe's
+    samples can be turned into audio the way a run's are.
+    """
     import keras
     import tensorflow as tf
 
     from gcdg_lite import losses, models
 
-    _, examples = _examples(model, batch, loss=loss)
-    keras.utils.set_random_seed(0)
-    G, D = models.build(model)
+    config, examples, norm = _examples(model, batch, data, loss=loss, seed=seed)
+    keras.utils.set_random_seed(seed)
+    G, D = models.build(model, **config.model_kwargs)
     spec = losses.get_loss(loss)
-    opt_g = keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.9)
-    opt_d = keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.9)
-    ds = tf.data.Dataset.from_tensor_slices(examples).shuffle(len(examples), seed=0).repeat()
+    opt_g = keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=beta_2)
+    opt_d = keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=beta_2)
+    ds = tf.data.Dataset.from_tensor_slices(examples).shuffle(len(examples), seed=seed).repeat()
     it = iter(ds.batch(batch, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
     noise_dim = G.inputs[0].shape[-1]
 
@@ -117,16 +128,19 @@ def tutorial(model: str, batch: int, loss: str):
             g, d = train_step(next(it))
         float(g), float(d)  # wait for the last step, as a loop that logs its losses would
 
+    run.generator, run.config, run.specnorm = G, config, norm
     return run
 
 
-def trainer(model: str, batch: int, loss: str, **cfg):
-    """gcdg_lite's engine as ``fit`` builds and calls it; returns ``run(steps)``."""
+def trainer(model: str, batch: int, loss: str, data: str = "builtin:vowels", **cfg):
+    """gcdg_lite's engine as ``fit`` builds and calls it; returns ``run(steps)``; ``run.engine``,
+    ``run.config`` and ``run.specnorm`` as for :func:`tutorial`."""
     from gcdg_lite.train import TrainConfig
     from gcdg_lite.train.step import Engine
 
     resolved_here = hasattr(TrainConfig, "resolve")  # False in the checkout that trainer_before imports
-    config, examples = (_examples if resolved_here else _examples_before)(model, batch, loss=loss, **cfg)
+    config, examples, norm = (_examples(model, batch, data, loss=loss, **cfg) if resolved_here
+                              else _examples_before(model, batch, loss=loss, **cfg))
     engine = Engine(config, examples)
     spc = config.steps_per_call
 
@@ -136,6 +150,7 @@ def trainer(model: str, batch: int, loss: str, **cfg):
             rows = engine.train(min(spc, steps - done))  # numpy metrics, as fit's loop fetches them
             done += len(rows)
 
+    run.engine, run.config, run.specnorm = engine, config, norm
     return run
 
 
@@ -150,6 +165,9 @@ VARIANTS = {
     "trainer_spc1": (lambda m, b, l: trainer(m, b, l, steps_per_call=1), "cli", "alternating"),
     "trainer_bf16": (lambda m, b, l: trainer(m, b, l, precision="mixed_bfloat16"), "cli", "alternating"),
     "trainer_fp32": (lambda m, b, l: trainer(m, b, l, precision="float32"), "cli", "alternating"),
+    # the trainer without DiffAugment and without spectral normalisation in D: what they cost per step
+    "trainer_plain": (lambda m, b, l: trainer(m, b, l, augment="none", model_kwargs={"spectral_norm": False}),
+                      "cli", "alternating"),
     # the trainer of another checkout (--before PATH), built the same way: before/after a change
     "trainer_before": (lambda m, b, l: trainer(m, b, l), "cli", "alternating"),
 }

@@ -46,6 +46,7 @@ API: dict[str, tuple[str, ...]] = {
     "errors": ("GcdgError", "DataError", "ConfigError", "RunError", "TrainingInterrupted"),
     "exercises": ("CORRECT", "Checker", "as_function", "check", "checker", "keys", "scalar"),
     "features": ("EPS", "SPECGAN_GEOMETRY", "SpecGeometry", "SpecNorm", "examples", "log_mel", "logmag_chunks",
+                 "oversample_frames",
                  "spec_to_audio", "specgan_geometry", "spectral_convergence", "stft_logmag"),
     "losses": ("LOSSES", "LossSpec", "get_loss", "log_d", "log_one_minus_d", "gcdg_loss", "inverted_gcdg_losses",
                "gcdg_generator_loss", "gcdg_discriminator_loss", "minimax_generator_loss",

@@ -266,11 +266,36 @@ def examples(clips: np.ndarray, domain: str = "wave", norm: "SpecNorm | None" = 
     return np.asarray(norm.normalise(logmag), np.float32)[..., None], norm
 
 
+def oversample_frames(logmag: np.ndarray, factor: int) -> np.ndarray:
+    """``(batch, frames, bins)`` log-magnitudes at hop ``h`` -> ``(batch, frames * factor, bins)`` at hop
+    ``h / factor``, interpolated linearly in log-magnitude between neighbouring frames (the last frame
+    is held); :func:`spec_to_audio` inverts the denser frames.
+
+    Notebook: none (no chapter uses it by name).
+    """
+    s = np.asarray(logmag, np.float32)
+    if factor == 1:
+        return s
+    frames = s.shape[1]
+    t = np.arange(frames * factor) / factor
+    i0 = np.floor(t).astype(int)
+    i1 = np.minimum(i0 + 1, frames - 1)
+    w = (t - i0).astype(np.float32)[None, :, None]
+    return (1.0 - w) * s[:, i0] + w * s[:, i1]
+
+
 def spec_to_audio(logmag: np.ndarray | tf.Tensor, n_fft: int = 256, hop: int = 128, n_iter: int = 32,
-                  samples: int | None = None, seed: int = 0) -> np.ndarray:
+                  samples: int | None = None, seed: int = 0, oversample: int = 1) -> np.ndarray:
     """Waveforms from log-magnitudes by Griffin-Lim phase reconstruction.
 
     Notebook: 04_code_example.ipynb.
+
+    With ``oversample = k > 1`` the frames are first interpolated to hop ``hop / k``
+    (:func:`oversample_frames`) and Griffin-Lim runs on those: more overlap between frames gives it
+    more equations per unknown sample. On real speech sent through the SpecGAN path (n_fft 256, hop
+    128, 32 iterations, librosa's momentum 0.99) k = 2 brought the C2ST accuracy against held-out
+    voices from 0.983 to 0.965 and FD from 4.2 to 3.4 times its floor, at about the same time
+    (``bench/README.md``, Quality).
 
     Args:
         logmag: ``(frames, bins)``, ``(batch, frames, bins)`` or ``(batch, frames, bins, 1)``
@@ -281,6 +306,8 @@ def spec_to_audio(logmag: np.ndarray | tf.Tensor, n_fft: int = 256, hop: int = 1
         n_iter: Griffin-Lim iterations (default 32; more is better and slower).
         samples: output length in samples (default ``frames * hop``).
         seed: seed of the random initial phase.
+        oversample: frames per original frame that Griffin-Lim works on (1 = the frames as given;
+            ``hop`` must be divisible by it).
 
     Returns:
         float32 ``(samples,)`` or ``(batch, samples)``, clipped to [-1, 1].
@@ -295,12 +322,16 @@ def spec_to_audio(logmag: np.ndarray | tf.Tensor, n_fft: int = 256, hop: int = 1
         s = s[None]
     if s.ndim != 3:
         raise ConfigError(f"spec_to_audio wants (frames, bins) or (batch, frames, bins), got {s.shape}")
+    if isinstance(oversample, bool) or not isinstance(oversample, (int, np.integer)) or oversample < 1 \
+            or hop % oversample:
+        raise ConfigError(f"oversample={oversample!r} must be a whole number >= 1 that divides hop={hop}")
+    length = samples or s.shape[1] * hop
+    s, hop = oversample_frames(s, int(oversample)), hop // int(oversample)
     mag = np.maximum(np.exp(s) - EPS, 0.0)
     if mag.shape[-1] == n_fft // 2:
         mag = np.concatenate([mag, np.zeros(mag.shape[:-1] + (1,), np.float32)], axis=-1)
     if mag.shape[-1] != n_fft // 2 + 1:
         raise ConfigError(f"{s.shape[-1]} frequency bins do not match n_fft={n_fft}")
-    length = samples or s.shape[1] * hop
     # frames start at t * hop without centring, like tf.signal.stft; Griffin-Lim runs on the
     # full (frames - 1) * hop + n_fft samples the frames cover, then we cut to ``length``
     out = np.stack([

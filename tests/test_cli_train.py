@@ -80,7 +80,8 @@ def test_existing_run_and_bad_resume_flags_are_one_line_errors(tmp_path, capsys)
     (["--lr", "1e-3"], "lr_g"), (["--lr-d", "1e-3"], "lr_d"), (["--samples", "2048"], "model_kwargs"),
     (["--clips", "4"], "n_clips"), (["--data", "builtin:rain"], "different clips"), (["--width", "3"], "model_kwargs"),
     (["--model", "seed_mlp"], "model"), (["--seed", "5"], "seed"), (["--ema", "0.9"], "ema"),
-    (["--precision", "mixed_bfloat16"], "precision"),
+    (["--precision", "mixed_bfloat16"], "precision"), (["--augment", "gain"], "augment"),
+    (["--r1-every", "2"], "r1_every"), (["--spectral-norm", "on"], "model_kwargs"),
 ])
 def test_resume_refuses_every_flag_that_would_change_the_run(tmp_path, capsys, flags, needle):
     """Issue 14: --resume used to ignore --lr, --samples, --clips and to accept --data OTHER."""
@@ -177,3 +178,7 @@ def test_cli_defaults_are_the_library_defaults():
     assert TrainConfig.from_options(options("--ema", "0")).resolve(samples=16384).ema == 0.0
     assert options("--lr", "1e-3", "--lr-g", "5e-4") == {"lr_g": 5e-4, "lr_d": 1e-3}
     assert options("--width", "8", "--samples", "4096") == {"model_kwargs": {"d": 8, "samples": 4096}}
+    assert options("--augment", "shift,gain", "--r1-every", "4", "--spectral-norm", "on", "--upsample", "nearest") == {
+        "augment": "shift,gain", "r1_every": 4, "model_kwargs": {"spectral_norm": True, "upsample": "nearest"}}
+    assert options("--spectral-norm", "off") == {"model_kwargs": {"spectral_norm": False}}
+    assert options("--griffin-lim-oversample", "1") == {"griffin_lim_oversample": 1}

@@ -43,6 +43,7 @@ def test_shapes_dtypes_and_ranges(name, config, shape):
 def test_discriminator_outputs_logits_not_probabilities(name, config, shape):
     _, d = M.build(name, **config)
     logit = d.get_layer("logit")
+    logit = getattr(logit, "layer", logit)  # the Dense inside a SpectralNormalization wrapper
     for value in (5.0, -3.0):  # a sigmoid at the end could never give these
         logit.kernel.assign(tf.zeros_like(logit.kernel))
         logit.bias.assign([value])
@@ -132,11 +133,34 @@ def test_build_from_saved_config_restores_a_checkpoint(tmp_path):
     np.testing.assert_array_equal(d1(g1(z)).numpy(), d2(g1(z)).numpy())
 
 
+@pytest.mark.parametrize("name,config", [("wavegan", {"samples": 1024, "d": 2}), ("specgan", {"size": 32, "d": 2})])
+def test_spectral_norm_wraps_every_critic_layer_and_bounds_their_gain(name, config):
+    """spectral_norm=True: every conv and the logit of D are wrapped, trainable counts are unchanged,
+    and after a few training calls each kernel's largest singular value is about 1."""
+    plain = M.describe(name, spectral_norm=False, **config)
+    sn = M.describe(name, spectral_norm=True, **config)
+    assert sn["discriminator_params"] == plain["discriminator_params"] and sn["config"]["spectral_norm"] is True
+    _, d = M.build(name, spectral_norm=True, **config)
+    wrapped = [layer for layer in d.layers if isinstance(layer, keras.layers.SpectralNormalization)]
+    assert len(wrapped) == sum(isinstance(layer, (keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Dense))
+                               for layer in M.build(name, spectral_norm=False, **config)[1].layers)
+    x = tf.random.normal((4, *d.input.shape[1:]), seed=3)
+    for _ in range(30):  # power iterations run in training calls
+        d(x, training=True)
+    for layer in wrapped:
+        kernel = layer.layer.kernel.numpy()
+        sigma = np.linalg.svd(kernel.reshape(-1, kernel.shape[-1]), compute_uv=False)[0]
+        assert 0.9 < sigma < 1.1, (layer.name, sigma)
+    with pytest.raises(ConfigError, match="spectral_norm"):
+        M.build(name, spectral_norm="yes", **config)
+
+
 def test_outputs_stay_float32_under_mixed_precision():
     previous = keras.mixed_precision.global_policy()
     try:
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
-        for name, config in (("wavegan", {"samples": 1024, "d": 1}), ("specgan", {"size": 32, "d": 1})):
+        for name, config in (("wavegan", {"samples": 1024, "d": 1}), ("specgan", {"size": 32, "d": 1}),
+                             ("specgan", {"size": 32, "d": 1, "spectral_norm": True})):
             g, d = M.build(name, **config)
             assert g.get_layer("up0").compute_dtype == "bfloat16"
             out = g(tf.random.normal([2, 100]), training=True)

@@ -257,6 +257,8 @@ def test_fit_refuses_what_is_not_float_audio(tmp_path, bad):
     ({"lr_g": float("inf")}, "lr_g=inf"), ({"lr_d": 0}, "lr_d=0"), ({"r1": float("nan")}, "r1=nan"),
     ({"seed": -1}, "seed=-1"), ({"griffin_lim_iters": 10**9}, "griffin_lim_iters"), ({"ema": 1.0}, "ema=1.0"),
     ({"n_clips": 0}, "n_clips=0"), ({"no_such_option": 1}, "no_such_option"), ({"model_kwargs": [1]}, "model_kwargs"),
+    ({"augment": "flip"}, "augment='flip'"), ({"augment": 1}, "augment=1"), ({"r1_every": 0}, "r1_every=0"),
+    ({"griffin_lim_oversample": 0}, "griffin_lim_oversample=0"),
 ])
 def test_fit_validates_options_before_touching_anything(tmp_path, options, needle):
     from gcdg_lite.train import fit
@@ -271,7 +273,8 @@ BAD_FLAGS = [["--batch", "0"], ["--lr-g", "0"], ["--lr-d", "-1"], ["--lr", "inf"
              ["--samples", "0"], ["--samples", "1000", "--model", "wavegan"], ["--clips", "0"], ["--steps", "0"], ["--ckpt-every", "-1"],
              ["--sample-every", "-2"], ["--ema", "1"], ["--ema", "-0.5"], ["--seed", "-1"], ["--seed", "99999999999"],
              ["--n-critic", "0"], ["--width", "0"], ["--width", "8"], ["--precision", "mixed_float16"],
-             ["--model", "nope"], ["--loss", "nope"], ["--update", "simultaneous", "--loss", "wgan_gp"]]
+             ["--model", "nope"], ["--loss", "nope"], ["--update", "simultaneous", "--loss", "wgan_gp"],
+             ["--augment", "flip"], ["--r1-every", "0"], ["--griffin-lim-oversample", "0"]]
 
 
 @pytest.mark.parametrize("flags", BAD_FLAGS, ids=[" ".join(f) for f in BAD_FLAGS])

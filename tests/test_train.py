@@ -54,16 +54,20 @@ def test_generator_learns_a_fixed_clip(tmp_path):
     assert len({round(r["loss_d"], 6) for r in run.history}) > 100  # the losses actually move
 
 
-@pytest.mark.parametrize("model", ["seed_mlp", "wavegan", "specgan"])
-def test_resume_equals_uninterrupted(tmp_path, model):
+@pytest.mark.parametrize("model, extra", [("seed_mlp", {}), ("wavegan", {}), ("specgan", {}),
+                                          ("wavegan", {"augment": "shift,mask,gain"}),
+                                          ("specgan", {"augment": "shift,mask,gain", "r1": 1.0, "r1_every": 3})])
+def test_resume_equals_uninterrupted(tmp_path, model, extra):
     """Stopped at step 5 and resumed to 8 == 8 steps straight: same losses and weights, bit for bit.
 
     specgan's generator has batch norm: its moving statistics must come back with the checkpoint too.
+    With augmentation (and lazy R1, which follows the step counter) a resumed run must augment
+    exactly as the uninterrupted one: every choice comes from the run's checkpointed generator.
     """
     tf.config.experimental.enable_op_determinism()
     data = sines(24, 4096 if model == "specgan" else 1024)
     kw = dict(steps=8, ckpt_every=4, ema=0.9, loss="wgan_gp" if model == "wavegan" else "non_saturating",
-              n_critic=1)
+              n_critic=1, **extra)
     full = fit(data, tiny(model, **kw), out=tmp_path / "full", progress=False)
     part = fit(data, tiny(model, **{**kw, "steps": 5}), out=tmp_path / "part", progress=False)
     assert part.step == 5
@@ -275,3 +279,82 @@ def test_draws_are_the_only_randomness_and_follow_the_config():
     assert d["real"].shape == (5, 4, 1024) and d["z_d"].shape == (5, 4, 100) and d["z_g"].shape == (4, 100)
     assert d["alpha"].shape == (5, 4) and 0 <= d["alpha"].min() and d["alpha"].max() <= 1
     assert all(any(np.array_equal(r, c) for c in data) for r in d["real"].reshape(-1, 1024))
+
+
+def test_augment_keeps_shapes_and_ranges_and_is_off_when_disabled():
+    """DiffAugment: same shape and dtype, bounded values, differentiable; 'none' is the identity."""
+    from gcdg_lite.train import augment as aug
+
+    rng = np.random.default_rng(0)
+    spec = tf.constant(rng.uniform(-1, 1, (6, 32, 32, 1)), tf.float32)
+    wave = tf.constant(sines(6, 1024), tf.float32)
+    u = tf.constant(rng.uniform(0, 1, (6, aug.PARAMS)), tf.float32)
+    everything = aug.parse("gain, shift+mask")
+    assert everything == ("shift", "mask", "gain") and aug.canonical("gain,shift") == "shift,gain"
+    for x in (spec, wave):
+        assert aug.augment(x, u, ()) is x
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = aug.augment(x, u, everything)
+            total = tf.reduce_sum(y)
+        assert y.shape == x.shape and y.dtype == x.dtype
+        assert not np.allclose(y.numpy(), x.numpy())
+        g = tape.gradient(total, x).numpy()
+        assert np.all(np.isfinite(g)) and np.count_nonzero(g) > 0.5 * g.size  # masks block only a part
+    s = aug.augment(spec, u, everything).numpy()
+    assert s.min() >= -1 - aug.GAIN_SPEC - 1e-6 and s.max() <= 1 + aug.GAIN_SPEC + 1e-6
+    w = aug.augment(wave, u, everything).numpy()
+    assert np.abs(w).max() <= np.abs(wave.numpy()).max() * 10 ** (aug.GAIN_DB / 20) + 1e-6
+    # a circular shift only moves samples: the multiset of values is unchanged
+    shifted = aug.augment(wave, u, ("shift",)).numpy()
+    np.testing.assert_allclose(np.sort(shifted, axis=1), np.sort(wave.numpy(), axis=1))
+    assert not np.allclose(shifted, wave.numpy())
+    # a mask zeroes at most 1/8 of the frames and of the bins
+    masked = aug.augment(tf.ones_like(spec), u, ("mask",)).numpy()[..., 0]
+    assert np.all((masked == 0).all(axis=2).sum(axis=1) <= 32 // 8)
+    for bad in ("flip", "shift,shift", 3):
+        with pytest.raises(ConfigError, match="augment"):
+            aug.parse(bad)
+
+
+def test_augment_draws_follow_the_config_and_change_the_step():
+    """augment='none' draws nothing for it; with it on, draw() holds its choices and the step differs."""
+    from gcdg_lite.train.run import examples
+    from gcdg_lite.train.step import Engine
+
+    data = sines(12, 4096, seed=2)
+    rows = {}
+    for policy in ("none", "shift,mask,gain"):
+        cfg = tiny("specgan", batch=4, augment=policy).resolve(data)
+        assert cfg.augment == policy
+        eng = Engine(cfg, examples(data, cfg)[0])
+        d = eng.draw()
+        if policy == "none":
+            assert "aug_d" not in d and "aug_g" not in d
+        else:
+            assert d["aug_d"].shape == (1, 4, 2, 6) and d["aug_g"].shape == (4, 6)
+        rows[policy] = eng.train(1)[0]
+    assert not np.allclose(rows["none"][:2], rows["shift,mask,gain"][:2])
+    with pytest.raises(ConfigError, match="augment"):
+        tiny(augment="flip").check()
+    # a config written before augmentation existed trained without it, whatever today's default
+    old = {k: v for k, v in tiny().to_dict().items() if k != "augment"}
+    assert TrainConfig.from_dict(old).augment == "none"
+    old = {k: v for k, v in tiny("specgan").resolve(data).to_dict().items() if k != "augment"}
+    old["model_kwargs"].pop("spectral_norm")
+    assert TrainConfig.from_dict(old).resolve(samples=4096).model_kwargs["spectral_norm"] is False
+
+
+def test_lazy_r1_applies_the_penalty_every_k_steps_times_k():
+    """r1_every=3: R1 (times 3) on steps 0, 3, 6 of the counter (history steps 1, 4, 7), zero elsewhere."""
+    data = sines(16, 1024, seed=5)
+    lazy = fit(data, tiny(steps=7, r1=1.0, r1_every=3), progress=False)
+    every = fit(data, tiny(steps=1, r1=1.0), progress=False)
+    pen = [r["penalty"] for r in lazy.history]
+    assert [i + 1 for i, p in enumerate(pen) if p > 0] == [1, 4, 7], pen
+    # step 1 of both runs starts from the same weights and draws: 3x the penalty of every-step R1
+    np.testing.assert_allclose(pen[0], 3 * every.history[0]["penalty"], rtol=1e-5)
+    with pytest.raises(ConfigError, match="r1_every"):
+        tiny(r1_every=0).check()
+    with pytest.raises(ConfigError, match="griffin_lim_oversample=3 must divide"):
+        tiny("specgan", griffin_lim_oversample=3).resolve(sines(4, 4096))

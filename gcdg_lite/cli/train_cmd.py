@@ -20,7 +20,8 @@ import argparse
 #: flag -> TrainConfig field, for the flags that map one to one
 FIELDS = {"loss": "loss", "model": "model", "r1": "r1", "n_critic": "n_critic", "steps": "steps", "batch": "batch",
           "seed": "seed", "lr_g": "lr_g", "lr_d": "lr_d", "ema": "ema", "clips": "n_clips",
-          "ckpt_every": "ckpt_every", "sample_every": "sample_every", "update": "update", "precision": "precision"}
+          "ckpt_every": "ckpt_every", "sample_every": "sample_every", "update": "update", "precision": "precision",
+          "augment": "augment", "r1_every": "r1_every", "griffin_lim_oversample": "griffin_lim_oversample"}
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -34,6 +35,10 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--model", help="architecture: specgan (default), wavegan or seed_mlp")
     p.add_argument("--loss", help="GAN loss: non_saturating (default), gcdg, minimax, wgan_gp or hinge")
     p.add_argument("--r1", type=float, help="R1 penalty gamma on real clips (default 0 = off)")
+    p.add_argument("--r1-every", type=int, help="lazy R1: apply the penalty (times N) every N steps only "
+                   "(default 1 = every step)")
+    p.add_argument("--augment", help="DiffAugment of everything D sees: a comma-separated subset of shift, "
+                   "mask, gain, or none (default: the model's, see TrainConfig.augment)")
     p.add_argument("--n-critic", type=int, help="D updates per G update (default: the loss's, 5 for wgan_gp)")
     p.add_argument("--steps", type=int, help="total generator updates of the run (default 1000; on --resume "
                    "the saved total)")
@@ -46,6 +51,10 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--ema", type=float, help="EMA decay of G's weights, e.g. 0.99; 0 = off "
                    "(default 0.99 for specgan, off otherwise)")
     p.add_argument("--samples", type=int, help="clip length in samples (default 16384)")
+    p.add_argument("--spectral-norm", choices=["on", "off"], help="spectral normalisation of every layer of D "
+                   "(wavegan, specgan; default off)")
+    p.add_argument("--upsample", choices=["transpose", "nearest"], help="G's up-sampling: transposed "
+                   "convolutions (default) or nearest-neighbour repeat + convolution (wavegan, specgan)")
     p.add_argument("--clips", type=int, help="clips drawn from the data (default: 256 built-in clips, "
                    "every clip of a folder)")
     p.add_argument("--ckpt-every", type=int, help="checkpoint every N steps (default 250; 0 = only at the end)")
@@ -56,6 +65,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
                         "DCGAN tutorial (about 1.25x the steps/s on CPU, see bench/README.md; needs n_critic 1)")
     p.add_argument("--precision", choices=["auto", "float32", "mixed_float16", "mixed_bfloat16"],
                    help="dtype policy (default auto: float32, or mixed_bfloat16 on a CPU with bf16 units)")
+    p.add_argument("--griffin-lim-oversample", type=int, help="specgan sampling: Griffin-Lim on frames "
+                   "interpolated to hop/K (default 2; 1 = the generated frames; may change on --resume)")
     p.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
     p.add_argument("--overwrite", action="store_true", help="replace an existing run folder (once the new "
                    "run has been set up)")
@@ -70,7 +81,9 @@ def options(args: argparse.Namespace) -> dict:
     if args.lr is not None:
         given.setdefault("lr_g", args.lr)
         given.setdefault("lr_d", args.lr)
-    kwargs = {k: v for k, v in (("d", args.width), ("samples", args.samples)) if v is not None}
+    sn = None if args.spectral_norm is None else args.spectral_norm == "on"
+    kwargs = {k: v for k, v in (("d", args.width), ("samples", args.samples), ("spectral_norm", sn),
+                                ("upsample", args.upsample)) if v is not None}
     if kwargs:
         given["model_kwargs"] = kwargs
     return given

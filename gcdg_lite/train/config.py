@@ -25,6 +25,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ConfigError
+from .augment import canonical
+from .augment import parse as parse_augment
 
 PRECISIONS = ("auto", "float32", "mixed_float16", "mixed_bfloat16")
 UPDATES = ("alternating", "simultaneous")
@@ -32,20 +34,24 @@ UPDATES = ("alternating", "simultaneous")
 #: EMA decay of G's weights used when ``ema`` is left at ``None``, per model (0 = off). SpecGAN's EMA
 #: gave steadier scores along a run and across seeds (bench/README.md, Quality).
 EMA_DEFAULTS = {"seed_mlp": 0.0, "wavegan": 0.0, "specgan": 0.99}
+#: DiffAugment policy (``gcdg_lite.train.augment``) used when ``augment`` is left at ``None``, per model.
+#: SpecGAN's: on speech_heldout, with spectral normalisation in D, FD score 0.084 against 0.167 without
+#: augmentation... (bench/README.md, Quality); wavegan and seed_mlp were not measured with it.
+AUGMENT_DEFAULTS = {"seed_mlp": "none", "wavegan": "none", "specgan": "shift,mask,gain"}
 
 #: fields that define the computation; a resumed run must match them (decided by ``check_resume``)
 IDENTITY_FIELDS = ("model", "model_kwargs", "loss", "r1", "n_critic", "lr_g", "lr_d", "beta_1", "beta_2",
                    "batch", "seed", "ema", "precision", "update", "sr", "n_fft", "hop", "n_clips",
-                   "data_digest")
+                   "data_digest", "augment", "r1_every")
 #: fields a resumed run may change: how long it trains, how often it saves, writes and reports
 RESUMABLE_FIELDS = ("steps", "ckpt_every", "sample_every", "n_sample_wavs", "steps_per_call",
-                    "callback_every", "griffin_lim_iters", "data")
+                    "callback_every", "griffin_lim_iters", "griffin_lim_oversample", "data")
 
 #: version of the config.json layout; folders without it were written before configs were resolved
 FORMAT = 2
 #: upper bounds that keep a typo from hanging a run (Griffin-Lim iterations, clips per batch...)
-LIMITS = {"batch": 4096, "steps": 10**9, "steps_per_call": 10**4, "griffin_lim_iters": 1000,
-          "n_sample_wavs": 1000, "sr": 192000, "n_critic": 100, "seed": 2**31 - 1}
+LIMITS = {"griffin_lim_oversample": 16, "batch": 4096, "steps": 10**9, "steps_per_call": 10**4, "griffin_lim_iters": 1000,
+          "n_sample_wavs": 1000, "sr": 192000, "n_critic": 100, "seed": 2**31 - 1, "r1_every": 10**4}
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,10 @@ class TrainConfig:
         loss: a key of ``gcdg_lite.losses.LOSSES``: ``gcdg``, ``minimax``, ``non_saturating``
             (default), ``wgan_gp``, ``hinge``.
         r1: R1 penalty strength gamma on real clips (0 = off).
+        r1_every: lazy R1 (Karras et al. 2020): the penalty is computed on every ``r1_every``-th
+            step only (steps 0, k, 2k, ... of the run), multiplied by ``r1_every`` so that its
+            average strength stays ``r1``; 1 = every step. A step without it skips R1's double
+            backward pass.
         n_critic: discriminator updates per generator update; ``None`` = the loss's default
             (5 for ``wgan_gp``, else 1).
         lr_g, lr_d: Adam learning rates of G and D (> 0).
@@ -85,10 +95,20 @@ class TrainConfig:
         n_fft, hop: specgan's STFT size and hop in samples; ``None`` = the geometry table's entry for
             the clip length (256/128 for 16384 samples). Wave models: ``None``.
         griffin_lim_iters: Griffin-Lim iterations when ``specgan`` spectrograms become audio.
+        griffin_lim_oversample: Griffin-Lim runs on frames interpolated to ``hop / k`` samples apart
+            (``features.spec_to_audio``'s ``oversample``; 1 = the generated frames as they are).
+            Default 2: on ``speech_heldout`` a trained SpecGAN's FD score fell from 0.192 to 0.167
+            with it, at the same sampling time (``bench/README.md``, Quality).
         data: the data source string (``"builtin:vowels"`` or a folder); ``None`` for arrays.
         n_clips: clips drawn from a ``builtin:`` source or a folder (``None`` = the loader's default:
             256 built-in clips, every clip of a folder).
         data_digest: resolved: a digest of the training clips (a resumed run must see the same clips).
+        augment: DiffAugment policy: what random, differentiable changes are applied to every
+            example D sees (real and generated, in D's and in G's update), a comma-separated subset
+            of ``shift`` (circular time shift), ``mask`` (time and, for spectrograms, frequency
+            masks up to 1/8 of the example), ``gain`` (level change up to about ±6 dB), or
+            ``"none"``; ``None`` = the model's default (:data:`AUGMENT_DEFAULTS`). See
+            :mod:`gcdg_lite.train.augment`. Resolved: canonical order (``"shift,mask,gain"``).
     """
 
     model: str = "specgan"
@@ -115,9 +135,12 @@ class TrainConfig:
     n_fft: int | None = None
     hop: int | None = None
     griffin_lim_iters: int = 32
+    griffin_lim_oversample: int = 2
     data: str | None = None
     n_clips: int | None = None
     data_digest: str | None = None
+    augment: str | None = None
+    r1_every: int = 1
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -194,6 +217,9 @@ class TrainConfig:
                 raise ConfigError(f"n_fft={self.n_fft}, hop={self.hop} do not fit {samples}-sample clips; specgan "
                                   f"uses n_fft={geo.n_fft}, hop={geo.hop} (leave both unset)")
             n_fft, hop = geo.n_fft, geo.hop
+            if hop % self.griffin_lim_oversample:
+                raise ConfigError(f"griffin_lim_oversample={self.griffin_lim_oversample} must divide the hop of "
+                                  f"{samples}-sample clips ({hop}); use 1, 2 or 4")
         elif (self.n_fft, self.hop) != (None, None):
             raise ConfigError(f"n_fft/hop are specgan settings; model {model!r} works on waveforms (leave them unset)")
         pinned = models.default_config(model)
@@ -202,6 +228,7 @@ class TrainConfig:
         models.resolve_config(model, model_kwargs)  # raises ConfigError naming a bad option
         n_critic = int(spec.n_critic if self.n_critic is None else self.n_critic)
         ema = float(EMA_DEFAULTS[model] if self.ema is None else self.ema)
+        augment = canonical(AUGMENT_DEFAULTS[model] if self.augment is None else self.augment)
         if self.update == "simultaneous" and n_critic != 1:
             raise ConfigError(f"update='simultaneous' needs n_critic=1 (loss {spec.name!r} uses {n_critic}); "
                               "use update='alternating'")
@@ -209,7 +236,7 @@ class TrainConfig:
         return dataclasses.replace(
             self, model=model, model_kwargs=model_kwargs, loss=spec.name, n_critic=n_critic, ema=ema,
             precision=resolve_precision(self.precision), n_fft=n_fft, hop=hop,
-            data=self.data if source is None else str(source), data_digest=digest,
+            data=self.data if source is None else str(source), data_digest=digest, augment=augment,
             r1=float(self.r1), lr_g=float(self.lr_g), lr_d=float(self.lr_d),
             beta_1=float(self.beta_1), beta_2=float(self.beta_2))
 
@@ -263,7 +290,10 @@ class TrainConfig:
         """Build from :meth:`to_dict` output; unknown keys (newer versions) are ignored.
 
         Folders written before the ``"format"`` key (format 1) stored ``"ema": null`` for "off";
-        that is read as 0. Field types are checked when the config is resolved.
+        that is read as 0. A config without ``"augment"`` (written before augmentation and
+        spectral normalisation existed) is read as ``augment="none"`` and, for wavegan/specgan,
+        ``spectral_norm=False``, whatever today's defaults. Field types are checked when the config is
+        resolved.
         """
         if not isinstance(d, Mapping):
             raise ConfigError(f"{where}: expected a JSON object of training options, found {type(d).__name__}")
@@ -271,6 +301,11 @@ class TrainConfig:
         values = {k: v for k, v in d.items() if k in names}
         if d.get("format") is None and values.get("ema") is None:
             values["ema"] = 0.0
+        if "augment" not in d:  # written before augmentation existed: such a run trained without it,
+            values["augment"] = "none"  # and without spectral normalisation in D
+            kwargs = values.get("model_kwargs")
+            if isinstance(kwargs, Mapping) and values.get("model") in ("wavegan", "specgan"):
+                values["model_kwargs"] = {"spectral_norm": False, **kwargs}
         try:
             config = cls(**values)
             _check_fields(config)
@@ -315,7 +350,8 @@ def _check_fields(c: TrainConfig) -> None:
         raise ConfigError(f"precision={c.precision!r}; choose one of {', '.join(PRECISIONS)}")
     if c.update not in UPDATES:
         raise ConfigError(f"update={c.update!r}; use 'alternating' or 'simultaneous'")
-    for name in ("batch", "steps_per_call", "callback_every", "sr", "griffin_lim_iters"):
+    for name in ("batch", "steps_per_call", "callback_every", "sr", "griffin_lim_iters", "r1_every",
+                 "griffin_lim_oversample"):
         integer(name, 1)
     for name in ("steps", "ckpt_every", "sample_every", "n_sample_wavs", "seed"):
         integer(name, 0)
@@ -333,6 +369,8 @@ def _check_fields(c: TrainConfig) -> None:
         number("ema", positive=False)
         if not c.ema < 1:
             raise ConfigError(f"ema={c.ema!r} must be a decay in [0, 1), e.g. 0.99 (0 turns it off)")
+    if c.augment is not None:
+        parse_augment(c.augment)  # raises ConfigError naming the bad policy
     if not isinstance(c.model_kwargs, Mapping):
         raise ConfigError(f"model_kwargs={c.model_kwargs!r} must be a dict, e.g. {{'d': 16}}")
     for name in ("data", "data_digest"):

@@ -155,7 +155,8 @@ class Run:
         """Audio ``(n, samples)`` float32 in [-1, 1] for latent vectors ``z`` ``(n, noise_dim)``.
 
         specgan: the generated normalised spectrograms are de-normalised and inverted with
-        Griffin-Lim (``features.spec_to_audio``, ``config.griffin_lim_iters`` iterations).
+        Griffin-Lim (``features.spec_to_audio``, ``config.griffin_lim_iters`` iterations on frames
+        oversampled ``config.griffin_lim_oversample`` times).
 
         Raises:
             RunError: the generator's output is not finite (a diverged run).
@@ -170,7 +171,8 @@ class Run:
 
             lm = np.asarray(self.specnorm.denormalise(out[..., 0]), np.float32)
             audio = np.asarray(spec_to_audio(lm, n_fft=self.config.n_fft, hop=self.config.hop,
-                                             n_iter=self.config.griffin_lim_iters, samples=samples),
+                                             n_iter=self.config.griffin_lim_iters, samples=samples,
+                                             oversample=self.config.griffin_lim_oversample),
                                np.float32).reshape(len(lm), -1)
         else:
             audio = out.reshape(len(out), -1)

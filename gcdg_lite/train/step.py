@@ -8,8 +8,9 @@ Each step has three parts, in this order:
 
 1. :meth:`Engine.draw` — every random number of the step, for the whole (global) batch: real
    examples gathered uniformly *with replacement* from a device-resident array of training examples,
-   noise for the discriminator's and the generator's updates, and the WGAN-GP interpolation weights.
-   Nothing else in the step is random (phase shuffle uses stateless draws keyed by its call count).
+   noise for the discriminator's and the generator's updates, the WGAN-GP interpolation weights and
+   the DiffAugment choices (:mod:`.augment`). Nothing else in the step is random (phase shuffle uses
+   stateless draws keyed by its call count).
 2. :meth:`Engine.gan_step` — the algorithm of chapter 3 on one device's share of that batch:
    ``n_critic`` discriminator updates, then one generator update on fresh noise
    (``update="alternating"``), or both from one forward pass (``update="simultaneous"``,
@@ -31,11 +32,16 @@ import numpy as np
 import tensorflow as tf
 
 from ..errors import ConfigError, RunError
+from . import augment as aug
 from .config import TrainConfig
 
 #: per-step metrics returned by the graph, in this order (columns of history.csv after "step")
 METRICS = ("loss_g", "loss_d", "penalty", "d_real", "d_fake", "d_real_raw", "d_fake_raw",
            "grad_norm_g", "grad_norm_d")
+
+
+#: draws whose first axis is the batch (the others have the critic step first, then the batch)
+BATCH_FIRST = ("z_g", "aug_g")
 
 
 @contextlib.contextmanager
@@ -115,6 +121,7 @@ class Engine:
                               f"use a multiple of {self.replicas}")
         self.spec = losses.get_loss(config.loss)
         self.n_critic = config.critic_steps
+        self.augment = aug.parse(config.augment or "none")
         with self.strategy.scope():
             self.G, self.D, self.G_ema = build_models(config)
             self.opt_g, self.opt_d = self._optimizer(config.lr_g), self._optimizer(config.lr_d)
@@ -154,8 +161,10 @@ class Engine:
         """The random inputs of one step for the global batch ``B`` (``k`` = critic steps):
 
         ``real`` ``(k, B, ...)`` training examples (uniform, with replacement), ``z_d`` ``(k, B, noise)``
-        noise for D's updates, ``z_g`` ``(B, noise)`` fresh noise for G's, and for WGAN-GP ``alpha``
-        ``(k, B)`` interpolation weights.
+        noise for D's updates, ``z_g`` ``(B, noise)`` fresh noise for G's, for WGAN-GP ``alpha``
+        ``(k, B)`` interpolation weights, and with augmentation on ``aug_d`` ``(k, B, 2, PARAMS)``
+        (D's update: the real batch, then the generated one) and ``aug_g`` ``(B, PARAMS)`` (G's update)
+        uniform numbers for :func:`gcdg_lite.train.augment.augment`.
         """
         k, b = self.n_critic, self.config.batch
         n = tf.shape(self.examples, out_type=tf.int64)[0]
@@ -163,39 +172,49 @@ class Engine:
                  "z_d": self.rng.normal([k, b, self.noise_dim]), "z_g": self.rng.normal([b, self.noise_dim])}
         if self.spec.needs_gp:
             draws["alpha"] = self.rng.uniform([k, b])
+        if self.augment:
+            draws["aug_d"] = self.rng.uniform([k, b, 2, aug.PARAMS])
+            draws["aug_g"] = self.rng.uniform([b, aug.PARAMS])
         return draws
 
+    def seen(self, x, u) -> tf.Tensor:
+        """What D sees of examples ``x``: ``x`` augmented with the choices ``u`` (``x`` itself when off)."""
+        return x if u is None else aug.augment(x, u, self.augment)
+
     # ------------------------------------------------------------------ 2. the GAN step (one page)
-    def gan_step(self, real, z_d, z_g, alpha=None) -> tf.Tensor:
+    def gan_step(self, real, z_d, z_g, alpha=None, aug_d=None, aug_g=None) -> tf.Tensor:
         """One alternating GAN step on one device's share of the batch (chapter 4); returns its metrics.
 
         ``n_critic`` times: D descends its loss on a real batch and G's output on fresh noise. Then G
-        descends its loss on D's verdict about G(new noise). Shapes as in :meth:`draw`.
+        descends its loss on D's verdict about G(new noise). With augmentation every batch D sees is
+        augmented first (:meth:`seen`), the penalties included. Shapes as in :meth:`draw`.
         """
         G, D = self.G, self.D
         for k in range(self.n_critic):  # a Python loop: unrolled in the graph
-            fake = G(z_d[k], training=True)
+            x = self.seen(real[k], None if aug_d is None else aug_d[k, :, 0])
+            fake = self.seen(G(z_d[k], training=True), None if aug_d is None else aug_d[k, :, 1])
             with tf.GradientTape() as d_tape:
-                real_logits, fake_logits = D(real[k], training=True), D(fake, training=True)
-                penalty = self.penalty(real[k], fake, None if alpha is None else alpha[k])
+                real_logits, fake_logits = D(x, training=True), D(fake, training=True)
+                penalty = self.penalty(x, fake, None if alpha is None else alpha[k])
                 d_loss = self.spec.discriminator_loss(real_logits, fake_logits) + penalty
             d_norm = self.descend(self.opt_d, d_tape, d_loss, D)
         with tf.GradientTape() as g_tape:
-            g_loss = self.spec.generator_loss(D(G(z_g, training=True), training=True))
+            g_loss = self.spec.generator_loss(D(self.seen(G(z_g, training=True), aug_g), training=True))
         g_norm = self.descend(self.opt_g, g_tape, g_loss, G)
         return self.metrics(g_loss, d_loss, penalty, real_logits, fake_logits, g_norm, d_norm)
 
-    def simultaneous_step(self, real, z_d, z_g, alpha=None) -> tf.Tensor:
+    def simultaneous_step(self, real, z_d, z_g, alpha=None, aug_d=None, aug_g=None) -> tf.Tensor:
         """The TensorFlow DCGAN tutorial's step: both players' gradients from ONE forward pass on (x, G(z)).
 
         Cheaper than :meth:`gan_step` (no second generator pass), but G is judged by the D of before
-        D's update. Needs ``n_critic == 1``; ``z_g`` is not used.
+        D's update. Needs ``n_critic == 1``; ``z_g`` and ``aug_g`` are not used.
         """
         G, D = self.G, self.D
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            fake = G(z_d[0], training=True)
-            real_logits, fake_logits = D(real[0], training=True), D(fake, training=True)
-            penalty = self.penalty(real[0], fake, None if alpha is None else alpha[0])
+            x = self.seen(real[0], None if aug_d is None else aug_d[0, :, 0])
+            fake = self.seen(G(z_d[0], training=True), None if aug_d is None else aug_d[0, :, 1])
+            real_logits, fake_logits = D(x, training=True), D(fake, training=True)
+            penalty = self.penalty(x, fake, None if alpha is None else alpha[0])
             d_loss = self.spec.discriminator_loss(real_logits, fake_logits) + penalty
             g_loss = self.spec.generator_loss(fake_logits)
         d_norm = self.descend(self.opt_d, d_tape, d_loss, D)
@@ -204,14 +223,24 @@ class Engine:
 
     # ------------------------------------------------------------------ what wraps around the step
     def penalty(self, real, fake, alpha) -> tf.Tensor:
-        """The discriminator's regularisers: WGAN-GP's gradient penalty and R1 (0 when neither is on)."""
+        """The discriminator's regularisers: WGAN-GP's gradient penalty and R1 (0 when neither is on).
+
+        Lazy R1 (``r1_every = k > 1``): R1 times ``k`` on the steps whose counter is a multiple of
+        ``k``, nothing on the others (a ``tf.cond``: the other steps skip its double backward pass).
+        """
         from .. import losses
 
         total = tf.constant(0.0)
         if self.spec.needs_gp:
             total += losses.gradient_penalty(self.D, real, fake, weight=self.spec.gp_weight, alpha=alpha)
         if self.config.r1 > 0:
-            total += losses.r1_penalty(self.D, real, gamma=self.config.r1)
+            every = int(self.config.r1_every)
+            if every == 1:
+                total += losses.r1_penalty(self.D, real, gamma=self.config.r1)
+            else:
+                total += tf.cond(tf.equal(self.step % every, 0),
+                                 lambda: losses.r1_penalty(self.D, real, gamma=self.config.r1 * every),
+                                 lambda: tf.constant(0.0))
         return total
 
     def descend(self, opt, tape, loss, model) -> tf.Tensor:
@@ -248,7 +277,8 @@ class Engine:
         if self.replicas > 1:
             i = tf.distribute.get_replica_context().replica_id_in_sync_group
             b = self.config.batch // self.replicas
-            draws = {k: (v[:, i * b:(i + 1) * b] if k != "z_g" else v[i * b:(i + 1) * b]) for k, v in draws.items()}
+            draws = {k: (v[i * b:(i + 1) * b] if k in BATCH_FIRST else v[:, i * b:(i + 1) * b])
+                     for k, v in draws.items()}
         step = self.simultaneous_step if self.config.update == "simultaneous" else self.gan_step
         return step(**draws)
 
