@@ -52,9 +52,10 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    "(default 0.99 for specgan, off otherwise)")
     p.add_argument("--samples", type=int, help="clip length in samples (default 16384)")
     p.add_argument("--spectral-norm", choices=["on", "off"], help="spectral normalisation of every layer of D "
-                   "(wavegan, specgan; default off)")
+                   "(wavegan, specgan; default: on for specgan, off for wavegan)")
     p.add_argument("--upsample", choices=["transpose", "nearest"], help="G's up-sampling: transposed "
-                   "convolutions (default) or nearest-neighbour repeat + convolution (wavegan, specgan)")
+                   "convolutions or nearest-neighbour repeat + convolution (wavegan, specgan; default: nearest "
+                   "for wavegan, transpose for specgan)")
     p.add_argument("--clips", type=int, help="clips drawn from the data (default: 256 built-in clips, "
                    "every clip of a folder)")
     p.add_argument("--ckpt-every", type=int, help="checkpoint every N steps (default 250; 0 = only at the end)")
