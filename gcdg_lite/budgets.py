@@ -2,7 +2,7 @@
 
 * ``ci``   — seconds per notebook; what the test suite (nbval) runs.
 * ``book`` — the default; minutes on a 2-core CPU; what the rendered book shows (chapter 4's SpecGAN
-  learns formant-like bands in its ``gan_steps``; the shorter runs only start to learn).
+  trains the command line's default recipe for its ``gan_steps``; the shorter runs only start to learn).
 * ``full`` — a Colab GPU; ten times the book's steps and wider models, meant for learned samples
   (not yet measured: no GPU was available when the budgets were set).
 
@@ -33,8 +33,9 @@ class Budget:
         name: ``"ci"``, ``"book"`` or ``"full"``.
         steps: training steps of a chapter's main run (generator updates).
         small_steps: training steps of the many small runs of an ablation or comparison.
-        gan_steps: training steps of the code example's SpecGAN run (04_code_example.ipynb) on one-second clips; at ``book`` it is
-            the 1000 steps that ``bench/quality.py`` measured (fd_score 0.074 on ``vowels``, 8-10 min).
+        gan_steps: training steps of the code example's SpecGAN run (04_code_example.ipynb) on one-second
+            clips; at ``book`` it is the command line's default of 1000 steps (the recipe that
+            ``bench/quality.py`` measures on speech; ``bench/README.md``, Quality).
         batch: clips per training batch.
         n_clips: clips of training data per texture.
         n_eval: clips per set when a chapter computes metrics.
