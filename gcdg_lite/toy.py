@@ -8,17 +8,18 @@ are 2-D, in the same (arbitrary) units as the radius.
 * :func:`mode_centres`, :func:`eight_gaussians` — the target and samples of it.
 * :func:`toy_models` — a small MLP generator (noise ``(batch, 2)`` -> points ``(batch, 2)``) and
   discriminator (points -> one logit).
-* :func:`train` — the alternating algorithm of chapter 3 with any loss pair of
+* :func:`train_ring` — the alternating algorithm of chapter 3 with any loss pair of
   :data:`gcdg_lite.losses.LOSSES` by name, WGAN-GP's penalty and critic steps as its
   :class:`~gcdg_lite.losses.LossSpec` says, and an optional R1 penalty; every penalty is the one in
-  :mod:`gcdg_lite.losses`. One compiled ``tf.function`` step; 2000 steps take seconds on a CPU.
+  :mod:`gcdg_lite.losses`. One compiled ``tf.function`` per 250 steps; 2000 steps took 3-5 s on the
+  book's 2-core CPU (about 20 s for ``wgan_gp``, with its five critic steps per generator step).
 * :func:`count_modes` — how many modes a point set covers and which share of its points are
   "high-quality" samples (near some mode).
 
-Counting rule (that of Srivastava et al., 2017, VEEGAN, for this toy): a point **belongs** to a mode
-when it lies within ``within = 3`` standard deviations (0.06) of the mode's centre; a mode is
-**covered** when at least ``min_share = 1 %`` of all the points belong to it (a fair share is 12.5 %).
-The **high-quality share** is the fraction of points that belong to some mode.
+Counting rule: a point **belongs** to a mode when it lies within ``within = 3`` standard deviations
+(0.06) of the mode's centre, and the **high-quality share** is the fraction of points that belong to
+some mode (as in Srivastava et al., 2017, VEEGAN); a mode is **covered** when at least
+``min_share = 1 %`` of all the points belong to it (a fair share is 12.5 %).
 """
 from __future__ import annotations
 
@@ -118,7 +119,7 @@ def count_modes(points: Any, centres: Any = None, std: float = STD, within: floa
     return ModeCount(int((shares >= min_share).sum()), float(near.any(axis=1).mean()), shares)
 
 
-def toy_models(hidden: int = 128, seed: int = 0) -> tuple[Any, Any]:
+def toy_models(hidden: int = 64, seed: int = 0) -> tuple[Any, Any]:
     """A small MLP generator and discriminator for 2-D points.
 
     Notebook: none (no chapter uses it by name).
@@ -173,8 +174,8 @@ class ToyRun:
         return np.asarray(self.generator(z, training=False), dtype=np.float32)
 
 
-def train(loss: str = "non_saturating", steps: int = 2000, seed: int = 0, batch: int = 256,
-          r1: float = 0.0, lr: float = 1e-3, hidden: int = 128, n_critic: int | None = None) -> ToyRun:
+def train_ring(loss: str = "non_saturating", steps: int = 2000, seed: int = 0, batch: int = 128,
+          r1: float = 0.0, lr: float = 1e-3, hidden: int = 64, n_critic: int | None = None) -> ToyRun:
     """Train a toy GAN on the 8-Gaussians ring with the loss pair ``loss`` of :data:`~gcdg_lite.losses.LOSSES`.
 
     Notebook: 05_trends_and_challenges.ipynb.
@@ -200,7 +201,6 @@ def train(loss: str = "non_saturating", steps: int = 2000, seed: int = 0, batch:
         ConfigError: unknown loss, or steps/batch below 1.
     """
     import tensorflow as tf
-    import keras
 
     from . import losses as L
 
@@ -208,43 +208,82 @@ def train(loss: str = "non_saturating", steps: int = 2000, seed: int = 0, batch:
     if int(steps) < 1 or int(batch) < 1:
         raise ConfigError(f"steps={steps!r}, batch={batch!r}: both must be at least 1")
     k_critic = spec.n_critic if n_critic is None else int(n_critic)
-    G, D = toy_models(hidden, seed)
-    opt_g = keras.optimizers.Adam(lr, beta_1=0.5, beta_2=0.9)
-    opt_d = keras.optimizers.Adam(lr, beta_1=0.5, beta_2=0.9)
-    rng = tf.random.Generator.from_seed(int(seed))
-    centres = tf.constant(mode_centres(), tf.float32)
-    gamma = float(r1)
-
-    def real_batch() -> tf.Tensor:
-        k = rng.uniform([batch], 0, MODES, dtype=tf.int32)
-        return tf.gather(centres, k) + STD * rng.normal([batch, 2])
-
-    def step() -> tf.Tensor:
-        for _ in range(k_critic):
-            x, z = real_batch(), rng.normal([batch, LATENT])
-            with tf.GradientTape() as tape:
-                fake = G(z, training=True)
-                d_loss = spec.discriminator_loss(D(x, training=True), D(fake, training=True))
-                if spec.needs_gp:
-                    d_loss += L.gradient_penalty(D, x, fake, weight=spec.gp_weight, rng=rng)
-                if gamma > 0:
-                    d_loss += L.r1_penalty(D, x, gamma=gamma)
-            opt_d.apply(tape.gradient(d_loss, D.trainable_variables), D.trainable_variables)
-        z = rng.normal([batch, LATENT])
-        with tf.GradientTape() as tape:
-            g_loss = spec.generator_loss(D(G(z, training=True), training=True))
-        opt_g.apply(tape.gradient(g_loss, G.trainable_variables), G.trainable_variables)
-        return tf.stack([d_loss, g_loss])
-
-    @tf.function
-    def chunk(k: tf.Tensor) -> tf.Tensor:  # k steps in one graph call: Python is visited once per chunk
-        out = tf.TensorArray(tf.float32, size=k)
-        for i in tf.range(k):
-            out = out.write(i, step())
-        return out.stack()
-
+    key = (spec.name, float(r1), int(batch), float(lr), int(hidden), k_critic)
+    if key not in _TRAINERS:
+        _TRAINERS[key] = _Trainer(spec, float(r1), int(batch), float(lr), int(hidden), k_critic)
+    trainer = _TRAINERS[key]
+    trainer.reset(int(seed))
     t0 = time.perf_counter()
     steps, per_call = int(steps), 250
-    parts = [chunk(tf.constant(min(per_call, steps - s))).numpy() for s in range(0, steps, per_call)]
-    history = np.concatenate(parts, axis=0)
-    return ToyRun(G, D, spec.name, gamma, int(seed), steps, int(batch), history, time.perf_counter() - t0)
+    parts = [trainer.chunk(tf.constant(min(per_call, steps - s))).numpy() for s in range(0, steps, per_call)]
+    seconds = time.perf_counter() - t0
+    G, D = toy_models(hidden, seed)        # the run's own copies: the trainer's models are reused by the next run
+    G.set_weights(trainer.G.get_weights())
+    D.set_weights(trainer.D.get_weights())
+    return ToyRun(G, D, spec.name, float(r1), int(seed), steps, int(batch), np.concatenate(parts, axis=0), seconds)
+
+
+#: compiled trainers by (loss, r1, batch, lr, hidden, n_critic): a second seed reuses the traced graph
+_TRAINERS: dict[tuple, "_Trainer"] = {}
+
+
+class _Trainer:
+    """Models, optimisers, random generator and the compiled ``chunk(k)`` of :func:`train_ring`, reset per run."""
+
+    def __init__(self, spec: Any, gamma: float, batch: int, lr: float, hidden: int, k_critic: int) -> None:
+        import keras
+        import tensorflow as tf
+
+        from . import losses as L
+
+        self.hidden = hidden
+        self.G, self.D = toy_models(hidden, 0)
+        self.opt_g = keras.optimizers.Adam(lr, beta_1=0.5, beta_2=0.9)
+        self.opt_d = keras.optimizers.Adam(lr, beta_1=0.5, beta_2=0.9)
+        self.opt_g.build(self.G.trainable_variables)
+        self.opt_d.build(self.D.trainable_variables)
+        self.rng = tf.random.Generator.from_seed(0)
+        G, D, opt_g, opt_d, rng = self.G, self.D, self.opt_g, self.opt_d, self.rng
+        centres = tf.constant(mode_centres(), tf.float32)
+
+        def real_batch() -> tf.Tensor:
+            k = rng.uniform([batch], 0, MODES, dtype=tf.int32)
+            return tf.gather(centres, k) + STD * rng.normal([batch, 2])
+
+        def step() -> tf.Tensor:
+            d_loss = tf.constant(0.0)
+            for _ in tf.range(k_critic):  # a graph loop: WGAN-GP's five critic steps are traced once
+                x, z = real_batch(), rng.normal([batch, LATENT])
+                with tf.GradientTape() as tape:
+                    fake = G(z, training=True)
+                    d_loss = spec.discriminator_loss(D(x, training=True), D(fake, training=True))
+                    if spec.needs_gp:
+                        d_loss += L.gradient_penalty(D, x, fake, weight=spec.gp_weight, rng=rng)
+                    if gamma > 0:
+                        d_loss += L.r1_penalty(D, x, gamma=gamma)
+                opt_d.apply(tape.gradient(d_loss, D.trainable_variables), D.trainable_variables)
+            z = rng.normal([batch, LATENT])
+            with tf.GradientTape() as tape:
+                g_loss = spec.generator_loss(D(G(z, training=True), training=True))
+            opt_g.apply(tape.gradient(g_loss, G.trainable_variables), G.trainable_variables)
+            return tf.stack([d_loss, g_loss])
+
+        @tf.function
+        def chunk(k: tf.Tensor) -> tf.Tensor:  # k steps in one graph call: Python is visited once per chunk
+            out = tf.TensorArray(tf.float32, size=k)
+            for i in tf.range(k):
+                out = out.write(i, step())
+            return out.stack()
+
+        self.chunk = chunk
+
+    def reset(self, seed: int) -> None:
+        """Fresh weights of :func:`toy_models` for ``seed``, fresh optimiser state, the random stream of ``seed``."""
+        G, D = toy_models(self.hidden, seed)
+        self.G.set_weights(G.get_weights())
+        self.D.set_weights(D.get_weights())
+        for opt in (self.opt_g, self.opt_d):
+            for v in opt.variables:   # the step counter and Adam's moments; the learning rate stays
+                if not v.path.endswith("learning_rate"):
+                    v.assign(np.zeros(v.shape, v.dtype))
+        self.rng.reset_from_seed(seed)

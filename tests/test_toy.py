@@ -49,26 +49,26 @@ def test_count_modes_counts_collapse_misplacement_and_small_shares():
 
 def test_train_runs_every_loss_by_name_and_is_reproducible():
     for loss in ("gcdg", "minimax", "non_saturating", "wgan_gp", "hinge"):
-        run = toy.train(loss, steps=20, batch=32, hidden=16, seed=4)
+        run = toy.train_ring(loss, steps=20, batch=32, hidden=16, seed=4)
         assert run.losses.shape == (20, 2) and np.all(np.isfinite(run.losses)), loss
         assert run.sample(50, seed=0).shape == (50, 2)
     a = run
-    b = toy.train("hinge", steps=20, batch=32, hidden=16, seed=4)
+    b = toy.train_ring("hinge", steps=20, batch=32, hidden=16, seed=4)
     assert np.array_equal(a.losses, b.losses) and np.array_equal(a.sample(20), b.sample(20))
     with pytest.raises(ConfigError, match="unknown"):
-        toy.train("r1")                                   # R1 is a penalty (r1=gamma), not a loss pair
+        toy.train_ring("r1")                                   # R1 is a penalty (r1=gamma), not a loss pair
 
 
 def test_r1_adds_a_positive_penalty_to_the_discriminator_loss():
-    plain = toy.train("non_saturating", steps=3, batch=64, hidden=16, seed=5)
-    with_r1 = toy.train("non_saturating", steps=3, batch=64, hidden=16, seed=5, r1=10.0)
+    plain = toy.train_ring("non_saturating", steps=3, batch=64, hidden=16, seed=5)
+    with_r1 = toy.train_ring("non_saturating", steps=3, batch=64, hidden=16, seed=5, r1=10.0)
     assert with_r1.losses[0, 0] > plain.losses[0, 0]      # same weights and draws at step 0; only the penalty differs
 
 
 def test_training_moves_the_points_towards_the_ring():
     z = np.random.default_rng(1).standard_normal((2000, toy.LATENT)).astype(np.float32)
     before = np.asarray(toy.toy_models(hidden=32, seed=6)[0](z))          # the same initial weights
-    after = toy.train("non_saturating", steps=600, batch=128, hidden=32, seed=6).sample(2000, seed=1)
+    after = toy.train_ring("non_saturating", steps=600, batch=128, hidden=32, seed=6).sample(2000, seed=1)
     r_before, r_after = np.linalg.norm(before, axis=1).mean(), np.linalg.norm(after, axis=1).mean()
     assert abs(r_after - 2.0) < 0.5 * abs(r_before - 2.0)
     assert toy.count_modes(after).high_quality > toy.count_modes(before).high_quality
