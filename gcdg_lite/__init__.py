@@ -10,6 +10,7 @@ GAN-based speech and audio texture generation, organised by concern:
 ``losses``        the GCDG loss and the usual GAN losses, as functions of logits
 ``train``         the one trainer: strategies, checkpoints, resume, history
 ``metrics``       Fréchet distance, KID, NDB, texture statistics, memorisation
+``toy``           the 8-Gaussians ring: mode collapse seen and counted in 2-D
 ``widgets``       dataset browser, latent explorer, live training view
 ``exercises``     auto-checkers for the chapters' exercises
 ``budgets``       the ``GCDG_BUDGET=ci|book|full`` switch
@@ -54,12 +55,14 @@ API: dict[str, tuple[str, ...]] = {
                "wgan_generator_loss", "wgan_critic_loss", "hinge_generator_loss", "hinge_discriminator_loss",
                "gradient_penalty", "r1_penalty"),
     "metrics": ("IllConditionedError", "MemorisationResult", "NDBResult", "as_clips", "c2st", "c2st_features",
-                "classifier_accuracy", "envelopes", "erb_filterbank", "evaluate", "fd_score", "format_table",
-                "frechet_distance", "kid", "log_mel_frames", "logmel_stats", "memorisation", "mmd2",
+                "classifier_accuracy", "compare_table", "envelopes", "erb_filterbank", "evaluate", "fd_score",
+                "format_table", "frechet_distance", "kid", "log_mel_frames", "logmel_stats", "memorisation", "mmd2",
                 "mmd2_unbiased", "ndb", "pink_noise", "polynomial_kernel", "spectrum_noise", "split_halves",
                 "standardise", "texture_snr_db", "texture_snr_groups", "texture_stats"),
     "models": ("DEFAULTS", "MODELS", "SPEC_SIZES", "WAVE_SAMPLES", "PhaseShuffle", "build", "count_params",
                "default_config", "describe", "domain", "resolve_config"),
+    "toy": ("LATENT", "MODES", "RADIUS", "STD", "ModeCount", "ToyRun", "count_modes", "eight_gaussians",
+            "mode_centres", "toy_models", "train_ring"),
     "train": ("HISTORY_COLUMNS", "Engine", "Run", "TrainConfig", "Workspace", "as_clips", "choose_strategy",
               "cpu_has_bf16", "examples", "fit", "latent", "load_run", "plot_history", "read_history",
               "resolve_precision"),

@@ -107,7 +107,8 @@ def test_one_export_list_is_every_modules_all():
         assert getattr(gcdg_lite, name) is getattr(importlib.import_module(f"gcdg_lite.{homes[0]}"), name)
 
 
-@pytest.mark.parametrize("module", ["audio", "budgets", "compat", "errors", "features", "losses", "models", "widgets"])
+@pytest.mark.parametrize("module", ["audio", "budgets", "compat", "errors", "features", "losses", "models", "toy",
+                                    "widgets"])
 def test_every_public_function_and_class_of_a_module_is_in_the_list(module):
     mod = importlib.import_module(f"gcdg_lite.{module}")
     defined = {n for n, v in vars(mod).items() if not n.startswith("_") and (inspect.isfunction(v) or inspect.isclass(v))

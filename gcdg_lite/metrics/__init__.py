@@ -18,7 +18,7 @@ Modules (each short, numpy/scipy/scikit-learn/librosa only):
 * :mod:`.reference` — :func:`spectrum_noise`, :func:`pink_noise`, split halves.
 * :mod:`.protocol` — which clips are compared with which: held-out probes, splits, anchors.
 * :mod:`.report` — :func:`evaluate` (everything, with floor, anchors and spreads), :func:`fd_score`.
-* :mod:`.table` — :func:`format_table`.
+* :mod:`.table` — :func:`format_table`, :func:`compare_table`.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from .memorisation import MemorisationResult, memorisation
 from .ndb import NDBResult, ndb
 from .reference import pink_noise, spectrum_noise, split_halves
 from .report import evaluate, fd_score
-from .table import format_table
+from .table import compare_table, format_table
 from .texture import erb_filterbank, envelopes, texture_snr_db, texture_snr_groups, texture_stats
 
 __all__ = _public(__name__)

@@ -100,7 +100,7 @@ def standardise(reference: np.ndarray, *others: np.ndarray,
                 std_floor: float = STD_FLOOR_DB) -> list[np.ndarray]:
     """Z-score feature sets with the mean and spread of the ``reference`` set.
 
-    Notebook: 05_trends_and_challenges.ipynb.
+    Notebook: none (no chapter uses it by name).
 
     Each dimension is shifted by the reference mean and divided by
     ``max(reference std, std_floor)``; the floor (default 0.5 dB) stops a dimension that is almost

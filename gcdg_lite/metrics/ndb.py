@@ -59,7 +59,7 @@ def ndb(real_feats: np.ndarray, fake_feats: np.ndarray, k: int | None = None,
         alpha: float = 0.05, seed: int = 0) -> NDBResult:
     """Number of statistically different bins between real and generated features.
 
-    Notebook: 05_trends_and_challenges.ipynb.
+    Notebook: none (no chapter uses it by name).
 
     Args:
         real_feats: array (n_r, d), reference features (standardised log-mel stats in the book).

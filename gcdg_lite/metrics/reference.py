@@ -30,7 +30,7 @@ def pink_noise(n: int, samples: int, seed: int = 0,
                rms: float | np.ndarray = 0.1) -> np.ndarray:
     """Deterministic pink (1/f power) noise clips.
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 05_trends_and_challenges.ipynb.
 
     Gaussian white noise is shaped in the FFT domain by ``1/sqrt(f)`` (the DC bin is zeroed), each
     clip is scaled to the requested RMS and clipped to [-1, 1].
@@ -62,7 +62,7 @@ def spectrum_noise(reference: np.ndarray, n: int, seed: int = 0,
                    rms: float | np.ndarray = 0.1) -> np.ndarray:
     """Deterministic noise with the reference clips' average magnitude spectrum and random phase.
 
-    Notebook: none (no chapter uses it by name).
+    Notebook: 05_trends_and_challenges.ipynb.
 
     The magnitude of every rFFT bin is :func:`mean_spectrum` of ``reference`` (DC set to 0), the
     phase of each bin is uniform in [0, 2π) and independent across bins and clips; each clip is

@@ -1,4 +1,4 @@
-"""``format_table``: :func:`~.report.evaluate`'s result as plain text (chapter 5, the CLI).
+"""``format_table`` and ``compare_table``: :func:`~.report.evaluate`'s results as plain text (chapter 5, the CLI).
 
 One row per metric: value, floor, spectrum-noise anchor, pink-noise anchor and normalised score,
 each as ``mean ± sd`` over the splits; notes below the table give FD as a multiple of its floor,
@@ -53,4 +53,41 @@ def format_table(result: dict[str, dict[str, Any]]) -> str:
     lines.append(f"mean ± sd over {any_r.get('splits', '?')} random splits; score = (value - floor) / "
                  f"(spectrum noise - floor): 0 = like real clips, 1 = like noise with the real mean "
                  f"spectrum")
+    return "\n".join(lines)
+
+
+def compare_table(results: dict[str, dict[str, dict[str, Any]]],
+                  extra: dict[str, dict[str, float]] | None = None) -> str:
+    """Several :func:`evaluate` results side by side, one row per set: the yardstick's main numbers.
+
+    Notebook: 05_trends_and_challenges.ipynb.
+
+    Columns: the FD score (0 = real clips, 1 = spectrum-matched noise), FD as a multiple of its
+    real-vs-real floor, the FD score on the pink-noise scale, the C2ST accuracy and its floor, each
+    ``mean ± sd`` over the splits; then any ``extra`` columns (``{column: {row: number}}``, printed
+    with 3 significant digits).
+
+    Args:
+        results: ``{row name: evaluate(...) result}``.
+        extra: optional further columns, keyed by column name, then by row name.
+    Returns:
+        the table as plain text.
+    """
+    extra = extra or {}
+    cols = [("fd score", 16), ("fd x floor", 16), ("score (pink)", 16), ("c2st", 16), ("c2st floor", 16)]
+    cols += [(name, max(12, len(name) + 2)) for name in extra]
+    width = max(16, max(map(len, results), default=0) + 2)
+    head = f"{'':<{width}}" + "".join(f"{c:>{w}}" for c, w in cols)
+    lines = [head, "-" * len(head)]
+    for name, r in results.items():
+        fd, c = r["fd"], r["c2st"]
+        cells = [(fd["score"], fd["score_sd"]), (fd["x_floor"], fd["x_floor_sd"]),
+                 (fd["score_pink"], fd["score_pink_sd"]), (c["value"], c["value_sd"]), (c["floor"], c["floor_sd"])]
+        row = f"{name:<{width}}" + "".join(_pm(m, sd, w) for (m, sd), (_, w) in zip(cells, cols))
+        for col, w in cols[5:]:
+            v = extra[col].get(name)
+            row += f"{'n/a' if v is None else _num(float(v), 3):>{w}}"
+        lines.append(row)
+    lines.append("mean ± sd over random splits; fd score 0 = like real clips, 1 = like spectrum-matched noise; "
+                 "c2st 0.5 = indistinguishable from real clips")
     return "\n".join(lines)

@@ -192,7 +192,7 @@ def texture_snr_db(set_a: np.ndarray | dict[str, np.ndarray],
                    set_b: np.ndarray | dict[str, np.ndarray], sr: int = 16000) -> float:
     """Texture-statistic SNR in dB between two sets (mean of the group SNRs; higher = closer).
 
-    Notebook: 05_trends_and_challenges.ipynb.
+    Notebook: 06_faq.ipynb.
 
     Args:
         set_a: reference clips (n_a, samples) or :func:`texture_stats` dict.
