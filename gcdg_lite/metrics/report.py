@@ -187,7 +187,7 @@ def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 16000, se
              timings: dict[str, float] | None = None) -> dict[str, dict[str, Any]]:
     """Every metric of the book with its floor, its two noise anchors, its score and their spreads.
 
-    Notebook: 05_trends_and_challenges.ipynb.
+    Notebook: 04_code_example.ipynb.
 
     Args:
         real_clips: float array (n_real >= 4, samples), *held-out* real clips in [-1, 1]: real
