@@ -27,8 +27,10 @@ __all__ = _public(__name__)
 #: distribution name -> (oldest version that passes, what breaks with the versions before it)
 MINIMUM: dict[str, tuple[str, str]] = {
     "tensorflow": ("2.16.1", "the first TensorFlow of the Keras 3 era"),
-    "keras": ("3.2.0", "keras.config.dtype_policy and TF-trackable optimisers need 3.1, "
-                       "Layer.add_weight(aggregation=...) in WaveGAN's phase shuffle needs 3.2"),
+    "keras": ("3.5.0", "keras.config.dtype_policy and TF-trackable optimisers need 3.1, "
+                       "Layer.add_weight(aggregation=...) in WaveGAN's phase shuffle needs 3.2, and "
+                       "under tf.distribute.MirroredStrategy Keras 3.2-3.4 updated the weights differently "
+                       "from one device (tests/test_multidevice.py; 3.5.0 passes, on TensorFlow 2.16.1)"),
     "numpy": ("1.26.0", ""),
     "scipy": ("1.11.1", ""),
     "librosa": ("0.10.2", "librosa.display before 0.10.2 fails with matplotlib 3.9 or later"),

@@ -86,8 +86,10 @@ def _critic_layer(layer: layers.Layer, spectral_norm: bool) -> layers.Layer:
     """
     if not spectral_norm:
         return layer
-    # the wrapper computes in the wrapped layer's dtype policy (float32 for the logit under mixed precision)
-    return layers.SpectralNormalization(layer, name=layer.name, dtype=layer.dtype_policy)
+    # The wrapper itself computes in float32: its power iteration and the kernel's division by sigma stay
+    # exact under mixed precision (Keras 3.2-3.x's `normalize` took a 2-norm by SVD, which has no bfloat16
+    # kernel), while the wrapped layer keeps its own policy for the convolution.
+    return layers.SpectralNormalization(layer, name=layer.name, dtype="float32")
 
 
 # --------------------------------------------------------------------------------------------

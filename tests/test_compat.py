@@ -20,7 +20,7 @@ def _pyproject_bounds():
 def test_pyproject_lower_bounds_equal_the_checked_minimums():
     assert _pyproject_bounds() == {dist: minimum for dist, (minimum, _) in compat.MINIMUM.items()}
     # the versions measured by tools/check_compat.py, not wishes
-    assert compat.MINIMUM["keras"][0] == "3.2.0" and compat.MINIMUM["librosa"][0] == "0.10.2"
+    assert compat.MINIMUM["keras"][0] == "3.5.0" and compat.MINIMUM["librosa"][0] == "0.10.2"
     # what Google Colab ships must satisfy them, or installing gcdg_lite would change Colab's runtime
     for dist, colab in {"ipython": "7.34.0", "ipywidgets": "7.7.1", "tensorflow": "2.19.0", "keras": "3.10.0",
                         "numpy": "2.0.2"}.items():
@@ -45,8 +45,8 @@ def test_a_too_old_package_is_one_clear_error(old_keras):
     with pytest.raises(compat.VersionError) as info:
         compat.require()
     msg = str(info.value)
-    assert "keras 3.1.1 is installed but 3.2.0 or newer is needed" in msg
-    assert '`pip install "keras>=3.2.0"`' in msg and "\n" not in msg
+    assert "keras 3.1.1 is installed but 3.5.0 or newer is needed" in msg
+    assert '`pip install "keras>=3.5.0"`' in msg and "\n" not in msg
     assert isinstance(info.value, gcdg_lite.GcdgError) and isinstance(info.value, ImportError)
     # the package's first use of a TensorFlow-backed name says the same (not a Keras traceback)
     with pytest.raises(compat.VersionError, match="keras 3.1.1"):
