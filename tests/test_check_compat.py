@@ -10,7 +10,7 @@ import check_compat  # noqa: E402
 
 def test_oldest_set_is_pyprojects_lower_bounds():
     pins = check_compat.lower_bounds()
-    assert "keras==3.2.0" in pins and "librosa==0.10.2" in pins and "ipython==7.34.0" in pins
+    assert "keras==3.5.0" in pins and "librosa==0.10.2" in pins and "ipython==7.34.0" in pins
     assert len(pins) == len(check_compat.unpinned()) and "tensorflow" in check_compat.unpinned()
 
 
