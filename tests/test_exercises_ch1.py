@@ -8,13 +8,9 @@ import pytest
 import gcdg_lite.exercises as ex
 from gcdg_lite.data import texture
 from gcdg_lite.exercises import ch1
+from _checker_helpers import _verdict
 
 SR = 16000
-
-
-def _verdict(key, answer, capsys):
-    ok = ex.check(key, answer)
-    return ok, capsys.readouterr().out
 
 
 # ---------------------------------------------------------------- ch1.1 aliasing

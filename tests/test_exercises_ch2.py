@@ -6,13 +6,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import gcdg_lite.exercises as ex
 from gcdg_lite.exercises import ch2
-
-
-def _verdict(key, answer, capsys):
-    ok = ex.check(key, answer)
-    return ok, capsys.readouterr().out
+from _checker_helpers import _verdict
 
 
 # ---------------------------------------------------------------- ch2.1 the alternating step

@@ -7,20 +7,8 @@ import tensorflow as tf
 from scipy.spatial import cKDTree
 
 import gcdg_lite as gl
-import gcdg_lite.exercises as ex
 from gcdg_lite.exercises import ch5
-
-
-def _verdict(key, answer, capsys):
-    ok = ex.check(key, answer)
-    return ok, capsys.readouterr().out
-
-
-def _rejected(key, answer, needle, capsys):
-    ok, out = _verdict(key, answer, capsys)
-    assert not ok, f"{key} accepted a wrong answer: {out}"
-    assert needle in out, out
-    return out
+from _checker_helpers import _rejected, _verdict
 
 
 # ---------------------------------------------------------------- ch5.1 a collapse detector

@@ -4,14 +4,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import gcdg_lite.exercises as ex
-from gcdg_lite import losses
 from gcdg_lite.exercises import ch6
-
-
-def _verdict(key, answer, capsys):
-    ok = ex.check(key, answer)
-    return ok, capsys.readouterr().out
+from _checker_helpers import _verdict
 
 
 # ------------------------------------------------------------------------------------------ ch6.1 detector
