@@ -120,6 +120,16 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--work", required=True, help="bench/quality.py's work folder (its data/ is made if missing)")
     p.add_argument("--only", default=",".join(VARIANTS), help="comma-separated variants (default: all)")
     args = p.parse_args(argv)
+    variants = args.only.split(",")
+    unknown = sorted(set(variants) - set(VARIANTS))
+    if unknown:
+        raise SystemExit(f"--only: unknown variant(s) {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
+    if any(v.startswith("pghi") for v in variants):
+        try:
+            import pghipy  # noqa: F401
+        except ImportError:
+            raise SystemExit("the pghi variants need the pghipy package: pip install pghipy "
+                             "(or leave them out with --only gl_default,gl_zero_k2)") from None
 
     sets = quality.load_sets(quality.prepare(args.work))
     config = TrainConfig().resolve(sets["tuning"])
@@ -130,7 +140,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"{N_CLIPS} tuning clips of {clips.shape[1]} samples; n_fft {config.n_fft}, hop {config.hop}; "
           f"load {os.getloadavg()[0]:.1f}")
     results = {}
-    for variant in args.only.split(","):
+    for variant in variants:
         t0 = time.perf_counter()
         audio = invert(logmag, variant, config.n_fft, config.hop, clips.shape[1])
         seconds = (time.perf_counter() - t0) / N_CLIPS
