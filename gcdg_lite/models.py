@@ -43,6 +43,7 @@ ablations) and ``specgan``; 5 (trends & challenges) compares their sizes and spe
 """
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
@@ -67,7 +68,7 @@ SPEC_SIZES = tuple(g.size for g in SPECGAN_GEOMETRY.values())
 DEFAULTS: dict[str, dict[str, Any]] = {
     "seed_mlp": {"noise_dim": 100, "samples": 16384, "hidden": 128},
     "wavegan": {"noise_dim": 100, "samples": 16384, "d": 16, "kernel": 25, "upsample": "nearest",
-                "phase_shuffle": 2, "leak": 0.2, "spectral_norm": False},
+                "phase_shuffle": 2, "leak": 0.2, "spectral_norm": False, "stft_heads": []},
     "specgan": {"noise_dim": 100, "size": 128, "d": 16, "kernel": 5, "upsample": "transpose", "leak": 0.2,
                 "norm": "batch", "spectral_norm": True},
 }
@@ -144,6 +145,55 @@ class PhaseShuffle(layers.Layer):
 
 
 # --------------------------------------------------------------------------------------------
+# Multi-resolution STFT heads for the WaveGAN critic (after MelGAN / HiFi-GAN / UnivNet)
+# --------------------------------------------------------------------------------------------
+
+STFT_HEAD_SIZES = (64, 128, 256, 512, 1024, 2048)
+"""FFT lengths (samples) a ``wavegan`` critic's STFT head may use (``stft_heads``)."""
+
+
+@keras.saving.register_keras_serializable(package="gcdg_lite")
+class LogSTFT(layers.Layer):
+    """Waves ``(batch, samples)`` -> log-magnitude spectrograms ``(batch, frames, n_fft // 2 + 1, 1)``.
+
+    Notebook: none (no chapter uses it by name).
+
+    Hann window of ``n_fft`` samples, hop ``n_fft // 4``, frames not centred (``tf.signal.stft``);
+    ``log(sqrt(re^2 + im^2 + 1e-10))``, so the gradient stays finite on silent frames. Computes in
+    float32 under any mixed-precision policy.
+    """
+
+    def __init__(self, n_fft: int, **kwargs: Any) -> None:
+        kwargs.setdefault("dtype", "float32")
+        super().__init__(**kwargs)
+        self.n_fft = int(n_fft)
+
+    def call(self, x: tf.Tensor) -> tf.Tensor:
+        s = tf.signal.stft(tf.cast(x, tf.float32), self.n_fft, self.n_fft // 4, self.n_fft, pad_end=False)
+        power = tf.square(tf.math.real(s)) + tf.square(tf.math.imag(s))
+        return (0.5 * tf.math.log(power + 1e-10))[..., None]
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        frames = None if input_shape[1] is None else 1 + (input_shape[1] - self.n_fft) // (self.n_fft // 4)
+        return (input_shape[0], frames, self.n_fft // 2 + 1, 1)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "n_fft": self.n_fft}
+
+
+def _stft_head(x: Any, n_fft: int, d: int, leak: float, spectral_norm: bool) -> Any:
+    """One critic head on a log-magnitude STFT of ``x``: three 3x3 Conv2D of stride 2 (d, 2d, 4d
+    channels), LeakyReLU, flatten, a logit ``(batch, 1)``."""
+    h = LogSTFT(n_fft, name=f"stft{n_fft}")(x)
+    for i in range(3):
+        h = _critic_layer(layers.Conv2D(d * 2**i, 3, strides=2, padding="same", name=f"stft{n_fft}_down{i}"),
+                          spectral_norm)(h)
+        h = layers.LeakyReLU(leak)(h)
+    h = layers.Flatten()(h)
+    return _critic_layer(layers.Dense(1, dtype="float32", name=f"stft{n_fft}_logit"), spectral_norm)(h)
+
+
+# --------------------------------------------------------------------------------------------
 # seed_mlp: the source listing's two-layer MLPs, made correct
 # --------------------------------------------------------------------------------------------
 
@@ -186,7 +236,8 @@ def _wave_strides(samples: int) -> list[int]:
 
 
 def _wavegan(noise_dim: int, samples: int, d: int, kernel: int, upsample: str, phase_shuffle: int,
-             leak: float, spectral_norm: bool = False) -> tuple[keras.Model, keras.Model]:
+             leak: float, spectral_norm: bool = False, stft_heads: tuple[int, ...] = ()
+             ) -> tuple[keras.Model, keras.Model]:
     """WaveGAN. For 16384 samples and width d:
 
     G: z -> Dense(16*16d) -> (16, 16d) ReLU -> up x4 -> (64, 8d) -> (256, 4d) -> (1024, 2d) -> (4096, d)
@@ -195,6 +246,10 @@ def _wavegan(noise_dim: int, samples: int, d: int, kernel: int, upsample: str, p
     D: (16384, 1) -> Conv1D(d, 25, stride 4) LReLU(0.2) PhaseShuffle(2) -> (4096, d) -> ... -> (16, 16d)
        -> flatten -> Dense(1) logit.
     Shorter clips drop stride-4 layers from the wide end (and use one stride-2 layer for 2048 and 8192).
+    ``stft_heads`` (FFT lengths, e.g. ``(512, 256, 128)``) adds one head per length that judges the clip's
+    log-magnitude STFT (:class:`LogSTFT`, three stride-2 3x3 Conv2D, its own logit); D's logit is the sum of
+    the wave logit and the heads' logits, so every loss of :mod:`gcdg_lite.losses` applies unchanged.
+    The heads see the clip before phase shuffle (a magnitude does not depend on the phase).
     """
     strides = _wave_strides(samples)
     n = len(strides)
@@ -227,6 +282,9 @@ def _wavegan(noise_dim: int, samples: int, d: int, kernel: int, upsample: str, p
             h = PhaseShuffle(phase_shuffle, seed=i, name=f"phase_shuffle{i}")(h)
     h = layers.Flatten()(h)
     logit = _critic_layer(layers.Dense(1, dtype="float32", name="logit"), spectral_norm)(h)
+    if stft_heads:
+        heads = [_stft_head(x, n, d, leak, spectral_norm) for n in stft_heads]
+        logit = layers.Add(dtype="float32", name="logit_sum")([logit, *heads])
     discriminator = keras.Model(x, logit, name="wavegan_discriminator")
     return generator, discriminator
 
@@ -305,7 +363,7 @@ def default_config(name: str) -> dict[str, Any]:
 
     Notebook: none (no chapter uses it by name).
     """
-    return dict(DEFAULTS[_check_name(name)])
+    return copy.deepcopy(DEFAULTS[_check_name(name)])
 
 
 def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -319,7 +377,7 @@ def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
         ConfigError: unknown model name or option, or a value the model cannot use (names it).
     """
     key = _check_name(name)
-    cfg = dict(DEFAULTS[key])
+    cfg = copy.deepcopy(DEFAULTS[key])
     config = dict(config)
     if key == "specgan" and "samples" in config:
         samples = config.pop("samples")
@@ -341,6 +399,7 @@ def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
         _wave_strides(cfg["samples"])
         if not isinstance(cfg["phase_shuffle"], int) or not 0 <= cfg["phase_shuffle"] <= 8:
             raise ConfigError(f"wavegan: phase_shuffle={cfg['phase_shuffle']!r} must be an integer in 0..8 (0 = off)")
+        cfg["stft_heads"] = _check_heads(cfg["stft_heads"], cfg["samples"])
     if "spectral_norm" in cfg and not isinstance(cfg["spectral_norm"], bool):
         raise ConfigError(f"model {key!r}: spectral_norm={cfg['spectral_norm']!r} must be true or false")
     if key == "specgan" and cfg["norm"] not in ("none", "batch"):
@@ -349,6 +408,21 @@ def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
         raise ConfigError(f"specgan: size={cfg['size']!r} is not supported; use one of "
                           f"{', '.join(map(str, SPEC_SIZES))}")
     return cfg
+
+
+def _check_heads(heads: Any, samples: int) -> list[int]:
+    """``stft_heads`` as a list of distinct FFT lengths, longest first; ConfigError naming a bad one."""
+    if isinstance(heads, (str, int)) or not hasattr(heads, "__iter__"):
+        raise ConfigError(f"wavegan: stft_heads={heads!r} must be a list of FFT lengths, e.g. [512, 256, 128] "
+                          "(empty = no STFT heads)")
+    out = []
+    for n in heads:
+        if isinstance(n, bool) or not isinstance(n, int) or n not in STFT_HEAD_SIZES or n > samples:
+            raise ConfigError(f"wavegan: stft_heads entry {n!r} must be one of "
+                              f"{', '.join(map(str, STFT_HEAD_SIZES))} and at most samples={samples}")
+        if n not in out:
+            out.append(n)
+    return sorted(out, reverse=True)
 
 
 def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
@@ -370,6 +444,8 @@ def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
                 its FD score after 1000 steps was 0.16 against 0.81 with transposed convolutions,
                 ``bench/README.md``), ``"transpose"`` for ``specgan`` (as in the paper).
             phase_shuffle (int, default 2): ``wavegan`` discriminator's largest shift n, 0 turns it off.
+            stft_heads (list of int, default []): ``wavegan`` discriminator heads on log-magnitude STFTs
+                of these FFT lengths (e.g. ``[512, 256, 128]``; see ``_wavegan``).
             leak (float, default 0.2): LeakyReLU slope in the conv discriminators.
             size (int, default 128): ``specgan`` spectrogram height = width (32, 64, 128 or 256).
             norm (str, default "batch"): ``specgan`` generator normalisation, ``"batch"`` (DCGAN) or ``"none"`` (the paper).
@@ -389,7 +465,7 @@ def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
         return _seed_mlp(cfg["noise_dim"], cfg["samples"], cfg["hidden"])
     if key == "wavegan":
         return _wavegan(cfg["noise_dim"], cfg["samples"], cfg["d"], cfg["kernel"], cfg["upsample"],
-                        cfg["phase_shuffle"], float(cfg["leak"]), cfg["spectral_norm"])
+                        cfg["phase_shuffle"], float(cfg["leak"]), cfg["spectral_norm"], tuple(cfg["stft_heads"]))
     return _specgan(cfg["noise_dim"], cfg["size"], cfg["d"], cfg["kernel"], cfg["upsample"], float(cfg["leak"]),
                     cfg["norm"], cfg["spectral_norm"])
 

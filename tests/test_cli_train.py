@@ -181,4 +181,6 @@ def test_cli_defaults_are_the_library_defaults():
     assert options("--augment", "shift,gain", "--r1-every", "4", "--spectral-norm", "on", "--upsample", "nearest") == {
         "augment": "shift,gain", "r1_every": 4, "model_kwargs": {"spectral_norm": True, "upsample": "nearest"}}
     assert options("--spectral-norm", "off") == {"model_kwargs": {"spectral_norm": False}}
+    assert options("--stft-heads", "512,256") == {"model_kwargs": {"stft_heads": [512, 256]}}
+    assert options("--stft-heads", "none") == {"model_kwargs": {"stft_heads": []}}
     assert options("--griffin-lim-oversample", "1") == {"griffin_lim_oversample": 1}

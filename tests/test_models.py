@@ -155,11 +155,48 @@ def test_spectral_norm_wraps_every_critic_layer_and_bounds_their_gain(name, conf
         M.build(name, spectral_norm="yes", **config)
 
 
+def test_stft_heads_add_one_logit_per_resolution_and_match_an_independent_stft():
+    """stft_heads: one LogSTFT + conv head per FFT length, their logits summed with the wave logit; the
+    spectrogram equals numpy's |rfft| of Hann frames (hop n_fft/4, no centring); gradients stay finite on
+    silence; the lengths are kept canonical (distinct, longest first) and bad ones are one clear error."""
+    cfg = M.resolve_config("wavegan", {"samples": 1024, "d": 2, "stft_heads": [64, 256, 64]})
+    assert cfg["stft_heads"] == [256, 64] and M.default_config("wavegan")["stft_heads"] == []
+    _, plain = M.build("wavegan", samples=1024, d=2)
+    _, d = M.build("wavegan", samples=1024, d=2, stft_heads=[256, 64])
+    assert [l.name for l in d.layers if isinstance(l, M.LogSTFT)] == ["stft256", "stft64"]
+    assert M.count_params(d) > M.count_params(plain)
+    x = np.random.default_rng(0).uniform(-1, 1, (3, 1024)).astype(np.float32)
+    logit = d(x).numpy()
+    parts = keras.Model(d.input, d.get_layer("logit_sum").input)(x)
+    np.testing.assert_allclose(logit, sum(p.numpy() for p in parts), rtol=1e-5, atol=1e-6)
+
+    n, hop = 256, 64
+    window = np.hanning(n + 1)[:-1]  # periodic Hann, as tf.signal.hann_window
+    frames = np.stack([x[0, t:t + n] * window for t in range(0, 1024 - n + 1, hop)])
+    expected = np.log(np.abs(np.fft.rfft(frames, axis=-1)) + 1e-12)
+    got = M.LogSTFT(n)(x).numpy()[0, ..., 0]
+    assert got.shape == expected.shape == (13, 129)
+    np.testing.assert_allclose(got, expected, atol=2e-3)
+
+    silent = tf.zeros((2, 1024))
+    with tf.GradientTape() as tape:
+        tape.watch(silent)
+        value = tf.reduce_sum(d(silent, training=True))
+    assert np.isfinite(tape.gradient(value, silent).numpy()).all()
+    for bad, message in (([100], "entry 100 must be one of 64, 128"), ("512", "must be a list of FFT lengths"),
+                         ([2048], "at most samples=1024"), ([True], "entry True")):
+        with pytest.raises(ConfigError, match=message):
+            M.build("wavegan", samples=1024, d=2, stft_heads=bad)
+    with pytest.raises(ConfigError, match="model 'specgan' has no option 'stft_heads'"):
+        M.build("specgan", size=32, stft_heads=[64])
+
+
 def test_outputs_stay_float32_under_mixed_precision():
     previous = keras.mixed_precision.global_policy()
     try:
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
         for name, config in (("wavegan", {"samples": 1024, "d": 1}), ("specgan", {"size": 32, "d": 1}),
+                             ("wavegan", {"samples": 1024, "d": 1, "stft_heads": [128]}),
                              ("specgan", {"size": 32, "d": 1, "spectral_norm": True})):
             g, d = M.build(name, **config)
             assert g.get_layer("up0").compute_dtype == "bfloat16"

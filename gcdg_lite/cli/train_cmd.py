@@ -56,6 +56,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--upsample", choices=["transpose", "nearest"], help="G's up-sampling: transposed "
                    "convolutions or nearest-neighbour repeat + convolution (wavegan, specgan; default: nearest "
                    "for wavegan, transpose for specgan)")
+    p.add_argument("--stft-heads", type=_heads, metavar="N,N,...", help="wavegan: add critic heads that judge "
+                   "log-magnitude STFTs of these FFT lengths, e.g. 512,256,128 (default none)")
     p.add_argument("--clips", type=int, help="clips drawn from the data (default: 256 built-in clips, "
                    "every clip of a folder)")
     p.add_argument("--ckpt-every", type=int, help="checkpoint every N steps (default 250; 0 = only at the end)")
@@ -76,6 +78,17 @@ def add_parser(sub) -> argparse.ArgumentParser:
     return p
 
 
+def _heads(text: str) -> list[int]:
+    """``--stft-heads``: ``"512,256,128"`` -> ``[512, 256, 128]``; ``"none"`` -> ``[]`` (checked by the model)."""
+    if text.strip().lower() in ("none", ""):
+        return []
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give FFT lengths separated by commas, e.g. 512,256,128, "
+                                         "or none") from None
+
+
 def options(args: argparse.Namespace) -> dict:
     """The ``TrainConfig`` options the user gave on the command line (flags left out are absent)."""
     given = {field: getattr(args, flag) for flag, field in FIELDS.items() if getattr(args, flag) is not None}
@@ -84,7 +97,7 @@ def options(args: argparse.Namespace) -> dict:
         given.setdefault("lr_d", args.lr)
     sn = None if args.spectral_norm is None else args.spectral_norm == "on"
     kwargs = {k: v for k, v in (("d", args.width), ("samples", args.samples), ("spectral_norm", sn),
-                                ("upsample", args.upsample)) if v is not None}
+                                ("upsample", args.upsample), ("stft_heads", args.stft_heads)) if v is not None}
     if kwargs:
         given["model_kwargs"] = kwargs
     return given
