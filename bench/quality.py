@@ -14,7 +14,7 @@ rates and pitches); 256 clips of ``speech_heldout`` (seed 0: other languages, sp
 nothing is trained or tuned on it — it is the judge).
 
 **Targets** (default mode): for each ``--seeds`` seed, ``python -m gcdg_lite train --data TUNING
---steps STEPS --seed S --out RUN --quiet`` with nothing else (plus the flags after ``--``), the whole
+--seed S --out RUN --quiet`` with nothing else (plus ``--steps`` if given, and the flags after ``--``), the whole
 command timed; it is stopped (Ctrl-C: the trainer saves the step it reached) once ``--minutes`` have
 passed. The run's latest checkpoint draws 128 clips (latent seed 1), scored by
 ``gcdg_lite.metrics.evaluate`` (3 splits) against each held-out set. Printed per seed and as mean ± sd
@@ -138,10 +138,11 @@ def _load() -> str:
 
 
 # ---------------------------------------------------------------------- target 5: the CLI defaults
-def train_cli(data: str, out: str, steps: int, seed: int, minutes: float, extra: list[str]) -> dict:
-    """``python -m gcdg_lite train`` as a new user runs it, stopped after ``minutes``; its costs."""
-    cmd = [sys.executable, "-m", "gcdg_lite", "train", "--data", data, "--steps", str(steps), "--seed", str(seed),
-           "--out", out, "--quiet", "--overwrite", *extra]
+def train_cli(data: str, out: str, steps: int | None, seed: int, minutes: float, extra: list[str]) -> dict:
+    """``python -m gcdg_lite train`` as a new user runs it (``steps=None``: the CLI's default), stopped after
+    ``minutes``; its costs."""
+    cmd = [sys.executable, "-m", "gcdg_lite", "train", "--data", data, "--seed", str(seed),
+           *(["--steps", str(steps)] if steps is not None else []), "--out", out, "--quiet", "--overwrite", *extra]
     before, load0 = os.times(), _load()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -330,7 +331,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--work", default="/tmp/gcdg_quality", help="folder for the data, runs and samples")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    p.add_argument("--steps", type=int, default=1000, help="--steps given to train (default: the CLI's 1000)")
+    p.add_argument("--steps", type=int, help="--steps given to train (default: none given, the CLI's own)")
     p.add_argument("--minutes", type=float, default=10.0, help="stop a training command after this long")
     p.add_argument("--tag", default="defaults", help="name of the runs (folder RUNS/TAG_sSEED)")
     p.add_argument("--no-anchors", action="store_true", help="skip the untrained generator and the ceiling")

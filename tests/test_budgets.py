@@ -17,10 +17,20 @@ def test_environment_variable_selects(monkeypatch):
 
 def test_budgets_grow_from_ci_to_full():
     ci, book, full = BUDGETS["ci"], BUDGETS["book"], BUDGETS["full"]
-    for field in ("steps", "small_steps", "batch", "n_clips", "n_eval", "width"):
+    for field in ("steps", "small_steps", "batch", "n_clips", "n_eval", "width", "gan_width"):
         assert getattr(ci, field) <= getattr(book, field) <= getattr(full, field), field
     assert ci.steps < book.steps < full.steps
     assert ci.gan_steps < book.gan_steps < full.gan_steps
+
+
+def test_book_code_example_is_the_command_line_default():
+    """Chapter 4's SpecGAN at `book` trains the CLI's default recipe: its steps and width are TrainConfig()'s."""
+    from gcdg_lite.train import TrainConfig
+
+    resolved = TrainConfig().resolve(samples=16384)
+    book = BUDGETS["book"]
+    assert (book.gan_steps, book.gan_width) == (resolved.steps, resolved.model_kwargs["d"])
+    assert BUDGETS["ci"].gan_width < book.gan_width
 
 
 def test_overrides_replace_one_field():

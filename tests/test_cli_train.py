@@ -174,7 +174,11 @@ def test_cli_defaults_are_the_library_defaults():
     resolved = TrainConfig().resolve(samples=16384)
     assert (resolved.model, resolved.loss, resolved.ema, resolved.update) == ("specgan", "non_saturating", 0.99,
                                                                              "alternating")
-    assert TrainConfig(model="wavegan").resolve(samples=16384).ema == 0.0
+    assert (resolved.steps, resolved.model_kwargs["d"]) == (2400, 8)  # width 8 for 2400 steps: ~10 min on 2 cores
+    wave = TrainConfig(model="wavegan").resolve(samples=16384)
+    assert (wave.ema, wave.steps, wave.model_kwargs["d"]) == (0.0, 1000, 16)
+    assert TrainConfig(steps=7).resolve(samples=16384).steps == 7
+    assert TrainConfig.from_options(options("--steps", "5")).resolve(samples=16384).steps == 5
     assert TrainConfig.from_options(options("--ema", "0")).resolve(samples=16384).ema == 0.0
     assert options("--lr", "1e-3", "--lr-g", "5e-4") == {"lr_g": 5e-4, "lr_d": 1e-3}
     assert options("--width", "8", "--samples", "4096") == {"model_kwargs": {"d": 8, "samples": 4096}}

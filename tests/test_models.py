@@ -98,9 +98,10 @@ DOCUMENTED = [  # (name, config, G params, D params): the table in the models do
     ("seed_mlp", {}, 2_126_464, 2_097_409),
     ("wavegan", {}, 1_502_337, 1_092_993),
     ("wavegan", {"d": 64}, 19_065_345, 17_427_969),
-    ("specgan", {}, 1_503_329, 1_092_993),
-    ("specgan", {"norm": "none"}, 1_502_337, 1_092_993),
-    ("specgan", {"size": 64}, 476_641, 271_489),
+    ("specgan", {}, 479_665, 274_497),
+    ("specgan", {"d": 16}, 1_503_329, 1_092_993),
+    ("specgan", {"d": 16, "norm": "none"}, 1_502_337, 1_092_993),
+    ("specgan", {"size": 64, "d": 16}, 476_641, 271_489),
 ]
 
 
@@ -113,6 +114,7 @@ def test_parameter_counts_match_the_documentation(name, config, n_g, n_d):
 
 def test_defaults():
     assert M.default_config("wavegan")["d"] == 16 and M.default_config("specgan")["size"] == 128
+    assert M.default_config("specgan")["d"] == 8  # measured per CPU-second (bench/README.md, Quality)
     for name in M.MODELS:
         assert M.default_config(name)["noise_dim"] == 100
     g, d = M.build("seed_mlp")

@@ -38,6 +38,11 @@ EMA_DEFAULTS = {"seed_mlp": 0.0, "wavegan": 0.0, "specgan": 0.99}
 #: SpecGAN's: on speech_heldout, with spectral normalisation in D, FD score 0.084 against 0.167 without
 #: augmentation... (bench/README.md, Quality); wavegan and seed_mlp were not measured with it.
 AUGMENT_DEFAULTS = {"seed_mlp": "none", "wavegan": "none", "specgan": "shift,mask,gain"}
+#: generator updates of a run when ``steps`` is left at ``None``, per model. SpecGAN's default (width 8,
+#: :data:`gcdg_lite.models.DEFAULTS`) ends within 10 minutes on a 2-core float32 CPU: on held-out speech,
+#: width 8 for about 2500 steps scored better than width 16 for the 1000 steps that fit the same time
+#: (bench/README.md, Quality). The wave models keep 1000.
+STEPS_DEFAULTS = {"seed_mlp": 1000, "wavegan": 1000, "specgan": 2400}
 
 #: fields that define the computation; a resumed run must match them (decided by ``check_resume``)
 IDENTITY_FIELDS = ("model", "model_kwargs", "loss", "r1", "n_critic", "lr_g", "lr_d", "beta_1", "beta_2",
@@ -77,7 +82,8 @@ class TrainConfig:
         lr_g, lr_d: Adam learning rates of G and D (> 0).
         beta_1, beta_2: Adam betas, default (0.5, 0.9) as in WaveGAN/WGAN-GP.
         batch: clips per batch (the global batch when several devices share it).
-        steps: TOTAL generator updates of the run (resuming with a larger value trains the difference).
+        steps: TOTAL generator updates of the run (resuming with a larger value trains the difference);
+            ``None`` = the model's default (:data:`STEPS_DEFAULTS`: 2400 for specgan, 1000 otherwise).
         seed: seeds weight initialisation and the run's ``tf.random.Generator`` (noise, batches, GP).
         ckpt_every: checkpoint every this many steps (and always at the end); 0 = only at the end.
         sample_every: write example WAVs to ``RUN/samples/step_XXXXXX/`` every this many steps; 0 = off.
@@ -121,7 +127,7 @@ class TrainConfig:
     beta_1: float = 0.5
     beta_2: float = 0.9
     batch: int = 32
-    steps: int = 1000
+    steps: int | None = None
     seed: int = 0
     ckpt_every: int = 250
     sample_every: int = 0
@@ -228,13 +234,14 @@ class TrainConfig:
         models.resolve_config(model, model_kwargs)  # raises ConfigError naming a bad option
         n_critic = int(spec.n_critic if self.n_critic is None else self.n_critic)
         ema = float(EMA_DEFAULTS[model] if self.ema is None else self.ema)
+        steps = int(STEPS_DEFAULTS[model] if self.steps is None else self.steps)
         augment = canonical(AUGMENT_DEFAULTS[model] if self.augment is None else self.augment)
         if self.update == "simultaneous" and n_critic != 1:
             raise ConfigError(f"update='simultaneous' needs n_critic=1 (loss {spec.name!r} uses {n_critic}); "
                               "use update='alternating'")
         digest = self.data_digest if clips is None else clips_digest(clips)
         return dataclasses.replace(
-            self, model=model, model_kwargs=model_kwargs, loss=spec.name, n_critic=n_critic, ema=ema,
+            self, model=model, model_kwargs=model_kwargs, loss=spec.name, n_critic=n_critic, ema=ema, steps=steps,
             precision=resolve_precision(self.precision), n_fft=n_fft, hop=hop,
             data=self.data if source is None else str(source), data_digest=digest, augment=augment,
             r1=float(self.r1), lr_g=float(self.lr_g), lr_d=float(self.lr_d),
@@ -353,8 +360,10 @@ def _check_fields(c: TrainConfig) -> None:
     for name in ("batch", "steps_per_call", "callback_every", "sr", "griffin_lim_iters", "r1_every",
                  "griffin_lim_oversample"):
         integer(name, 1)
-    for name in ("steps", "ckpt_every", "sample_every", "n_sample_wavs", "seed"):
+    for name in ("ckpt_every", "sample_every", "n_sample_wavs", "seed"):
         integer(name, 0)
+    if c.steps is not None:
+        integer("steps", 0)
     for name in ("n_critic", "n_clips", "n_fft", "hop"):
         if getattr(c, name) is not None:
             integer(name, 1)
