@@ -83,30 +83,34 @@ def specgan_geometry(samples: int) -> SpecGeometry:
                           "or model 'wavegan'") from None
 
 
-def stft_logmag(x: tf.Tensor | np.ndarray, n_fft: int = 256, hop: int = 128,
-                drop_nyquist: bool = True) -> tf.Tensor:
-    """Log-magnitude STFT ``ln(|STFT| + 1e-6)`` of a batch of clips.
+def stft_logmag(x: tf.Tensor | np.ndarray, n_fft: int = 256, hop: int = 128, drop_nyquist: bool = True,
+                pad_end: bool = True, eps: float = EPS) -> tf.Tensor:
+    """Log-magnitude STFT ``ln(|STFT| + eps)`` of a batch of clips.
 
     Notebook: 01_background.ipynb.
 
     Args:
-        x: ``(batch, samples)`` float waveforms (a single ``(samples,)`` clip is also accepted).
+        x: ``(batch, samples)`` float waveforms (a single ``(samples,)`` clip is also accepted); computed in
+            float32 whatever the input's dtype.
         n_fft: FFT and Hann window length in samples (default 256).
         hop: frame step in samples (default 128).
         drop_nyquist: drop the last (Nyquist) bin so the bin count is ``n_fft // 2``.
+        pad_end: zero-pad the end so every sample lies in a frame (``ceil(samples / hop)`` frames); ``False``
+            keeps only whole frames (``1 + (samples - n_fft) // hop``). Frames are never centred.
+        eps: floor added to the magnitude (default 1e-6, i.e. -120 dB); its gradient is finite on silence.
 
     Returns:
-        float32 tensor ``(batch, ceil(samples / hop), n_fft // 2 [+ 1])`` — (frames, bins).
+        float32 tensor ``(batch, frames, n_fft // 2 [+ 1])`` — (frames, bins).
     """
-    x = tf.convert_to_tensor(x, dtype=tf.float32)
+    x = tf.cast(tf.convert_to_tensor(x), tf.float32)
     single = x.shape.rank == 1
     if single:
         x = x[None]
     spec = tf.signal.stft(x, frame_length=n_fft, frame_step=hop, fft_length=n_fft,
-                          window_fn=tf.signal.hann_window, pad_end=True)
+                          window_fn=tf.signal.hann_window, pad_end=pad_end)
     if drop_nyquist:
         spec = spec[..., : n_fft // 2]
-    out = tf.math.log(tf.abs(spec) + EPS)
+    out = tf.math.log(tf.abs(spec) + eps)  # tf.abs's gradient is 0, not NaN, where the bin is exactly 0
     return out[0] if single else out
 
 

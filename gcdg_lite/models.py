@@ -59,7 +59,7 @@ from keras import layers
 
 from . import public as _public
 from .errors import ConfigError
-from .features import SPECGAN_GEOMETRY, specgan_geometry
+from .features import SPECGAN_GEOMETRY, specgan_geometry, stft_logmag
 
 __all__ = _public(__name__)
 
@@ -164,9 +164,10 @@ class LogSTFT(layers.Layer):
 
     Notebook: none (no chapter uses it by name).
 
-    Hann window of ``n_fft`` samples, hop ``n_fft // 4``, frames not centred (``tf.signal.stft``);
-    ``log(sqrt(re^2 + im^2 + 1e-10))``, so the gradient stays finite on silent frames. Computes in
-    float32 under any mixed-precision policy.
+    :func:`gcdg_lite.features.stft_logmag` as a layer: Hann window of ``n_fft`` samples, hop ``n_fft // 4``,
+    whole frames only (``frames = 1 + (samples - n_fft) // hop``, not centred), all ``n_fft // 2 + 1`` bins,
+    ``ln(|STFT| + 1e-5)``; the gradient stays finite on silent frames. Computes in float32 under any
+    mixed-precision policy.
     """
 
     def __init__(self, n_fft: int, **kwargs: Any) -> None:
@@ -175,9 +176,7 @@ class LogSTFT(layers.Layer):
         self.n_fft = int(n_fft)
 
     def call(self, x: tf.Tensor) -> tf.Tensor:
-        s = tf.signal.stft(tf.cast(x, tf.float32), self.n_fft, self.n_fft // 4, self.n_fft, pad_end=False)
-        power = tf.square(tf.math.real(s)) + tf.square(tf.math.imag(s))
-        return (0.5 * tf.math.log(power + 1e-10))[..., None]
+        return stft_logmag(x, self.n_fft, self.n_fft // 4, drop_nyquist=False, pad_end=False, eps=1e-5)[..., None]
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         frames = None if input_shape[1] is None else 1 + (input_shape[1] - self.n_fft) // (self.n_fft // 4)

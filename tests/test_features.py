@@ -19,6 +19,15 @@ def test_specgan_shapes():
     assert tuple(stft_logmag(small, geo.n_fft, geo.hop).shape) == (2, 64, 64) and geo.size == 64
     assert tuple(stft_logmag(x[0]).shape) == (128, 128)  # a single clip
     assert tuple(stft_logmag(x, drop_nyquist=False).shape) == (2, 128, 129)
+    assert tuple(stft_logmag(x, pad_end=False).shape) == (2, 1 + (16384 - 256) // 128, 128)  # whole frames
+    half = stft_logmag(tf.constant(x, tf.float16), 256, 128)  # any float dtype in, float32 out
+    assert half.dtype == tf.float32 and np.allclose(np.exp(half), np.exp(stft_logmag(x)), atol=0.05)  # |STFT|
+    silent = tf.zeros((1, 1024))
+    with tf.GradientTape() as tape:
+        tape.watch(silent)
+        value = tf.reduce_sum(stft_logmag(silent, 256, 64, eps=1e-5))
+    assert np.isfinite(tape.gradient(value, silent).numpy()).all()
+    assert np.allclose(stft_logmag(silent, eps=1e-5).numpy(), np.log(1e-5))
     assert tuple(log_mel(x, 16000, n_mels=40).shape) == (2, 128, 40)
 
 
