@@ -362,11 +362,9 @@ def _check_fields(c: TrainConfig) -> None:
         integer(name, 1)
     for name in ("ckpt_every", "sample_every", "n_sample_wavs", "seed"):
         integer(name, 0)
-    if c.steps is not None:
-        integer("steps", 0)
-    for name in ("n_critic", "n_clips", "n_fft", "hop"):
-        if getattr(c, name) is not None:
-            integer(name, 1)
+    for name, low in (("steps", 0), ("n_critic", 1), ("n_clips", 1), ("n_fft", 1), ("hop", 1)):
+        if getattr(c, name) is not None:  # None: the default, filled in by resolve()
+            integer(name, low)
     for name in ("lr_g", "lr_d"):
         number(name, positive=True)
     number("r1", positive=False)
