@@ -343,6 +343,10 @@ def test_augment_draws_follow_the_config_and_change_the_step():
     old = {k: v for k, v in tiny("specgan").resolve(data).to_dict().items() if k != "augment"}
     old["model_kwargs"].pop("spectral_norm")
     assert TrainConfig.from_dict(old).resolve(samples=4096).model_kwargs["spectral_norm"] is False
+    # SpecGAN's default leaves the level alone (gain hid it from D); a run saved with gain keeps it
+    assert TrainConfig().resolve(samples=16384).augment == "shift,mask"
+    saved = TrainConfig.from_dict(tiny("specgan", augment="gain,shift,mask").resolve(data).to_dict())
+    assert saved.augment == "shift,mask,gain" and saved.resolve(data).augment == "shift,mask,gain"
 
 
 def test_lazy_r1_applies_the_penalty_every_k_steps_times_k():

@@ -38,7 +38,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--r1-every", type=int, help="lazy R1: apply the penalty (times N) every N steps only "
                    "(default 1 = every step)")
     p.add_argument("--augment", help="DiffAugment of everything D sees: a comma-separated subset of shift, "
-                   "mask, gain, or none (default: the model's, see TrainConfig.augment)")
+                   "mask, gain, or none (default: shift,mask for specgan, none for the wave models)")
     p.add_argument("--n-critic", type=int, help="D updates per G update (default: the loss's, 5 for wgan_gp)")
     p.add_argument("--steps", type=int, help="total generator updates of the run (default 2400 for specgan, "
                    "about 10 minutes on a 2-core CPU; 1000 for wavegan and seed_mlp; on --resume the saved total)")

@@ -36,8 +36,9 @@ UPDATES = ("alternating", "simultaneous")
 EMA_DEFAULTS = {"seed_mlp": 0.0, "wavegan": 0.0, "specgan": 0.99}
 #: DiffAugment policy (``gcdg_lite.train.augment``) used when ``augment`` is left at ``None``, per model.
 #: SpecGAN's: on speech_heldout, with spectral normalisation in D, FD score 0.084 against 0.167 without
-#: augmentation... (bench/README.md, Quality); wavegan and seed_mlp were not measured with it.
-AUGMENT_DEFAULTS = {"seed_mlp": "none", "wavegan": "none", "specgan": "shift,mask,gain"}
+#: augmentation; without ``gain`` (which hid the level from D, so G's loudness drifted by seed) FD fell
+#: from 12.2 to 8.6 times its floor over 3 seeds (bench/README.md, Quality). wavegan, seed_mlp: not measured.
+AUGMENT_DEFAULTS = {"seed_mlp": "none", "wavegan": "none", "specgan": "shift,mask"}
 #: generator updates of a run when ``steps`` is left at ``None``, per model. SpecGAN's default (width 8,
 #: :data:`gcdg_lite.models.DEFAULTS`) ends within 10 minutes on a 2-core float32 CPU: on held-out speech,
 #: width 8 for about 2500 steps scored better than width 16 for the 1000 steps that fit the same time
@@ -114,7 +115,7 @@ class TrainConfig:
             of ``shift`` (circular time shift), ``mask`` (time and, for spectrograms, frequency
             masks up to 1/8 of the example), ``gain`` (level change up to about ±6 dB), or
             ``"none"``; ``None`` = the model's default (:data:`AUGMENT_DEFAULTS`). See
-            :mod:`gcdg_lite.train.augment`. Resolved: canonical order (``"shift,mask,gain"``).
+            :mod:`gcdg_lite.train.augment`. Resolved: canonical order (``"gain,shift"`` -> ``"shift,gain"``).
     """
 
     model: str = "specgan"
