@@ -100,6 +100,7 @@ def write_atomic(path: str, write: Callable[[IO], None], mode: str = "w", **open
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder or ".")
     try:
         with os.fdopen(fd, mode, **open_kw) as fh:
+            os.fchmod(fh.fileno(), 0o644)  # mkstemp makes 0600; a run's files are readable like any other
             write(fh)
         os.replace(tmp, path)
     except BaseException:
@@ -121,8 +122,22 @@ def _start_time(pid: int) -> str | None:
     return fields[19] if len(fields) > 19 else None
 
 
+def _command_line(pid: int) -> str | None:
+    """The command line of process ``pid`` (from /proc, arguments joined by spaces), or None if unknown."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
 def _alive(pid: int, started: str | None) -> bool:
-    """Whether the process that wrote a lock still runs: the pid exists and, where known, started then."""
+    """Whether the process that wrote a lock still runs: the pid exists and, where known, started then.
+
+    A lock of the old format holds only a pid. Such a pid counts as stale when it is 1 (the system's
+    first process, never a trainer) or when the process's command line names neither python nor gcdg
+    (the pid was reused by an unrelated program).
+    """
     if pid <= 0:
         return False
     try:
@@ -132,7 +147,12 @@ def _alive(pid: int, started: str | None) -> bool:
     except PermissionError:
         pass
     now = _start_time(pid)
-    return started is None or now is None or now == started
+    if started is not None:
+        return now is None or now == started
+    if pid == 1:
+        return False
+    command = _command_line(pid)
+    return command is None or "python" in command.lower() or "gcdg" in command.lower()
 
 
 def lock_owner(lock: str) -> int | None:
