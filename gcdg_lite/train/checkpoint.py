@@ -21,6 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from ..errors import RunError
+from .folder import inside
 from .step import Engine
 
 MAX_TO_KEEP = 3
@@ -76,8 +77,16 @@ def missing(run_dir: str) -> str:
 
 
 def manager(engine: Engine, run_dir: str | os.PathLike) -> tf.train.CheckpointManager:
-    """A ``CheckpointManager`` for ``engine``'s state in ``run_dir/ckpt`` (keeps the last 3)."""
-    ckpt_dir = os.path.join(str(run_dir), "ckpt")
+    """A ``CheckpointManager`` for ``engine``'s state in ``run_dir/ckpt`` (keeps the last 3).
+
+    Raises:
+        RunError: ``ckpt`` or a file in it is a symbolic link (a run folder holds no links; nothing
+            is read or written through one).
+    """
+    ckpt_dir = inside(str(run_dir), "ckpt")
+    if os.path.isdir(ckpt_dir):
+        for name in sorted(os.listdir(ckpt_dir)):
+            inside(ckpt_dir, name)  # refuses a link
     tidy(ckpt_dir)
     return tf.train.CheckpointManager(tf.train.Checkpoint(**engine.checkpoint_parts()), ckpt_dir,
                                       max_to_keep=MAX_TO_KEEP)
@@ -98,7 +107,7 @@ def save(mgr: tf.train.CheckpointManager, engine: Engine) -> str:
 
     Raises:
         RunError: a weight or optimiser slot is not finite (nothing is written), or the disk refused
-            the write (the previous checkpoint is kept).
+            the write (the message says whether an earlier checkpoint is kept, and which).
     """
     bad = non_finite(engine)
     step = int(engine.step.numpy())
@@ -110,9 +119,17 @@ def save(mgr: tf.train.CheckpointManager, engine: Engine) -> str:
         return mgr.save(checkpoint_number=step)
     except (OSError, tf.errors.OpError) as exc:
         tidy(mgr.directory)
-        reason = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
-        raise RunError(f"{run_dir}: could not write the checkpoint of step {step} ({reason}); free disk space "
-                       "and resume with --resume (the previous checkpoint is kept)") from None
+        kept = _latest_complete(mgr.directory)
+        then = (f"free disk space and resume with --resume (the previous checkpoint is kept, step {kept})"
+                if kept is not None else "free disk space and train again (no checkpoint was saved yet)")
+        raise RunError(f"{run_dir}: could not write the checkpoint of step {step} ({_reason(exc)}); {then}") from None
+
+
+def _latest_complete(ckpt_dir: str) -> int | None:
+    """The step of the newest complete ``ckpt-N`` checkpoint in ``ckpt_dir``, or None when there is none."""
+    steps = [int(m.group(1)) for f in (os.listdir(ckpt_dir) if os.path.isdir(ckpt_dir) else [])
+             if (m := _NAME.match(f[:-len(".index")] if f.endswith(".index") else "")) and _complete(ckpt_dir, m.group(0))]
+    return max(steps) if steps else None
 
 
 def restore_latest(mgr: tf.train.CheckpointManager, engine: Engine) -> int | None:
@@ -156,6 +173,21 @@ def _saved_parts(reader) -> set[str]:
     return {child.local_name for child in graph.nodes[0].children}
 
 
+#: what the operating system says when a write fails; kept whole in a message, however long the text before it
+_OS_REASONS = re.compile(r"No space left on device|Disk quota exceeded|Read-only file system|Permission denied|"
+                         r"Input/output error|File too large|Too many open files", re.I)
+
+
 def _reason(exc: BaseException) -> str:
+    """Why ``exc`` happened in at most about 200 characters, never cutting off the operating system's reason.
+
+    TensorFlow's messages start with long paths; the reason (``No space left on device``) may come after
+    the first 200 characters or on a later line, so a known reason is looked for in the whole text first.
+    """
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
     text = str(exc).strip()
+    known = _OS_REASONS.search(text)
+    if known:
+        return known.group(0)
     return text.splitlines()[0][:200] if text else type(exc).__name__
