@@ -286,12 +286,12 @@ class TrainConfig:
         return {"format": FORMAT, **d}
 
     def to_json(self, path: str | os.PathLike) -> None:
-        """Write the config to ``path`` (e.g. ``RUN/config.json``) atomically (a temp file, then a rename)."""
+        """Write the config to ``path`` (e.g. ``RUN/config.json``) atomically: ``folder.write_atomic``
+        (an exclusive temporary file beside it, then a rename; no existing file or link is written through)."""
+        from .folder import write_atomic
+
         text = json.dumps(self.to_dict(), indent=2, sort_keys=True, allow_nan=False)
-        tmp = f"{path}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
+        write_atomic(os.fspath(path), lambda fh: fh.write(text), encoding="utf-8")
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], where: str = "config") -> "TrainConfig":

@@ -14,6 +14,7 @@ import os
 from typing import Any, Sequence
 
 from ..errors import RunError
+from .folder import write_atomic
 from .step import METRICS
 
 COLUMNS = ("step",) + METRICS + ("steps_per_s", "time_s")
@@ -67,17 +68,29 @@ class History:
         self.rows: list[dict] = []
         if keep_until is not None:
             self.rows = [r for r in read_history(self.path, repair=True) if r["step"] <= keep_until]
-        tmp = self.path + ".tmp"
-        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+
+        def write(fh) -> None:
             w = csv.DictWriter(fh, fieldnames=COLUMNS)
             w.writeheader()
             w.writerows(self.rows)
-        os.replace(tmp, self.path)
+
+        write_atomic(self.path, write, newline="", encoding="utf-8")
 
     def extend(self, rows: list[dict]) -> None:
-        """Append rows (dicts with the :data:`COLUMNS`) to memory and to the CSV file."""
+        """Append rows (dicts with the :data:`COLUMNS`) to memory and to the CSV file.
+
+        The file is opened without following a link (``O_NOFOLLOW``): a ``history.csv`` replaced by a
+        symbolic link is an error, never a way to append to a file outside the run.
+
+        Raises:
+            RunError: ``history.csv`` is a symbolic link.
+            OSError: the row could not be written (a full disk).
+        """
         self.rows.extend(rows)
-        with open(self.path, "a", newline="", encoding="utf-8") as fh:
+        flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+        if os.path.islink(self.path):
+            raise RunError(f"{self.path} is a symbolic link; a run folder holds no links (remove it, then resume)")
+        with os.fdopen(os.open(self.path, flags), "a", newline="", encoding="utf-8") as fh:
             w = csv.DictWriter(fh, fieldnames=COLUMNS)
             w.writerows({k: r.get(k, math.nan) for k in COLUMNS} for r in rows)
 
