@@ -116,6 +116,6 @@ def run(args) -> int:
     run_ = fit(args.data, options(args), out=args.out, resume=args.resume, overwrite=args.overwrite,
                progress=not args.quiet)
     last = run_.history[-1] if run_.history else {}
-    print(f"trained {run_.config.model}/{run_.config.loss} to step {run_.step} in {args.out}"
+    print(f"trained {run_.config.model}/{run_.config.loss} to step {run_.step} in {run_.path}"
           + (f" (loss_g {last['loss_g']:.3f}, loss_d {last['loss_d']:.3f})" if last else ""))
     return 0

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 import signal
 import tempfile
 import time
@@ -25,6 +24,7 @@ import tensorflow as tf
 
 from ..errors import ConfigError, DataError, RunError, TrainingInterrupted
 from . import checkpoint as ckpt_lib
+from . import folder
 from .config import TrainConfig
 from .history import PANELS, History, plot_history, read_history
 from .step import METRICS, Engine, latent
@@ -76,16 +76,14 @@ def examples(clips: np.ndarray, config: TrainConfig, norm=None) -> tuple[np.ndar
 
 
 def _write_json(path: str, obj: dict) -> None:
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(obj, fh, allow_nan=False)
-    os.replace(tmp, path)
+    """Write ``obj`` as JSON to ``path`` whole or not at all (``folder.write_atomic``)."""
+    folder.write_atomic(path, lambda fh: json.dump(obj, fh, allow_nan=False), encoding="utf-8")
 
 
 def _load_specnorm(path: str):
     from ..features import SpecNorm
 
-    file = os.path.join(path, "specnorm.json")
+    file = folder.inside(path, "specnorm.json")
     try:
         with open(file, encoding="utf-8") as fh:
             norm = SpecNorm.from_dict(json.load(fh))
@@ -112,9 +110,12 @@ class Run:
         specnorm: specgan's spectrogram normalisation (``None`` for wave models).
     """
 
-    def __init__(self, path: str, config: TrainConfig, engine: Engine, specnorm=None, history=None):
+    def __init__(self, path: str, config: TrainConfig, engine: Engine, specnorm=None, history=None, *,
+                 manager: "tf.train.CheckpointManager | None" = None, lock: str | None = None):
+        """``manager`` and ``lock`` are given by :func:`fit` to a run it trains: the checkpoint manager of
+        ``path/ckpt`` and the lock file it holds (released by :meth:`_release` when training ends)."""
         self.path, self.config, self.engine, self.specnorm = str(path), config, engine, specnorm
-        self._history = history
+        self._history, self._mgr, self._lock = history, manager, lock
 
     @property
     def generator(self):
@@ -135,7 +136,7 @@ class Run:
     def history(self) -> list[dict]:
         """Per-step rows (see :mod:`gcdg_lite.train.history` for the columns)."""
         if self._history is None:
-            return read_history(os.path.join(self.path, "history.csv"), repair=True)
+            return read_history(folder.inside(self.path, "history.csv"), repair=True)
         return self._history.rows
 
     @property
@@ -246,6 +247,11 @@ class Run:
         """:func:`gcdg_lite.train.history.plot_history` of this run (title: the model and loss). Chapter 4."""
         return plot_history(self.history, panels, title or f"{self.config.model}, loss={self.config.loss!r}", **kwargs)
 
+    def _release(self) -> None:
+        """Give up the run's lock (training ended); a no-op for a run that holds none."""
+        folder.release(self._lock)
+        self._lock = None
+
     def __repr__(self) -> str:
         return f"Run({self.path!r}, model={self.config.model}, loss={self.config.loss}, step={self.step})"
 
@@ -259,9 +265,10 @@ def load_run(path: str | os.PathLike) -> Run:
         RunError: the folder has no config or no checkpoint, or its files are damaged.
     """
     path = str(path)
-    if not os.path.isfile(os.path.join(path, "config.json")):
+    cfg_path = folder.inside(path, "config.json")
+    if not os.path.isfile(cfg_path):
         raise RunError(f"{path}: not a run folder (no config.json); train one with `python -m gcdg_lite train`")
-    config = TrainConfig.from_json(os.path.join(path, "config.json")).resolve(samples=None)
+    config = TrainConfig.from_json(cfg_path).resolve(samples=None)
     engine = Engine(config)
     step = ckpt_lib.restore_latest(ckpt_lib.manager(engine, path), engine)
     if step is None:
@@ -285,12 +292,14 @@ def fit(data, config: "TrainConfig | Mapping[str, Any] | None" = None, out: str 
             TrainConfig is taken whole, while a dict's options are applied to the SAVED run's config;
             either way only the resumable fields (steps, ckpt_every, ...) may differ from the saved run
             (``TrainConfig.check_resume``).
-        out: the run folder; ``None`` = a new temporary folder.
+        out: the run folder; ``None`` = a new temporary folder. Normalised first (``run/`` is ``run``);
+            refused when it holds a glob character, is the current folder, is a symbolic link, or lies
+            inside the data folder it trains on.
         resume: ``True``: continue the run in ``out`` from its latest checkpoint; ``"auto"``: continue
             it when ``out`` holds a run, else start one there (what a notebook wants after a Colab
             runtime disconnects); ``False``: start a new run.
-        callbacks: callables ``cb(step, row, run)`` called every ``config.callback_every`` steps with
-            the latest history row (a live plot in a notebook).
+        callbacks: an iterable of callables ``cb(step, row, run)`` called every ``config.callback_every``
+            steps with the latest history row (a live plot in a notebook).
         progress: show a ``tqdm.auto`` progress bar with the current losses.
         overwrite: replace an existing run folder (only once the new run has been set up).
         strategy: a ``tf.distribute.Strategy``; default ``MirroredStrategy`` when there are several
@@ -303,35 +312,85 @@ def fit(data, config: "TrainConfig | Mapping[str, Any] | None" = None, out: str 
         RunError: existing folder without resume/overwrite; nothing to resume; NaN/Inf loss (the last
             good checkpoint is kept and the message says what to try); an interrupt (Ctrl-C, SIGTERM:
             the last completed step is saved first).
-        ConfigError / DataError: bad settings or data.
+        ConfigError / DataError: bad settings or data. Bad arguments (``callbacks``, ``strategy``, ``out``)
+            are refused before anything is created on disk.
     """
+    callbacks, strategy = _check_arguments(callbacks, strategy, progress, overwrite)
     path, saved = _open_folder(out, resume, overwrite)
     options = TrainConfig.from_options(config, base=saved if isinstance(config, Mapping) else None).check()
     if saved is not None and data is None:
         data = saved.data
     if data is None:
         raise ConfigError("no training data given (pass clips or a source such as 'builtin:vowels')")
+    _check_outside_data(path, data)
     clips, source = load_clips(data, options)
     resolved = options.resolve(clips, source=source)
     if saved is not None:
         resolved.check_resume(saved, where=path)
     run = _setup(clips, resolved, path, saved is not None, overwrite, strategy)
-    _loop(run, list(callbacks), progress)
+    _loop(run, callbacks, progress)
     return run
 
 
+def _check_arguments(callbacks, strategy, progress, overwrite) -> tuple[list[Callable], Any]:
+    """``fit``'s Python-side arguments, checked before anything is created: ``(callbacks as a list, strategy)``.
+
+    Raises:
+        ConfigError: ``callbacks`` is not an iterable of callables, ``strategy`` is not ``None`` or a
+            ``tf.distribute.Strategy``, or ``progress`` / ``overwrite`` is not a bool.
+    """
+    try:
+        found = list(callbacks) if not isinstance(callbacks, (str, bytes)) else None
+    except TypeError:
+        found = None
+    if found is None or not all(callable(cb) for cb in found):
+        raise ConfigError(f"callbacks={callbacks!r} must be a list of functions cb(step, row, run), e.g. "
+                          "callbacks=[live.update]")
+    if strategy is not None and not isinstance(strategy, tf.distribute.Strategy):
+        raise ConfigError(f"strategy={strategy!r} must be None or a tf.distribute.Strategy, e.g. "
+                          "tf.distribute.OneDeviceStrategy('/cpu:0')")
+    for name, value in (("progress", progress), ("overwrite", overwrite)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ConfigError(f"{name}={value!r} must be True or False")
+    return found, strategy
+
+
+def _check_outside_data(path: str, data: Any) -> None:
+    """Refuse a run folder inside the data folder it trains on (its samples would become training data).
+
+    Raises:
+        RunError: ``path`` is ``data`` or lies below it (real paths compared, links resolved).
+    """
+    if not isinstance(data, (str, os.PathLike)) or not os.path.isdir(data):
+        return
+    run, top = os.path.realpath(path), os.path.realpath(data)
+    if run == top or run.startswith(top.rstrip(os.sep) + os.sep):
+        raise RunError(f"{path}: the run folder is inside its data folder {os.fspath(data)}, whose files would "
+                       "then include the run's own samples; keep runs outside the data (e.g. --out runs/NAME), "
+                       "moving this one out first if it exists")
+
+
 def _open_folder(out, resume: "bool | str", overwrite: bool) -> tuple[str, TrainConfig | None]:
-    """The run folder's path and, on resume, its saved (resolved) config. Changes nothing on disk."""
+    """The run folder's normalised path and, on resume, its saved (resolved) config. Changes nothing on disk.
+
+    Raises:
+        ConfigError: ``out`` is not a path, or holds a glob character (``folder.run_path``).
+        RunError: ``out`` is the current folder, a link, a file, or an existing folder that may not be
+            used as asked (nothing to resume, a run without --overwrite, not a run folder).
+    """
     if resume not in (True, False, "auto"):
         raise ConfigError(f"resume={resume!r}; use True, False or 'auto'")
     if out is None:
         if resume is True:
             raise ConfigError("resume=True needs out= (the run folder to continue)")
         return tempfile.mkdtemp(prefix="gcdg_run_"), None
-    out = str(out)
-    cfg_path = os.path.join(out, "config.json")
-    if os.path.exists(out) and not os.path.isdir(out):
+    out = folder.run_path(out)
+    if os.path.islink(out):
+        raise RunError(f"{out}: is a symbolic link; a run folder is never used through a link (give its real "
+                       f"path, {os.path.realpath(out)})")
+    if os.path.lexists(out) and not os.path.isdir(out):
         raise RunError(f"{out}: exists and is not a folder; choose another run folder")
+    cfg_path = folder.inside(out, "config.json") if os.path.isdir(out) else os.path.join(out, "config.json")
     if resume == "auto":
         resume = os.path.isfile(cfg_path)
     if resume:
@@ -343,108 +402,89 @@ def _open_folder(out, resume: "bool | str", overwrite: bool) -> tuple[str, Train
         if not overwrite:
             raise RunError(f"{out}: run folder already exists; use resume=True (--resume) to continue it "
                            f"or overwrite=True (--overwrite) to replace it")
-        if os.path.islink(out) or not os.path.isfile(cfg_path):
-            raise RunError(f"{out}: refusing to overwrite a folder that is not a run folder (no config.json, "
-                           "or a link); remove it yourself or choose another folder")
+        if not os.path.isfile(cfg_path):
+            raise RunError(f"{out}: refusing to overwrite a folder that is not a run folder (no config.json); "
+                           "remove it yourself or choose another folder")
     return out, None
 
 
-LOCK = ".lock"
-
-
-def _lock(path: str) -> str:
-    """Take ``path/.lock`` for this process (its pid inside); returns the lock file's path.
-
-    A lock left by a process that no longer runs (killed) is stale and taken over.
-
-    Raises:
-        RunError: another live process holds the lock.
-    """
-    lock = os.path.join(path, LOCK)
-    for _ in range(2):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                with open(lock, encoding="utf-8") as fh:
-                    pid = int(fh.read().split()[0])
-            except (OSError, ValueError, IndexError):
-                pid = None
-            if pid is not None and pid != os.getpid() and _alive(pid):
-                raise RunError(f"{path}: process {pid} is training this run; wait for it to finish or stop it "
-                               "(Ctrl-C saves), then try again") from None
-            os.remove(lock)  # stale: its process is gone
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(f"{os.getpid()}\n")
-        return lock
-    raise RunError(f"{path}: cannot take the run's lock file {lock}; remove it if no process trains this run")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _unlock(lock: str | None) -> None:
-    if lock:
-        try:
-            os.remove(lock)
-        except OSError:
-            pass
+#: the run's lock file (``folder.LOCK``), kept importable here
+LOCK = folder.LOCK
+#: the files and folders of a run; none of them may be a symbolic link
+RUN_FILES = ("config.json", "history.csv", "specnorm.json", "ckpt", SAMPLES_DIR)
 
 
 def _setup(clips: np.ndarray, config: TrainConfig, path: str, resuming: bool, overwrite: bool, strategy) -> Run:
-    """Examples, engine and run folder for a resolved config; restores the checkpoint on resume."""
+    """Examples, engine and run folder for a resolved config; restores the checkpoint on resume.
+
+    An existing run that ``overwrite`` replaces is set aside (renamed, nothing deleted) and removed only
+    once the new run is set up; on any error the new folder is removed and the old run put back.
+    """
+    if resuming:
+        for name in RUN_FILES:
+            folder.inside(path, name)  # a link in the run is refused before anything is read through it
     norm = _load_specnorm(path) if resuming and config.model == "specgan" else None
     x, norm = examples(clips, config, norm)
     if config.batch > len(x) * 64:
         raise ConfigError(f"batch={config.batch} is far larger than the {len(x)} training clips; use a batch "
                           f"of at most {len(x)}")
     engine = Engine(config, x, strategy)
-    old = lock = None
     replace = not resuming and overwrite and os.path.isdir(path) and bool(os.listdir(path))
-    fresh = not resuming and not os.path.isdir(path)
+    aside = lock = None
+    made = False
     try:
         if resuming or replace:
-            lock = _lock(path)  # nobody else trains the run we continue or replace
+            lock = folder.acquire(path)  # nobody else trains the run we continue or replace
         if replace:
-            old = f"{path}.replaced-{os.getpid()}"
-            os.replace(path, old)  # the old run, our lock inside it, waits there until the new one is set up
+            aside = folder.set_aside(path)  # the old run, our lock inside it, waits there until the new one is set up
             lock = None
-        os.makedirs(path, exist_ok=True)
+        if not os.path.isdir(path):
+            os.makedirs(path)
+            made = True
         if lock is None:
-            lock = _lock(path)
-        mgr = ckpt_lib.manager(engine, path)
-        start = ckpt_lib.restore_latest(mgr, engine) if resuming else 0
-        if start is None:
-            raise RunError(f"{path}: {ckpt_lib.missing(path)}; start again with overwrite=True (--overwrite)")
-        history = History(os.path.join(path, "history.csv"), keep_until=start if resuming else None)
-        config.to_json(os.path.join(path, "config.json"))
-        if norm is not None:
-            _write_json(os.path.join(path, "specnorm.json"), norm.to_dict())
+            lock = folder.acquire(path)
+        run = _open_run(engine, config, path, resuming, norm, lock)
     except BaseException as exc:
-        ours = lock is not None  # never delete a folder another process has locked
-        _unlock(lock)
-        if ours and (fresh or old is not None):
-            shutil.rmtree(path, ignore_errors=True)  # leave no half-made run folder behind
-        if old is not None and not os.path.exists(path):
-            os.replace(old, path)  # the replaced run comes back
-            _unlock(os.path.join(path, LOCK))
+        _roll_back(path, lock, made, aside)
         if isinstance(exc, OSError):
             raise RunError(f"{path}: cannot write the run folder ({exc.strerror or exc}); choose a writable "
                            "folder with free space") from None
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    run = Run(path, config, engine, norm, history)
-    run._mgr, run._lock = mgr, lock
+    if aside is not None:
+        folder.remove_tree(aside)  # the new run is in place: only now does the old one go
     return run
+
+
+def _open_run(engine: Engine, config: TrainConfig, path: str, resuming: bool, norm, lock: str) -> Run:
+    """Checkpoint manager, history, config.json and specnorm.json of a locked run folder; the :class:`Run`."""
+    mgr = ckpt_lib.manager(engine, path)
+    start = ckpt_lib.restore_latest(mgr, engine) if resuming else 0
+    if start is None:
+        raise RunError(f"{path}: {ckpt_lib.missing(path)}; start again with overwrite=True (--overwrite)")
+    history = History(folder.inside(path, "history.csv"), keep_until=start if resuming else None)
+    config.to_json(folder.inside(path, "config.json"))
+    if norm is not None:
+        _write_json(folder.inside(path, "specnorm.json"), norm.to_dict())
+    return Run(path, config, engine, norm, history, manager=mgr, lock=lock)
+
+
+def _roll_back(path: str, lock: str | None, made: bool, aside: str | None) -> None:
+    """Undo a failed :func:`_setup`: release our lock, remove the folder we made, put a replaced run back.
+
+    Nothing is deleted that this call did not create: the folder at ``path`` is removed only when it
+    was made here (which needs the old run, if any, to have been renamed away first).
+    """
+    folder.release(lock)
+    if made and lock is not None:
+        folder.remove_tree(path)  # leave no half-made run folder behind
+    elif made:
+        try:
+            os.rmdir(path)  # not locked by us: removed only if still empty
+        except OSError:
+            pass
+    if aside is not None and not os.path.lexists(path):
+        folder.restore(aside, path)  # the replaced run comes back
+        folder.release(os.path.join(path, folder.LOCK))
 
 
 class _Interrupts:
@@ -533,44 +573,4 @@ def _loop(run: Run, callbacks: list, progress: bool) -> None:
                        f"{kept}; free space and resume with --resume") from None
     finally:
         bar.close()
-        _unlock(getattr(run, "_lock", None))
-
-
-# ---------------------------------------------------------------------- a chapter's runs
-class Workspace:
-    """Where a chapter's runs live, and a one-line way to train into it.
-
-    Notebook: 03_algorithm_and_maths.ipynb.
-
-    Under the ``ci`` budget the folder is a fresh temporary one (a test really trains); under ``book``
-    and ``full`` it is ``runs/<budget>/`` beside the notebook, so running the chapter again, or
-    reconnecting a Colab session, restores each run's latest checkpoint instead of starting over
-    (delete the folder to retrain).
-
-    Args:
-        name: a short name of the chapter (``"ch4"``), used in the temporary folder's name.
-        budget: a :class:`gcdg_lite.budgets.Budget`; default ``gcdg_lite.budget()``.
-        root: the parent folder for ``book``/``full`` runs (default ``runs``).
-    """
-
-    def __init__(self, name: str, budget=None, root: str | os.PathLike = "runs"):
-        from ..budgets import budget as current_budget
-
-        self.budget = budget or current_budget()
-        if self.budget.name == "ci":
-            self.path = Path(tempfile.mkdtemp(prefix=f"gcdg_{name}_"))
-        else:
-            self.path = Path(root) / self.budget.name
-
-    def fit(self, name: str, clips, **options) -> Run:
-        """Train (or restore) run ``name`` on ``clips``: ``TrainConfig(batch=budget.batch, seed=0, **options)``.
-
-        Uses ``resume="auto"`` and no progress bar; pass ``callbacks=[...]`` for a live view.
-        """
-        callbacks = options.pop("callbacks", ())
-        options = {"batch": self.budget.batch, "seed": 0, **options}
-        return fit(clips, TrainConfig.from_options(options), out=self.path / name, resume="auto", progress=False,
-                   callbacks=callbacks)
-
-    def __repr__(self) -> str:
-        return f"Workspace({str(self.path)!r}, budget={self.budget.name!r})"
+        run._release()
