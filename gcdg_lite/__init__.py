@@ -37,7 +37,7 @@ __version__ = "0.1.0"
 #: docstring names the chapter notebook that introduces it (``Notebook: NN_name.ipynb``), or ``none``.
 API: dict[str, tuple[str, ...]] = {
     "audio": ("listen", "play", "plot_spectrogram", "plot_waveform", "read_wav", "save_wav"),
-    "budgets": ("Budget", "BUDGETS", "ENV_VAR", "budget"),
+    "budgets": ("Budget", "BUDGETS", "ENV_VAR", "Workspace", "budget"),
     "cli": ("COMMANDS", "build_parser", "main"),
     "compat": ("MINIMUM", "VersionError", "installed_version", "too_old", "require"),
     "data": ("AUDIO_EXTENSIONS", "MAX_SAMPLES", "TEXTURES", "VOWELS", "ClipSet", "FileReport", "LoadReport",

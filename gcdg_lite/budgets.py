@@ -82,3 +82,51 @@ def budget(name: str | None = None, **overrides: int) -> Budget:
             f"(e.g. export {ENV_VAR}=book)"
         )
     return replace(BUDGETS[key], **overrides) if overrides else BUDGETS[key]
+
+
+# ---------------------------------------------------------------------- a chapter's runs
+_current_budget = budget  # Workspace's argument is also called ``budget``
+
+
+class Workspace:
+    """Where a chapter's runs live, and a one-line way to train into it.
+
+    Notebook: 03_algorithm_and_maths.ipynb.
+
+    Under the ``ci`` budget the folder is a fresh temporary one (a test really trains); under ``book``
+    and ``full`` it is ``runs/<budget>/`` beside the notebook, so running the chapter again, or
+    reconnecting a Colab session, restores each run's latest checkpoint instead of starting over
+    (delete the folder to retrain). Chapters reach it as ``gl.train.Workspace``; it lives here, beside
+    the budgets it reads, so that the trainer does not depend on the notebooks' budgets.
+
+    Args:
+        name: a short name of the chapter (``"ch4"``), used in the temporary folder's name.
+        budget: a :class:`Budget`; default :func:`budget`.
+        root: the parent folder for ``book``/``full`` runs (default ``runs``).
+    """
+
+    def __init__(self, name: str, budget: Budget | None = None, root: "str | os.PathLike" = "runs"):
+        import tempfile
+        from pathlib import Path
+
+        self.budget = budget or _current_budget()
+        if self.budget.name == "ci":
+            self.path = Path(tempfile.mkdtemp(prefix=f"gcdg_{name}_"))
+        else:
+            self.path = Path(root) / self.budget.name
+
+    def fit(self, name: str, clips, **options):
+        """Train (or restore) run ``name`` on ``clips``: ``TrainConfig(batch=budget.batch, seed=0, **options)``.
+
+        Uses ``resume="auto"`` and no progress bar; pass ``callbacks=[...]`` for a live view. Returns the
+        :class:`gcdg_lite.train.Run`.
+        """
+        from .train import TrainConfig, fit
+
+        callbacks = options.pop("callbacks", ())
+        options = {"batch": self.budget.batch, "seed": 0, **options}
+        return fit(clips, TrainConfig.from_options(options), out=self.path / name, resume="auto", progress=False,
+                   callbacks=callbacks)
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r}, budget={self.budget.name!r})"

@@ -23,7 +23,8 @@ _require()  # an older Keras than the trainer needs is one VersionError, not a t
 from .config import TrainConfig, cpu_has_bf16, resolve_precision  # noqa: E402
 from .history import COLUMNS as HISTORY_COLUMNS  # noqa: E402
 from .history import plot_history, read_history  # noqa: E402
-from .run import Run, Workspace, as_clips, examples, fit, load_run  # noqa: E402
+from ..budgets import Workspace  # noqa: E402  (a chapter's runs: lives beside the budgets it reads)
+from .run import Run, as_clips, examples, fit, load_run  # noqa: E402
 from .step import Engine, choose_strategy, latent  # noqa: E402
 
 __all__ = _public(__name__)
