@@ -44,7 +44,7 @@ def test_train_then_sample_builtin_and_resume(tmp_path, capsys):
     assert history_steps(run) == [1, 2, 3, 4, 5]
     out = str(tmp_path / "wavs")
     assert main(["sample", "--run", run, "--n", "3", "--seed", "7", "--out", out]) == 0
-    files = sorted(os.listdir(out))
+    files = sorted(f for f in os.listdir(out) if f.endswith(".wav"))  # beside them: .gcdg-samples.json
     assert len(files) == 3
     x, sr = sf.read(os.path.join(out, files[0]))
     assert sr == 16000 and x.ndim == 1 and x.shape[0] == 1024 and np.abs(x).max() <= 1.0
@@ -57,7 +57,7 @@ def test_train_then_sample_folder_of_wavs(tmp_path, capsys):
                  "--update", "simultaneous"] + TINY) == 0
     capsys.readouterr()
     assert main(["sample", "--run", run, "--n", "2", "--out", str(tmp_path / "s")]) == 0
-    assert len(os.listdir(tmp_path / "s")) == 2
+    assert sorted(os.listdir(tmp_path / "s")) == [".gcdg-samples.json", "sample_000.wav", "sample_001.wav"]
     with open(os.path.join(run, "config.json")) as fh:
         text = fh.read()
     assert '"hinge"' in text and '"simultaneous"' in text and data in text

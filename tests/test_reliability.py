@@ -119,8 +119,13 @@ def test_sample_refuses_a_folder_with_wavs_unless_forced(run, tmp_path, capsys):
     assert main(["sample", "--run", str(run), "--n", "2", "--out", str(out)]) == 2
     one_line(capsys, "--force")
     assert os.listdir(out) == ["mine.wav"]
-    assert main(["sample", "--run", str(run), "--n", "2", "--out", str(out), "--force"]) == 0
-    assert sorted(os.listdir(out)) == ["sample_000.wav", "sample_001.wav"]  # no mix of old and new
+    assert main(["sample", "--run", str(run), "--n", "2", "--out", str(out), "--force"]) == 2  # not ours (issue 22)
+    one_line(capsys, "did not write")
+    assert os.listdir(out) == ["mine.wav"]
+    (out / "mine.wav").unlink()
+    for n in ("3", "2"):
+        assert main(["sample", "--run", str(run), "--n", n, "--out", str(out), "--force"]) == 0
+    assert sorted(os.listdir(out)) == [".gcdg-samples.json", "sample_000.wav", "sample_001.wav"]  # no mix
     (tmp_path / "file").write_text("x")
     assert main(["sample", "--run", str(run), "--n", "2", "--out", str(tmp_path / "file")]) == 2
     one_line(capsys, "is a file")

@@ -5,9 +5,15 @@ Example::
     python -m gcdg_lite sample --run runs/vowels --n 8 --seed 0 --out samples/vowels
 
 Writes ``sample_000.wav`` ... mono 16-bit PCM at the run's sample rate (16000 Hz by default). The same
-``--seed`` gives the same clips; the EMA generator is used when the run was trained with ``--ema``. A folder
-that already holds WAV files is refused unless ``--force`` is given (then its WAVs are replaced, so old and
-new samples never mix).
+``--seed`` gives the same clips; the EMA generator is used when the run was trained with ``--ema``. Clips
+are generated and written 64 at a time, so any ``--n`` fits in memory.
+
+``sample`` owns only what it writes: ``.gcdg-samples.json`` in the folder lists its files (with the run,
+step, n and seed). A folder that already holds samples is refused unless ``--force`` is given; then those
+samples, and only those, are replaced, so old and new never mix. A WAV that no ``sample`` wrote is never
+touched: the command is refused instead. The new clips are written first (under a hidden temporary folder)
+and moved in at the end, so a full disk leaves the old set whole. One writer at a time: a second
+``sample`` into the same folder is refused while the first runs.
 """
 from __future__ import annotations
 
@@ -25,7 +31,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--n", type=int, default=8, help="number of clips")
     p.add_argument("--seed", type=int, default=0, help="latent seed (same seed, same clips)")
     p.add_argument("--out", required=True, help="folder for the WAV files (created if missing)")
-    p.add_argument("--force", action="store_true", help="replace the WAV files already in --out")
+    p.add_argument("--force", action="store_true", help="replace the clips an earlier `sample` wrote in --out (never other WAVs)")
     p.set_defaults(run=run)
     return p
 

@@ -184,61 +184,53 @@ class Run:
         return self.engine.generate(np.asarray(z, np.float32))[..., 0]
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
-        """``n`` generated clips ``(n, samples)`` float32 audio in [-1, 1], reproducible by ``seed``."""
-        for name, value, high in (("n", n, 100_000), ("seed", seed, 2**31 - 1)):
-            low = 1 if name == "n" else 0
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-                raise ConfigError(f"{name}={value!r} must be a whole number from {low} to {high}")
-        return self.generate(self.latent(n, seed))
+        """``n`` generated clips ``(n, samples)`` float32 audio in [-1, 1], reproducible by ``seed``.
 
-    def write_samples(self, folder: str | os.PathLike, n: int, seed: int = 0, prefix: str = "sample",
-                      overwrite: bool = False) -> list[str]:
+        Generated ``samples.BATCH`` clips at a time from latents drawn at once, so clip ``i`` is the
+        one :meth:`write_samples` writes for the same ``seed`` (``samples.generate``).
+        """
+        from . import samples
+
+        return samples.generate(self, n, seed)
+
+    def write_samples(self, folder: "str | os.PathLike | None", n: int, seed: int = 0, prefix: str = "sample",
+                      overwrite: bool = False, step: int | None = None) -> list[str]:
         """Write ``n`` mono 16-bit WAVs at the run's sample rate into ``folder``; returns their paths.
 
-        Raises:
-            ConfigError: ``folder`` already holds WAV files and ``overwrite`` is off (nothing is written),
-                or it is not a folder.
-            RunError: the files cannot be written.
-        """
-        import soundfile as sf
+        Clips are generated and written ``samples.BATCH`` at a time (memory bounded for any ``n``).
+        ``folder`` gets a manifest (``.gcdg-samples.json``) listing the files written; ``overwrite``
+        replaces only files a previous call listed there, and only once every new clip is written
+        (``samples.write_set``). With ``step`` (and no ``folder``): the trainer's listening checkpoint
+        ``RUN/samples/step_XXXXXX/``, written whole and swapped in; a link there is replaced by a real
+        folder, its target untouched (``samples.write_step``).
 
-        folder = str(folder)
-        if os.path.exists(folder) and not os.path.isdir(folder):
-            raise ConfigError(f"{folder} is a file; give a folder for the WAVs")
-        old = sorted(Path(folder).glob("*.wav")) if os.path.isdir(folder) else []
-        if old and not overwrite:
-            raise ConfigError(f"{folder} already holds {len(old)} WAV file(s); choose an empty folder or allow "
-                              "overwriting (--force)")
-        clips = self.sample(n, seed)
-        try:
-            os.makedirs(folder, exist_ok=True)
-            for p in old:
-                p.unlink()  # no mix of old and new samples
-            paths = []
-            for i, clip in enumerate(clips):
-                p = os.path.join(folder, f"{prefix}_{i:03d}.wav")
-                sf.write(p, clip, self.sr, subtype="PCM_16")
-                paths.append(p)
-        except (OSError, RuntimeError) as exc:  # soundfile reports write errors as RuntimeError
-            raise RunError(f"{folder}: cannot write the WAV files ({getattr(exc, 'strerror', None) or exc})") from None
-        return paths
+        Raises:
+            ConfigError: ``folder`` holds WAVs no manifest lists, or earlier samples while ``overwrite``
+                is off (nothing is written), or it is a file.
+            RunError: another process writes there, or the files cannot be written (the old set is kept).
+        """
+        from . import samples
+
+        if step is not None and folder is None:
+            return samples.write_step(self, step, n, seed=seed, prefix=prefix)
+        if folder is None:
+            raise ConfigError("write_samples needs a folder for the WAVs")
+        return samples.write_set(self, folder, n, seed=seed, prefix=prefix, overwrite=overwrite)
 
     def sample_folders(self) -> list[tuple[int, Path]]:
-        """``(step, folder)`` of every listening checkpoint the trainer wrote, oldest first. Chapter 4."""
-        found = []
-        for folder in Path(self.path, SAMPLES_DIR).glob("step_*"):
-            tail = folder.name[len("step_"):]
-            if folder.is_dir() and tail.isdigit():
-                found.append((int(tail), folder))
-        return sorted(found)
+        """``(step, folder)`` of every listening checkpoint the trainer wrote, oldest first (links skipped). Chapter 4."""
+        from . import samples
+
+        return samples.step_folders(self.path)
 
     def saved_samples(self, index: int = 0) -> list[tuple[int, np.ndarray]]:
         """``(step, clip)``: the ``index``-th WAV of each listening checkpoint, oldest first. Chapter 4."""
         from ..audio import read_wav
+        from . import samples
 
         out = []
         for step, folder in self.sample_folders():
-            wavs = sorted(folder.glob("*.wav"))
+            wavs = samples.wavs(folder)
             if len(wavs) > index:
                 out.append((step, read_wav(wavs[index])[0]))
         return out
@@ -555,8 +547,7 @@ def _loop(run: Run, callbacks: list, progress: bool) -> None:
                     for cb in callbacks:
                         cb(step, new[-1], run)
                 if cfg.sample_every and step % cfg.sample_every == 0 and cfg.n_sample_wavs:
-                    run.write_samples(os.path.join(run.path, SAMPLES_DIR, f"step_{step:06d}"), cfg.n_sample_wavs,
-                                      seed=cfg.seed, overwrite=True)
+                    run.write_samples(None, cfg.n_sample_wavs, seed=cfg.seed, step=step)
                 if (cfg.ckpt_every and step % cfg.ckpt_every == 0) or step >= cfg.steps:
                     ckpt_lib.save(mgr, engine)
                     last_saved = step
