@@ -55,14 +55,19 @@ def sample(run, out, *flags, n=2, seed=0):
 
 # --------------------------------------------------------------------------- case 2: linked listening checkpoints
 @pytest.mark.parametrize("link", ["samples/step_000004", "samples"])
-def test_resume_replaces_a_linked_sample_folder_without_touching_its_target(run, tmp_path, capsys, link):
+def test_a_linked_sample_folder_is_refused_or_replaced_without_touching_its_target(run, tmp_path, capsys, link):
     mine = user_wavs(tmp_path / "mine")
     before = snapshot(mine)
     if link != "samples":
         (run / "samples").mkdir(exist_ok=True)
     (run / link).symlink_to(mine, target_is_directory=True)
-    assert main(["train", "--out", str(run), "--resume", "--steps", "4", "--sample-every", "4", "--quiet"]) == 0
+    code = main(["train", "--out", str(run), "--resume", "--steps", "4", "--sample-every", "4", "--quiet"])
     assert snapshot(mine) == before  # the user's files, byte-identical, nothing added
+    if link == "samples":  # one of the run's own entries: refused on resume, like ckpt/ or history.csv
+        assert code == 2
+        one_line(capsys, "is a symbolic link")
+        return
+    assert code == 0  # a linked listening checkpoint met while training is replaced by a real folder
     step = run / "samples" / "step_000004"
     assert not (run / "samples").is_symlink() and step.is_dir() and not step.is_symlink()
     assert len(wav_names(step)) == 4
@@ -152,21 +157,21 @@ def test_a_new_folder_is_removed_again_when_the_first_write_fails(run, tmp_path,
 
 # --------------------------------------------------------------------------- case 6: one writer at a time
 def test_a_second_writer_into_the_same_folder_is_refused(run, tmp_path, capsys):
-    from gcdg_lite.train import folder as fold
+    from gcdg_lite.train import folder as fold, samples
 
     out = tmp_path / "s"
     out.mkdir()
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        (out / ".lock").write_text(f"{other.pid} {fold._start_time(other.pid)}\n")
+        (out / samples.LOCK).write_text(f"{other.pid} {fold._start_time(other.pid)}\n")
         assert sample(run, out) == 2
         one_line(capsys, f"process {other.pid} is writing samples here")
-        assert os.listdir(out) == [".lock"]  # nothing written
+        assert os.listdir(out) == [samples.LOCK]  # nothing written
     finally:
         other.kill()
         other.wait()
     assert sample(run, out) == 0  # its process gone, the lock is stale and taken over
-    assert wav_names(out) == ["sample_000.wav", "sample_001.wav"] and not (out / ".lock").exists()
+    assert wav_names(out) == ["sample_000.wav", "sample_001.wav"] and not (out / samples.LOCK).exists()
 
 
 # --------------------------------------------------------------------------- case 14: bounded memory

@@ -169,8 +169,8 @@ def lock_owner(lock: str) -> int | None:
     return pid if pid != os.getpid() and _alive(pid, started) else None
 
 
-def acquire(folder: str, doing: str = "training this run") -> str:
-    """Take ``folder/.lock`` for this process; returns the lock file's path.
+def acquire(folder: str, doing: str = "training this run", stop: str = " (Ctrl-C saves)", name: str = LOCK) -> str:
+    """Take the lock file ``folder/name`` (default ``.lock``) for this process; returns its path.
 
     Notebook: none (no chapter uses it by name).
 
@@ -178,17 +178,18 @@ def acquire(folder: str, doing: str = "training this run") -> str:
     belongs to another process (started at another time), is stale and taken over.
 
     Raises:
-        RunError: another live process holds the lock (the message says what it is ``doing``).
+        RunError: another live process holds the lock (the message says what it is ``doing``, and
+            ``stop`` how stopping it behaves).
     """
-    lock = inside(folder, LOCK) if os.path.isdir(folder) else os.path.join(folder, LOCK)
+    lock = inside(folder, name) if os.path.isdir(folder) else os.path.join(folder, name)
     for _ in range(3):
         try:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except FileExistsError:
             pid = lock_owner(lock)
             if pid is not None:
-                raise RunError(f"{folder}: process {pid} is {doing}; wait for it to finish or stop it "
-                               "(Ctrl-C saves), then try again") from None
+                raise RunError(f"{folder}: process {pid} is {doing}; wait for it to finish or stop it"
+                               f"{stop}, then try again") from None
             try:
                 os.remove(lock)  # stale: its process is gone
             except FileNotFoundError:

@@ -11,7 +11,8 @@ Two writers, one rule: the old set stays whole until the new one is completely w
   disk leaves the old set whole.
 * :func:`write_step` writes the trainer's ``RUN/samples/step_XXXXXX/`` (the run lock is already held).
   The step folder is written whole beside the old one and swapped in (it holds no manifest: the
-  whole folder is the trainer's). A symbolic link at
+  whole folder is the trainer's). A symbolic link met while training (``--resume`` already refuses one at
+  ``RUN/samples``) at
   ``RUN/samples`` or at ``RUN/samples/step_XXXXXX`` is replaced by a real folder: the link itself is
   removed, its target is never opened, written or deleted (the user asked for samples, so training goes
   on; their files stay byte-identical).
@@ -35,6 +36,7 @@ from ..errors import ConfigError, RunError
 from . import folder as fold
 
 MANIFEST = ".gcdg-samples.json"
+LOCK = ".gcdg-samples.lock"  # not ``.lock``: a user's own file of that name is never touched
 SAMPLES_DIR = "samples"
 BATCH = 64  # clips generated (and held in memory) at a time
 _NEW = ".gcdg-new-"  # prefix of the temporary folder inside an output folder
@@ -203,7 +205,7 @@ def write_set(run, where: "str | os.PathLike", n: int, seed: int = 0, prefix: st
     Notebook: none (no chapter uses it by name).
 
     The folder is created if missing (and removed again if the write fails). A folder lock
-    (``where/.lock``) is held for the whole write; the check of what ``where`` holds runs under it.
+    (``where/.gcdg-samples.lock``) is held for the whole write; the check of what ``where`` holds runs under it.
 
     Returns:
         the paths of the WAVs written (``prefix_000.wav`` ...), in clip order.
@@ -227,7 +229,7 @@ def write_set(run, where: "str | os.PathLike", n: int, seed: int = 0, prefix: st
         raise RunError(f"{where}: cannot create the folder ({_reason(exc)}); choose a writable folder") from None
     lock = None
     try:
-        lock = fold.acquire(where, doing="writing samples here")
+        lock = fold.acquire(where, doing="writing samples here", stop="", name=LOCK)
         return _swap_in(run, where, n, seed, prefix, _old_set(where, overwrite))
     except BaseException:
         fold.release(lock)
