@@ -11,9 +11,9 @@ Two writers, one rule: the old set stays whole until the new one is completely w
   disk leaves the old set whole.
 * :func:`write_step` writes the trainer's ``RUN/samples/step_XXXXXX/`` (the run lock is already held).
   The step folder is written whole beside the old one and swapped in (it holds no manifest: the
-  whole folder is the trainer's). A symbolic link met while training (``--resume`` already refuses one at
-  ``RUN/samples``) at
-  ``RUN/samples`` or at ``RUN/samples/step_XXXXXX`` is replaced by a real folder: the link itself is
+  whole folder is the trainer's). A symbolic link met while training at ``RUN/samples`` or at
+  ``RUN/samples/step_XXXXXX`` (``--resume`` already refuses one at ``RUN/samples``) is replaced by a
+  real folder: the link itself is
   removed, its target is never opened, written or deleted (the user asked for samples, so training goes
   on; their files stay byte-identical).
 
