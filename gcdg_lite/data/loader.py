@@ -18,7 +18,7 @@ inspect`` use exactly the same code):
    0 frames), not audio despite its extension, truncated or corrupt, contains NaN/Inf samples, is
    far shorter than a clip, or is silent. A WAV whose header gives its size as ``0xFFFFFFFF``
    (left by writers that stream to a pipe) is read to its end.
-3. **Mono and rate, in blocks.** A file is read in blocks of about 2**20 samples (float64),
+3. **Mono and rate, in blocks.** A file is read in blocks of about 2**19 samples (float64),
    each block's channels are averaged (downmix) and resampled to ``sr`` with a streaming soxr
    resampler (``soxr.ResampleStream``, quality HQ: the same numbers as ``librosa.resample``'s
    default ``soxr_hq`` on the whole file), and the clips are cut as the samples arrive. Memory
@@ -82,8 +82,8 @@ SILENCE_FRAME = 0.02
 NORM_PEAK = 0.95
 #: most files (audio or not) one folder may hold, links followed: beyond it, one DataError
 MAX_FILES = 500_000
-#: frames x channels read from a file at once (float64: 8 MiB)
-_BLOCK = 2 ** 20
+#: frames x channels read from a file at once (float64: 4 MiB)
+_BLOCK = 2 ** 19
 #: a bad-file list longer than this is shortened in one-line messages (the first few, then a count)
 _LIST_MAX = 10
 #: how many are shown of a shortened list
@@ -241,8 +241,7 @@ def _regular_size(path: Path) -> int:
         raise
     if not stat.S_ISREG(st.st_mode):
         what = next((w for test, w in _NOT_REGULAR if test(st.st_mode)), "not a regular file")
-        raise _Bad(f"is {what}, not a regular file: only regular files are read (it was not opened); "
-                   f"remove it from the folder")
+        raise _Bad(f"is {what}, not a regular file: only regular files are read (it was not opened)")
     return st.st_size
 
 
@@ -754,8 +753,9 @@ def load_source(spec: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
         spec: ``"builtin:NAME"`` (a texture of :mod:`gcdg_lite.data.corpus`) or a folder path.
         sr: sample rate in Hz (default 16000).
         samples: clip length in samples (default 16384).
-        n: number of clips (at least 1). Built-in: default 256. Folder: default all; if fewer than
-            available, a random subset (drawn with ``seed``, kept in file order).
+        n: number of clips (at least 1). Built-in: default 256 (any ``n`` is generated). Folder:
+            default all; if fewer than available, a random subset (drawn with ``seed``, kept in file
+            order); more than available is one DataError (never fewer clips than asked, silently).
         seed: seed of the texture, or of the subset; an integer in 0..2**32-1.
         skip_bad: passed to :func:`load_folder`.
 
@@ -764,7 +764,8 @@ def load_source(spec: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
 
     Raises:
         ConfigError: a bad ``spec`` type, ``n`` or ``seed``.
-        DataError: unknown texture name, or any :func:`load_folder` error.
+        DataError: unknown texture name, ``n`` above the clips a folder gives, or any
+            :func:`load_folder` error.
     """
     from .corpus import TEXTURES, texture
 
@@ -781,6 +782,9 @@ def load_source(spec: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
                             f"{', '.join(TEXTURES)} (python -m gcdg_lite corpus --list)")
         return texture(name, n=256 if n is None else n, seed=seed, sr=sr, samples=samples)
     clips = load_folder(s, sr=sr, samples=samples, skip_bad=skip_bad).clips
+    if n is not None and n > len(clips):
+        raise DataError(f"asked for {n} clips (n=; CLI: --clips) but {s} gives {len(clips)} clip(s) of {samples} "
+                        f"samples; ask for {len(clips)} or fewer, or leave it out to use them all")
     if n is not None and n < len(clips):
         idx = np.sort(np.random.default_rng(seed).choice(len(clips), size=n, replace=False))
         clips = clips[idx]
