@@ -5,8 +5,15 @@ so a long recording gives many clips), how many of those were dropped as silence
 than half of their 20 ms frames below ``--silence-db``) and every bad file with its reason. Exit
 status 0 when the folder gives at least one clip; otherwise 2 with one ``error:`` line naming the
 (first) bad file, or the folder when all its clips are silent. With ``--skip-bad`` bad files are
-listed and skipped. A ``--hop`` so small that the clips would not fit in 2 GiB is refused before
-any audio is read.
+listed and skipped (the first 20 of each list; ``--verbose`` lists all), and when none is usable
+that report is printed before the error line. A ``--hop`` so small that the clips would not fit
+in 2 GiB is refused before any audio is read.
+
+Symlinked files and sub-folders are followed (like ``find -L``), each real folder and file read
+once: a link looping back to a folder already searched is listed as skipped (the "links" and
+"skipped" lines). Only regular files are opened: a named pipe, device or socket with an audio
+extension is a bad file, never opened. Files are read in blocks, so a long multichannel
+recording needs no more memory than its clips.
 
 Example::
 
@@ -17,6 +24,9 @@ from __future__ import annotations
 import argparse
 
 from ..data.loader import SILENCE_DB
+
+#: files, bad files and skipped links listed without --verbose
+SHOWN = 20
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -31,20 +41,31 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help=f"20 ms frames below this level in dBFS are silent; clips more than half silent are "
                         f"skipped (default {SILENCE_DB:g})")
     p.add_argument("--skip-bad", action="store_true", help="skip unusable files (listed) instead of failing")
-    p.add_argument("--verbose", action="store_true", help="list every file (default: the first 20)")
+    p.add_argument("--verbose", action="store_true", help="list every file, bad file and skipped link (default: the first 20 of each)")
     p.set_defaults(run=run)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load ``args.path`` with :func:`~gcdg_lite.data.loader.load_folder` and print its report."""
-    from ..data.loader import load_folder
+    """Load ``args.path`` with :func:`~gcdg_lite.data.loader.load_folder` and print its report.
 
-    clipset = load_folder(args.path, sr=args.sr, samples=args.samples, hop=args.hop,
-                          silence_db=args.silence_db, skip_bad=args.skip_bad)
+    When the folder gives no usable clip the report found so far is printed before the one
+    ``error:`` line, so every bad file can be read there (the first 20; all with ``--verbose``)."""
+    from ..data.loader import load_folder
+    from ..errors import DataError
+
+    limit = None if args.verbose else SHOWN
+    try:
+        clipset = load_folder(args.path, sr=args.sr, samples=args.samples, hop=args.hop,
+                              silence_db=args.silence_db, skip_bad=args.skip_bad)
+    except DataError as exc:
+        report = getattr(exc, "report", None)
+        if report is not None and args.skip_bad:
+            print(report.describe(limit))
+        raise
     rep = clipset.report
-    print(rep)
-    shown = rep.files if args.verbose else rep.files[:20]
+    print(rep.describe(limit))
+    shown = rep.files if args.verbose else rep.files[:SHOWN]
     for f in shown:
         pad = ", padded" if f.padded else ""
         print(f"  {f.path}: {f.sr} Hz, {f.channels} ch, {f.duration:.2f} s -> {f.clips} clip(s), "

@@ -6,11 +6,24 @@ inspect`` use exactly the same code):
 1. **Finding files.** The folder is walked recursively in sorted order; files ending in ``.wav``,
    ``.flac`` or ``.ogg`` (any case) are audio. Hidden files and folders (name starting with ``.``,
    e.g. macOS ``._x.wav``) are ignored; other extensions are listed in the report as ignored.
-2. **Reading** with soundfile (read only — nothing the user has is ever written or moved).
-   A file is *bad* when it is empty (0 bytes or 0 frames), not audio despite its extension,
-   truncated or corrupt, contains NaN/Inf samples, is far shorter than a clip, or is silent.
-3. **Mono and rate.** Channels are averaged (downmix); the signal is resampled to ``sr`` with
-   ``librosa.resample`` (soxr, high quality).
+   **Links are followed** (like ``find -L``): a symlinked file or sub-folder is read like the
+   file or folder it points to, even outside the data folder (nothing is ever written). Every
+   real folder and file is read once: a link back to a folder already searched (a loop) or to a
+   file already found is *skipped* and listed (``LoadReport.skipped``, ``inspect``'s "skipped"
+   lines), as is a sub-folder that cannot be listed; more than :data:`MAX_FILES` files is one
+   DataError (a link to ``/``?). ``LoadReport.links`` lists the links followed.
+2. **Reading** with soundfile (read only — nothing the user has is ever written or moved). Only
+   regular files are opened: a named pipe (FIFO), device or socket is *bad* without being
+   opened (reading one could block forever). A file is also *bad* when it is empty (0 bytes or
+   0 frames), not audio despite its extension, truncated or corrupt, contains NaN/Inf samples, is
+   far shorter than a clip, or is silent. A WAV whose header gives its size as ``0xFFFFFFFF``
+   (left by writers that stream to a pipe) is read to its end.
+3. **Mono and rate, in blocks.** A file is read in blocks of about 2**19 samples (float64),
+   each block's channels are averaged (downmix) and resampled to ``sr`` with a streaming soxr
+   resampler (``soxr.ResampleStream``, quality HQ: the same numbers as ``librosa.resample``'s
+   default ``soxr_hq`` on the whole file), and the clips are cut as the samples arrive. Memory
+   follows the clips kept, not the file: a 46-minute 8-channel 96 kHz recording never exists
+   in memory whole.
 4. **Slicing: a fixed number of crops per file.** Clips of ``samples`` start every ``hop`` samples
    (default ``hop = samples``: no overlap), so a long recording becomes about
    ``(length - samples) / hop + 1`` clips: a one-hour file gives 3515 clips of 16384 samples at
@@ -46,6 +59,7 @@ or, with ``skip_bad=True``, are skipped and listed in the report with their reas
 from __future__ import annotations
 
 import os
+import stat
 import struct
 from collections import Counter
 from dataclasses import dataclass, field
@@ -66,6 +80,14 @@ MAX_SILENT_FRACTION = 0.5
 SILENCE_FRAME = 0.02
 #: peak level (linear) of normalised audio
 NORM_PEAK = 0.95
+#: most files (audio or not) one folder may hold, links followed: beyond it, one DataError
+MAX_FILES = 500_000
+#: frames x channels read from a file at once (float64: 4 MiB)
+_BLOCK = 2 ** 19
+#: a bad-file list longer than this is shortened in one-line messages (the first few, then a count)
+_LIST_MAX = 10
+#: how many are shown of a shortened list
+_LIST_HEAD = 5
 _MAGIC = {".wav": (b"RIFF", b"RIFX", b"RF64"), ".flac": (b"fLaC",), ".ogg": (b"OggS",)}
 
 
@@ -86,9 +108,19 @@ class FileReport:
     padded: bool
 
 
+def _shorten(items: list[str], hint: str = "") -> str:
+    """``items`` joined with "; " — or, beyond :data:`_LIST_MAX`, the first few and "and N more"."""
+    if len(items) <= _LIST_MAX:
+        return "; ".join(items)
+    return "; ".join(items[:_LIST_HEAD]) + f"; and {len(items) - _LIST_HEAD} more{hint}"
+
+
 @dataclass
 class LoadReport:
-    """Everything ``load_folder`` found. ``bad`` is a list of ``(path, reason)``.
+    """Everything ``load_folder`` found. ``bad`` and ``skipped`` are lists of ``(path, reason)``:
+    ``bad`` files were read (or refused, e.g. a named pipe) and are unusable; ``skipped`` entries
+    were not read because they repeat a folder or file already searched (a link loop) or cannot be
+    listed. ``links`` are the symlinks followed; ``ignored`` the files that are not WAV/FLAC/OGG.
 
     Notebook: none (no chapter uses it by name).
     """
@@ -101,6 +133,8 @@ class LoadReport:
     files: list[FileReport] = field(default_factory=list)
     bad: list[tuple[str, str]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def n_clips(self) -> int:
@@ -123,19 +157,28 @@ class LoadReport:
         return dict(sorted(Counter(f.sr for f in self.files).items()))
 
     def summary(self) -> str:
-        """One line: files, clips, silent clips and the skipped bad files with their reasons."""
+        """One line: files, clips, silent clips and the skipped bad files with their reasons (beyond
+        10 bad files, the first 5 and a count; ``inspect --verbose`` lists them all)."""
         line = (f"{len(self.files)} file(s), {self.duration:.1f} s -> {self.n_clips} clip(s) of "
                 f"{self.samples} samples at {self.sr} Hz; {self.n_silent} silent clip(s) skipped")
+        hint = f" (`python -m gcdg_lite inspect {self.root} --skip-bad --verbose` lists them all)"
         if self.bad:
-            line += f"; skipped {len(self.bad)} bad file(s): " + "; ".join(
-                f"{Path(p).name} ({r})" for p, r in self.bad)
+            line += f"; skipped {len(self.bad)} bad file(s): " + _shorten(
+                [f"{Path(p).name} ({r})" for p, r in self.bad], hint)
+        if self.skipped:
+            line += f"; {len(self.skipped)} link(s) or folder(s) not read: " + _shorten(
+                [f"{p} ({r})" for p, r in self.skipped], hint)
         return line
 
-    def __str__(self) -> str:
+    def describe(self, limit: int | None = None) -> str:
+        """The multi-line report ``inspect`` prints; at most ``limit`` bad and skipped entries each
+        (``None``: all of them)."""
         rates = ", ".join(f"{r} Hz x{n}" for r, n in self.rates.items()) or "-"
         lines = [
             f"folder:        {self.root}",
             f"audio files:   {len(self.files)} usable, {len(self.bad)} bad, {len(self.ignored)} ignored (not WAV/FLAC/OGG)",
+            f"links:         {len(self.links)} followed (linked files and folders are read like their targets), "
+            f"{len(self.skipped)} skipped (a loop or a repeat of a folder or file already read, or unlistable)",
             f"duration:      {self.duration:.2f} s in total",
             f"sample rates:  {rates} (resampled to {self.sr} Hz)",
             f"clips:         {self.n_clips} of {self.samples} samples ({self.samples / self.sr:.3f} s), "
@@ -144,8 +187,15 @@ class LoadReport:
             f"{SILENCE_FRAME * 1000:g} ms frames below {self.silence_db:g} dBFS)",
             f"padded files:  {sum(f.padded for f in self.files)} (last piece >= half a clip, zero-padded)",
         ]
-        lines += [f"bad file:      {p}: {r}" for p, r in self.bad]
+        for label, entries in (("bad file:     ", self.bad), ("skipped:      ", self.skipped)):
+            shown = entries if limit is None else entries[:limit]
+            lines += [f"{label} {p}: {r}" for p, r in shown]
+            if len(shown) < len(entries):
+                lines.append(f"{label} ... and {len(entries) - len(shown)} more (--verbose lists all)")
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 @dataclass
@@ -175,9 +225,31 @@ class _Bad(Exception):
     """Internal: one file is unusable; the message is the reason."""
 
 
-def _wav_truncated(path: Path) -> str | None:
-    """Check a RIFF/WAVE file's chunk sizes against the file size; return a reason or None."""
-    size = path.stat().st_size
+#: what a path that is not a regular file is, for the message (``stat`` test -> words)
+_NOT_REGULAR = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def _regular_size(path: Path) -> int:
+    """Size in bytes of ``path`` (links followed) if it is a regular file; else :class:`_Bad`, without
+    opening it (opening a named pipe waits for a writer, forever)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise _Bad(f"is a broken link (to {os.readlink(path)}, which does not exist)") from None
+        raise
+    if not stat.S_ISREG(st.st_mode):
+        what = next((w for test, w in _NOT_REGULAR if test(st.st_mode)), "not a regular file")
+        raise _Bad(f"is {what}, not a regular file: only regular files are read (it was not opened)")
+    return st.st_size
+
+
+def _wav_truncated(path: Path, size: int) -> str | None:
+    """Check a RIFF/WAVE file's chunk sizes against the file size; return a reason or None.
+
+    A data chunk of size ``0xFFFFFFFF`` is what writers streaming to a pipe leave (they cannot go
+    back to fill it in): such a file is read to its end, as soundfile does."""
     with open(path, "rb") as fh:
         head = fh.read(12)
         if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
@@ -187,7 +259,7 @@ def _wav_truncated(path: Path) -> str | None:
             fh.seek(pos)
             cid, csize = struct.unpack("<4sI", fh.read(8))
             if cid == b"data":
-                if pos + 8 + csize > size:
+                if pos + 8 + csize > size and csize != 0xFFFFFFFF:
                     return (f"is truncated: its header promises {csize} bytes of samples but only "
                             f"{size - pos - 8} are there")
                 return None
@@ -195,11 +267,9 @@ def _wav_truncated(path: Path) -> str | None:
     return "is truncated or corrupt: it has no 'data' chunk"
 
 
-def _read(path: Path) -> tuple[np.ndarray, int, int]:
-    """Read one file -> (mono float64 signal, original sr, channels); raise :class:`_Bad`."""
-    import soundfile as sf
-
-    size = path.stat().st_size
+def _check_head(path: Path) -> None:
+    """Refuse, before soundfile opens it, what is not a regular file, empty, not audio or a truncated WAV."""
+    size = _regular_size(path)
     if size == 0:
         raise _Bad("is empty (0 bytes)")
     with open(path, "rb") as fh:
@@ -212,36 +282,154 @@ def _read(path: Path) -> tuple[np.ndarray, int, int]:
             raise _Bad(f"is not audio: its contents do not start like a {ext[1:].upper()} file "
                        f"(first bytes {head!r})")
     if head == b"RIFF":
-        reason = _wav_truncated(path)
+        reason = _wav_truncated(path, size)
         if reason:
             raise _Bad(reason)
+
+
+def _soundfile_bad(exc: Exception) -> _Bad:
+    msg = str(exc).split("\n")[0].strip()
+    return _Bad(f"is truncated or corrupt (soundfile: {msg})")
+
+
+@dataclass
+class _Stream:
+    """An open file, read block by block as mono float64 at ``sr`` (see :func:`_open`).
+
+    ``length`` is the number of samples the whole file gives at ``sr`` (what ``librosa.resample``
+    with ``fix=True`` returns); ``frames`` counts the frames read so far."""
+
+    handle: object
+    file_sr: int
+    channels: int
+    info_frames: int
+    sr: int
+    length: int
+    frames: int = 0
+
+    def blocks(self):
+        """Yield ``(k,)`` float64 pieces of the signal at ``sr`` (downmixed, resampled per block);
+        raise :class:`_Bad` for no frames, fewer frames than the header promises, or NaN/Inf."""
+        import soxr
+
+        step = max(1, _BLOCK // max(1, self.channels))
+        resampler = (soxr.ResampleStream(self.file_sr, self.sr, 1, dtype="float64", quality="HQ")
+                     if self.file_sr != self.sr else None)
+        nonfinite = 0
+        while True:
+            try:
+                data = self.handle.read(step, dtype="float64", always_2d=True)
+            except Exception as exc:  # noqa: BLE001 — soundfile/libsndfile raise several types
+                raise _soundfile_bad(exc) from None
+            if not len(data):
+                break
+            self.frames += len(data)
+            finite = np.isfinite(data)
+            if not finite.all():
+                nonfinite += int(data.size - np.count_nonzero(finite))
+            if nonfinite:
+                continue  # count the rest, cut nothing more
+            mono = data.mean(axis=1)
+            yield resampler.resample_chunk(mono, last=False) if resampler else mono
+        if self.frames == 0:
+            raise _Bad("contains no readable samples (0 frames): it is empty or truncated")
+        if self.info_frames > 0 and self.frames < self.info_frames:
+            raise _Bad(f"is truncated: {self.frames} of {self.info_frames} frames could be read")
+        if nonfinite:
+            raise _Bad(f"contains {nonfinite} NaN/Inf sample(s)")
+        if resampler:
+            yield resampler.resample_chunk(np.zeros(0), last=True)
+
+
+def _open(path: Path, sr: int) -> _Stream:
+    """Check ``path`` (:func:`_check_head`) and open it with soundfile; raise :class:`_Bad`."""
+    import soundfile as sf
+
+    _check_head(path)
     try:
-        info = sf.info(str(path))
-        data, sr = sf.read(str(path), dtype="float64", always_2d=True)
-    except Exception as exc:  # soundfile/libsndfile raise several types
-        msg = str(exc).split("\n")[0].strip()
-        raise _Bad(f"is truncated or corrupt (soundfile: {msg})") from None
-    if data.shape[0] == 0:
-        raise _Bad("contains no readable samples (0 frames): it is empty or truncated")
-    if info.frames > 0 and data.shape[0] < info.frames:
-        raise _Bad(f"is truncated: {data.shape[0]} of {info.frames} frames could be read")
-    if not np.all(np.isfinite(data)):
-        bad = int(np.sum(~np.isfinite(data)))
-        raise _Bad(f"contains {bad} NaN/Inf sample(s)")
-    return data.mean(axis=1), int(sr), int(data.shape[1])
+        handle = sf.SoundFile(str(path))
+    except Exception as exc:  # noqa: BLE001
+        raise _soundfile_bad(exc) from None
+    file_sr, frames = int(handle.samplerate), max(0, int(handle.frames))
+    # librosa.resample(fix=True) gives ceil(n * ratio) samples, computed in floating point
+    length = frames if file_sr == sr else int(np.ceil(frames * (float(sr) / file_sr)))
+    return _Stream(handle, file_sr, int(handle.channels), frames, sr, length)
 
 
-def _find(root: Path) -> tuple[list[Path], list[Path]]:
-    """Audio files and ignored files under ``root`` (recursive, sorted, hidden entries skipped)."""
-    audio, other = [], []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            if not name.startswith("."):
-                p = Path(dirpath) / name
-                (audio if p.suffix.lower() in AUDIO_EXTENSIONS else other).append(p)
+def _find(root: Path) -> tuple[list[Path], list[Path], list[str], list[tuple[str, str]]]:
+    """Audio files, ignored files, links followed and entries skipped under ``root``.
+
+    Recursive and sorted; hidden entries left out; symlinks followed, but every real folder and
+    file is taken once (a link to a folder already searched — a loop — or to a file already found
+    is skipped with its reason, as is a folder that cannot be listed). More than :data:`MAX_FILES`
+    files is one DataError.
+    """
+    audio: list[Path] = []
+    other: list[Path] = []
+    links: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    seen_dirs = {os.path.realpath(root): str(root)}
+    seen_files: dict[str, str] = {}
+
+    def unlistable(exc: OSError) -> None:
+        skipped.append((str(exc.filename), f"cannot be listed ({exc.strerror or exc})"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=True):
+        keep = []
+        for d in sorted(dirnames):
+            full = os.path.join(dirpath, d)
+            if d.startswith("."):
+                continue
+            real = os.path.realpath(full)
+            if real in seen_dirs:
+                skipped.append((full, f"a link to {real}, a folder already searched as {seen_dirs[real]} "
+                                      f"(a loop or a repeat)"))
+                continue
+            seen_dirs[real] = full
+            keep.append(d)
+            if os.path.islink(full):
+                links.append(full)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            p = Path(dirpath) / name
+            real = os.path.realpath(p)
+            if real in seen_files:
+                skipped.append((str(p), f"the same file as {seen_files[real]}, already found (read once)"))
+                continue
+            seen_files[real] = str(p)
+            if p.is_symlink():
+                links.append(str(p))
+            (audio if p.suffix.lower() in AUDIO_EXTENSIONS else other).append(p)
+            if len(audio) + len(other) > MAX_FILES:
+                raise DataError(f"{root} holds more than {MAX_FILES} files (sub-folders searched, links "
+                                f"followed: a link to a large folder?); point at a smaller folder")
     key = lambda p: p.relative_to(root).parts  # noqa: E731  (sorted by relative path)
-    return sorted(audio, key=key), sorted(other, key=key)
+    return sorted(audio, key=key), sorted(other, key=key), links, skipped
+
+
+def _starts(length: int, samples: int, hop: int) -> tuple[np.ndarray, bool]:
+    """Start samples ``(n,)`` int64 of the clips :func:`slice_clips` cuts from ``length`` samples,
+    and whether the last one is zero-padded."""
+    starts = np.arange(0, length - samples + 1, hop, dtype=np.int64) if length >= samples \
+        else np.zeros(0, np.int64)
+    nxt = int(starts[-1]) + hop if len(starts) else 0
+    covered = int(starts[-1]) + samples if len(starts) else 0
+    # a final piece of at least half a clip that holds samples no full clip covers: keep, padded
+    if covered < length and length - nxt >= (samples + 1) // 2:
+        return np.append(starts, np.int64(nxt)), nxt + samples > length
+    return starts, False
+
+
+def _gather(x: np.ndarray, offset: int, starts: np.ndarray, samples: int) -> np.ndarray:
+    """Clips ``(len(starts), samples)`` float64 cut from ``x`` (which begins at sample ``offset``),
+    zero-padded past its end."""
+    out = np.zeros((len(starts), samples), dtype=np.float64)
+    for i, s in enumerate(starts):
+        piece = x[s - offset:s - offset + samples]
+        out[i, :len(piece)] = piece
+    return out
 
 
 def slice_clips(x: np.ndarray, samples: int, hop: int) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -263,20 +451,8 @@ def slice_clips(x: np.ndarray, samples: int, hop: int) -> tuple[np.ndarray, np.n
     """
     x = as_audio(x, "x", ndim=1, dtype=np.float64)
     samples, hop = check_int("samples", samples, 1), check_int("hop", hop, 1)
-    n = len(x)
-    starts = list(range(0, max(n - samples, -1) + 1, hop)) if n >= samples else []
-    nxt = starts[-1] + hop if starts else 0
-    padded = False
-    covered = starts[-1] + samples if starts else 0
-    # a final piece of at least half a clip that holds samples no full clip covers: keep, padded
-    if covered < n and n - nxt >= (samples + 1) // 2:
-        starts.append(nxt)
-        padded = nxt + samples > n
-    out = np.zeros((len(starts), samples), dtype=np.float64)
-    for i, s in enumerate(starts):
-        piece = x[s:s + samples]
-        out[i, :len(piece)] = piece
-    return out, np.asarray(starts, dtype=np.int64), padded
+    starts, padded = _starts(len(x), samples, hop)
+    return _gather(x, 0, starts, samples), starts, padded
 
 
 def _n_slices(length: int, samples: int, hop: int) -> int:
@@ -285,6 +461,48 @@ def _n_slices(length: int, samples: int, hop: int) -> int:
     nxt = full * hop
     covered = (full - 1) * hop + samples if full else 0
     return full + int(covered < length and length - nxt >= (samples + 1) // 2)
+
+
+class _Cutter:
+    """Cut the clips of :func:`slice_clips` from a signal that arrives in pieces, holding only the
+    samples a clip still needs. ``peak`` is the largest ``|x|`` of the whole signal so far."""
+
+    def __init__(self, length: int, samples: int, hop: int, group: int) -> None:
+        self.length, self.samples, self.group = length, samples, group
+        self.starts, self.padded = _starts(length, samples, hop)
+        self.buf = np.zeros(0)
+        self.offset = 0  # sample index of buf[0]
+        self.got = 0  # samples received
+        self.next = 0  # index of the next clip to cut
+        self.peak = 0.0
+
+    def feed(self, y: np.ndarray):
+        """Take the next samples; yield ``(clips (k, samples) float64, starts (k,))`` groups now complete."""
+        y = y[:self.length - self.got]  # librosa's fix_length: at most `length` samples
+        if len(y):
+            self.peak = max(self.peak, float(np.max(np.abs(y))))
+        self.got += len(y)
+        self.buf = np.concatenate([self.buf, y])
+        yield from self._cut(final=False)
+
+    def finish(self):
+        """Yield the remaining groups (the signal zero-padded to ``length``, as librosa pads)."""
+        yield from self._cut(final=True)
+
+    def _ready(self, i: int, final: bool) -> bool:
+        return i < len(self.starts) and (final or int(self.starts[i]) + self.samples <= self.got)
+
+    def _cut(self, final: bool):
+        while self._ready(self.next, final):
+            end = self.next
+            while end - self.next < self.group and self._ready(end, final):
+                end += 1
+            starts, self.next = self.starts[self.next:end], end
+            yield _gather(self.buf, self.offset, starts, self.samples), starts
+        # drop what no clip still needs
+        keep = min(int(self.starts[self.next]), self.got) if self.next < len(self.starts) else self.got
+        self.buf = self.buf[keep - self.offset:]
+        self.offset = keep
 
 
 def frame_levels(clips: np.ndarray, sr: int, frame: float = SILENCE_FRAME) -> np.ndarray:
@@ -340,6 +558,7 @@ def _check_total(root: Path, audio: list[Path], sr: int, samples: int, hop: int)
     total = 0
     for p in audio:
         try:
+            _regular_size(p)  # a named pipe is never opened: sf.info would wait for a writer forever
             info = sf.info(str(p))
         except Exception:  # noqa: BLE001 — unreadable files are reported, one by one, later
             continue
@@ -386,85 +605,138 @@ def load_folder(path: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
             a folder whose clips are all silent, or no usable clip at all. The message names the
             file or folder and says what to do.
     """
-    import librosa
-
     if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
         raise ConfigError(f"path={path!r}: give the path of a folder of WAV/FLAC/OGG files (a str or Path)")
     hop = _check_args(sr, samples, hop, normalise, silence_db)
     root = Path(path).expanduser()
-    if not root.exists():
-        raise DataError(f"{root} does not exist; give the path of a folder of WAV/FLAC/OGG files "
-                        f"(or builtin:NAME for a built-in texture)")
-    if root.is_file():
-        if root.suffix.lower() not in AUDIO_EXTENSIONS:
-            raise DataError(f"{root} is not a WAV/FLAC/OGG file; give a folder of audio files or "
-                            f"convert this file to WAV")
-        audio, other = [root], []
-    else:
-        audio, other = _find(root)
-        if not audio and not other:
-            raise DataError(f"folder {root} is empty; put WAV/FLAC/OGG files in it (sub-folders are "
-                            f"searched too) or use builtin:NAME")
-        if not audio:
-            exts = sorted({p.suffix.lower() or "(none)" for p in other})
-            raise DataError(f"folder {root} has no WAV/FLAC/OGG files (found {len(other)} other "
-                            f"file(s): {', '.join(exts)}); convert them to WAV or FLAC")
+    audio, other, links, skipped = _paths(root)
     _check_total(root, audio, sr, samples, hop)
-    report = LoadReport(str(root), sr, samples, hop, float(silence_db), ignored=[str(p) for p in other])
-    clip_sec = samples / sr
+    report = LoadReport(str(root), sr, samples, hop, float(silence_db), ignored=[str(p) for p in other],
+                        links=links, skipped=skipped)
     kept: list[np.ndarray] = []
     origin: list[np.ndarray] = []
     silent_files: list[tuple[int, float]] = []  # (clips, loudest frame level) of every all-silent file
     for p in audio:
         try:
-            x, file_sr, channels = _read(p)
-            duration = len(x) / file_sr
-            if file_sr != sr:
-                x = librosa.resample(x, orig_sr=file_sr, target_sr=sr)
-            clips, starts, padded = slice_clips(x, samples, hop)
-            if len(clips) == 0:
-                raise _Bad(f"is {duration:.3f} s long, far shorter than one clip ({clip_sec:.3f} s = "
-                           f"{samples} samples at {sr} Hz); files shorter than half a clip are not "
-                           f"used: record longer files or use a smaller --samples")
-            levels = frame_levels(clips, sr)
-            loud = np.mean(levels < silence_db, axis=1) <= MAX_SILENT_FRACTION
-            if not loud.any():
-                top = float(levels.max())
-                silent_files.append((len(clips), top))
-                raise _Bad(f"is silent: every clip is mostly below {silence_db:g} dBFS (loudest 20 ms "
-                           f"frame {top:.1f} dBFS); remove it, or lower the threshold (silence_db=; "
-                           f"`python -m gcdg_lite inspect {root} --silence-db {np.floor(top) - 10:g}` "
-                           f"shows what that keeps) if it is just quiet")
+            file_report, clips, starts = _load_file(p, root, sr, samples, hop, silence_db, normalise, silent_files)
         except _Bad as bad:
             report.bad.append((str(p), str(bad)))
             continue
         except OSError as exc:
             report.bad.append((str(p), f"cannot be read ({exc.strerror or exc})"))
             continue
-        if normalise == "file":
-            clips *= NORM_PEAK / max(np.max(np.abs(x)), 1e-12)
-        clips = clips[loud]
-        if normalise == "clip":
-            clips *= NORM_PEAK / np.maximum(np.max(np.abs(clips), axis=1, keepdims=True), 1e-12)
-        report.files.append(FileReport(str(p), file_sr, channels, duration, int(loud.sum()),
-                                       int((~loud).sum()), bool(padded and loud[-1])))
-        kept.append(np.clip(clips, -1.0, 1.0).astype(np.float32))
-        origin.append(np.stack([np.full(len(clips), len(report.files) - 1), starts[loud]], axis=1))
+        report.files.append(file_report)
+        kept.append(clips)
+        origin.append(np.stack([np.full(len(clips), len(report.files) - 1), starts], axis=1))
     if not kept and silent_files and len(silent_files) == len(report.bad):
         n_clips = sum(c for c, _ in silent_files)
         top = max(t for _, t in silent_files)
-        raise DataError(f"every clip in {root} is silent: all {n_clips} clip(s) of its {len(silent_files)} "
-                        f"file(s) have more than half their 20 ms frames below {silence_db:g} dBFS (loudest "
-                        f"frame {top:.1f} dBFS); check the recordings, or lower the threshold: `python -m "
-                        f"gcdg_lite inspect {root} --silence-db {np.floor(top) - 10:g}` (silence_db= in Python)")
+        raise _with_report(DataError(
+            f"every clip in {root} is silent: all {n_clips} clip(s) of its {len(silent_files)} file(s) have "
+            f"more than half their 20 ms frames below {silence_db:g} dBFS (loudest frame {top:.1f} dBFS); check "
+            f"the recordings, or lower the threshold: `python -m gcdg_lite inspect {root} --silence-db "
+            f"{np.floor(top) - 10:g}` (silence_db= in Python)"), report)
     if report.bad and not skip_bad:
         p, reason = report.bad[0]
         more = f" (and {len(report.bad) - 1} more bad file(s))" if len(report.bad) > 1 else ""
-        raise DataError(f"{p} {reason}{more}; fix or remove it, or skip bad files with skip_bad=True "
-                        f"({_inspect_hint(root)})")
+        raise _with_report(DataError(f"{p} {reason}{more}; fix or remove it, or skip bad files with "
+                                     f"skip_bad=True ({_inspect_hint(root)})"), report)
     if not kept:
-        raise DataError(f"no usable clips in {root}: {report.summary()}")
+        raise _with_report(DataError(f"no usable clips in {root}: {report.summary()}"), report)
     return ClipSet(np.concatenate(kept), sr, np.concatenate(origin).astype(np.int64), report)
+
+
+def _with_report(err: DataError, report: LoadReport) -> DataError:
+    """``err`` carrying the :class:`LoadReport` so far as ``err.report`` (``inspect`` prints it)."""
+    err.report = report
+    return err
+
+
+def _paths(root: Path) -> tuple[list[Path], list[Path], list[str], list[tuple[str, str]]]:
+    """What :func:`_find` finds under ``root`` (or ``root`` alone when it is not a folder); DataError when
+    ``root`` is missing, or holds no audio file."""
+    if not root.exists():
+        if root.is_symlink():
+            raise DataError(f"{root} is a broken link (to {os.readlink(root)}, which does not exist); give the "
+                            f"path of a folder of WAV/FLAC/OGG files")
+        raise DataError(f"{root} does not exist; give the path of a folder of WAV/FLAC/OGG files "
+                        f"(or builtin:NAME for a built-in texture)")
+    if not root.is_dir():  # a file, or a named pipe or device (refused, unopened, as a bad file)
+        if root.suffix.lower() not in AUDIO_EXTENSIONS:
+            raise DataError(f"{root} is not a WAV/FLAC/OGG file; give a folder of audio files or "
+                            f"convert this file to WAV")
+        return [root], [], [], []
+    audio, other, links, skipped = _find(root)
+    if not audio:
+        not_read = ""
+        if skipped:
+            not_read = (f"; {len(skipped)} link(s) or folder(s) were not read: "
+                        + _shorten([f"{p} ({r})" for p, r in skipped]))
+        if not other:
+            raise DataError(f"folder {root} is empty; put WAV/FLAC/OGG files in it (sub-folders are "
+                            f"searched too, links followed) or use builtin:NAME{not_read}")
+        exts = sorted({p.suffix.lower() or "(none)" for p in other})
+        raise DataError(f"folder {root} has no WAV/FLAC/OGG files (found {len(other)} other "
+                        f"file(s): {', '.join(exts)}); convert them to WAV or FLAC{not_read}")
+    return audio, other, links, skipped
+
+
+def _load_file(p: Path, root: Path, sr: int, samples: int, hop: int, silence_db: float,
+               normalise: str | None, silent_files: list[tuple[int, float]]
+               ) -> tuple[FileReport, np.ndarray, np.ndarray]:
+    """One file's report, kept clips ``(k, samples)`` float32 and their starts ``(k,)`` (at ``sr``).
+
+    Reads in blocks and cuts clips as they come (:class:`_Cutter`): besides the clips, only a
+    block and a clip's worth of signal are held. An all-silent file is appended to ``silent_files``
+    and raises :class:`_Bad`, as does any unusable file.
+    """
+    stream = _open(p, sr)
+    group = max(1, 2 ** 22 // samples)  # clips measured at once: 32 MiB of float64
+    cutter = _Cutter(stream.length, samples, hop, group)
+    pieces: list[np.ndarray] = []  # loud clips, float64 until the file's peak is known
+    starts: list[np.ndarray] = []
+    n_cut, top = 0, -np.inf
+
+    def keep(groups) -> None:
+        nonlocal n_cut, top
+        for clips, at in groups:
+            levels = frame_levels(clips, sr)
+            loud = np.mean(levels < silence_db, axis=1) <= MAX_SILENT_FRACTION
+            n_cut, top = n_cut + len(clips), max(top, float(levels.max()))
+            pieces.append(clips[loud])
+            starts.append(at[loud])
+
+    with stream.handle:
+        for y in stream.blocks():
+            keep(cutter.feed(y))
+        keep(cutter.finish())
+    duration = stream.frames / stream.file_sr
+    if n_cut == 0:
+        clip_sec = samples / sr
+        raise _Bad(f"is {duration:.3f} s long, far shorter than one clip ({clip_sec:.3f} s = "
+                   f"{samples} samples at {sr} Hz); files shorter than half a clip are not "
+                   f"used: record longer files or use a smaller --samples")
+    n_loud = sum(len(c) for c in pieces)
+    if n_loud == 0:
+        silent_files.append((n_cut, top))
+        raise _Bad(f"is silent: every clip is mostly below {silence_db:g} dBFS (loudest 20 ms "
+                   f"frame {top:.1f} dBFS); remove it, or lower the threshold (silence_db=; "
+                   f"`python -m gcdg_lite inspect {root} --silence-db {np.floor(top) - 10:g}` "
+                   f"shows what that keeps) if it is just quiet")
+    out = np.empty((n_loud, samples), dtype=np.float32)
+    row = 0
+    while pieces:  # scale and convert one group at a time, freeing its float64 copy
+        clips = pieces.pop(0)
+        if normalise == "file":
+            clips *= NORM_PEAK / max(cutter.peak, 1e-12)
+        if normalise == "clip":
+            clips *= NORM_PEAK / np.maximum(np.max(np.abs(clips), axis=1, keepdims=True), 1e-12)
+        out[row:row + len(clips)] = np.clip(clips, -1.0, 1.0)
+        row += len(clips)
+    loud_last = bool(len(starts[-1])) and int(starts[-1][-1]) == int(cutter.starts[-1])
+    report = FileReport(str(p), stream.file_sr, stream.channels, duration, n_loud, n_cut - n_loud,
+                        bool(cutter.padded and loud_last))
+    return report, out, np.concatenate(starts)
 
 
 #: seeds are 32-bit: the trainer seeds Keras (and so numpy's legacy generator) with them
@@ -481,8 +753,9 @@ def load_source(spec: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
         spec: ``"builtin:NAME"`` (a texture of :mod:`gcdg_lite.data.corpus`) or a folder path.
         sr: sample rate in Hz (default 16000).
         samples: clip length in samples (default 16384).
-        n: number of clips (at least 1). Built-in: default 256. Folder: default all; if fewer than
-            available, a random subset (drawn with ``seed``, kept in file order).
+        n: number of clips (at least 1). Built-in: default 256 (any ``n`` is generated). Folder:
+            default all; if fewer than available, a random subset (drawn with ``seed``, kept in file
+            order); more than available is one DataError (never fewer clips than asked, silently).
         seed: seed of the texture, or of the subset; an integer in 0..2**32-1.
         skip_bad: passed to :func:`load_folder`.
 
@@ -491,7 +764,8 @@ def load_source(spec: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
 
     Raises:
         ConfigError: a bad ``spec`` type, ``n`` or ``seed``.
-        DataError: unknown texture name, or any :func:`load_folder` error.
+        DataError: unknown texture name, ``n`` above the clips a folder gives, or any
+            :func:`load_folder` error.
     """
     from .corpus import TEXTURES, texture
 
@@ -508,6 +782,9 @@ def load_source(spec: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
                             f"{', '.join(TEXTURES)} (python -m gcdg_lite corpus --list)")
         return texture(name, n=256 if n is None else n, seed=seed, sr=sr, samples=samples)
     clips = load_folder(s, sr=sr, samples=samples, skip_bad=skip_bad).clips
+    if n is not None and n > len(clips):
+        raise DataError(f"asked for {n} clips (n=; CLI: --clips) but {s} gives {len(clips)} clip(s) of {samples} "
+                        f"samples; ask for {len(clips)} or fewer, or leave it out to use them all")
     if n is not None and n < len(clips):
         idx = np.sort(np.random.default_rng(seed).choice(len(clips), size=n, replace=False))
         clips = clips[idx]
