@@ -19,6 +19,7 @@ The forward functions are pure TF: they take a batch ``(batch, samples)`` and wo
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,12 @@ __all__ = _public(__name__)
 
 #: floor added to magnitudes before the log
 EPS = 1e-6
+#: bounds of a :class:`SpecNorm` read from a file (:meth:`SpecNorm.from_dict`): the longest FFT, the largest
+#: ``clip_std``, and the largest natural-log magnitude ``|mean| + clip_std * std`` of any bin. Real audio in
+#: [-1, 1] stays within ln(EPS) = -13.8 and ln(n_fft / 2) = 10.4 (n_fft 65536); e**50 is still finite in float32.
+SPECNORM_MAX_NFFT = 2**16
+SPECNORM_MAX_CLIP_STD = 100.0
+SPECNORM_MAX_LOG = 50.0
 
 @dataclass(frozen=True)
 class SpecGeometry:
@@ -216,12 +223,64 @@ class SpecNorm:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "SpecNorm":
-        """Rebuild from :meth:`to_dict` output."""
-        try:
-            return cls(np.asarray(d["mean"], np.float32), np.asarray(d["std"], np.float32),
-                       float(d.get("clip_std", 3.0)), int(d.get("n_fft", 256)), int(d.get("hop", 128)))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(f"not a SpecNorm dict (needs 'mean' and 'std' lists): {exc}") from None
+        """Rebuild from :meth:`to_dict` output, checked whole (a run's ``specnorm.json`` may be damaged).
+
+        ``n_fft`` and ``hop`` must be whole numbers (2 <= n_fft <= :data:`SPECNORM_MAX_NFFT`, 1 <= hop <=
+        n_fft); ``mean`` and ``std`` finite lists of ``n_fft // 2`` numbers (or ``n_fft // 2 + 1`` with the
+        Nyquist bin), ``std > 0``; ``clip_std`` a finite number in (0, :data:`SPECNORM_MAX_CLIP_STD`]; and
+        every bin's range ``mean ± clip_std * std`` within ``±`` :data:`SPECNORM_MAX_LOG` (natural log), so
+        that denormalised spectrograms stay finite when exponentiated.
+
+        Raises:
+            ConfigError: naming what is wrong (the trainer turns it into one line naming the file).
+        """
+        if not isinstance(d, dict):
+            raise ConfigError(f"not a SpecNorm dict (a JSON object with 'mean' and 'std'); got {type(d).__name__}")
+        n_fft, hop = _whole(d.get("n_fft", 256), "n_fft"), _whole(d.get("hop", 128), "hop")
+        if not 2 <= n_fft <= SPECNORM_MAX_NFFT or not 1 <= hop <= n_fft:
+            raise ConfigError(f"n_fft={n_fft}, hop={hop}: need 2 <= n_fft <= {SPECNORM_MAX_NFFT} and 1 <= hop <= n_fft")
+        bins = (n_fft // 2, n_fft // 2 + 1)
+        mean, std = (_finite_list(d, key, bins, n_fft) for key in ("mean", "std"))
+        if len(mean) != len(std):
+            raise ConfigError(f"'mean' has {len(mean)} bins but 'std' {len(std)}; they must match")
+        clip_std = d.get("clip_std", 3.0)
+        if isinstance(clip_std, bool) or not isinstance(clip_std, (int, float)) or not math.isfinite(clip_std) \
+                or not 0 < clip_std <= SPECNORM_MAX_CLIP_STD:
+            raise ConfigError(f"clip_std={clip_std!r} must be a number in (0, {SPECNORM_MAX_CLIP_STD}] "
+                              "(standard deviations mapped to +-1; SpecGAN uses 3)")
+        if not np.all(std > 0):
+            raise ConfigError("'std' holds zero or negative values; a standard deviation is > 0")
+        reach = float(np.max(np.abs(mean) + clip_std * std))
+        if reach > SPECNORM_MAX_LOG:
+            raise ConfigError(f"mean ± clip_std * std reaches {reach:.3g} (natural-log magnitude); real audio "
+                              f"stays within ±{SPECNORM_MAX_LOG:g}")
+        return cls(mean.astype(np.float32), std.astype(np.float32), float(clip_std), n_fft, hop)
+
+
+def _whole(v: Any, name: str) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise ConfigError(f"{name}={str(v)[:40]!r} must be a whole number")
+    return int(v)
+
+
+def _finite_list(d: dict[str, Any], key: str, bins: tuple[int, ...], n_fft: int) -> np.ndarray:
+    """``d[key]`` as a float64 vector of one of the lengths ``bins``, every value finite (ConfigError if not)."""
+    if key not in d:
+        raise ConfigError(f"not a SpecNorm dict: no {key!r} (needs 'mean' and 'std' lists)")
+    v = d[key]
+    if not isinstance(v, list):
+        raise ConfigError(f"{key!r} must be a list of numbers, one per frequency bin")
+    if len(v) not in bins:
+        raise ConfigError(f"{key!r} has {len(v)} values; n_fft {n_fft} has {bins[0]} frequency bins")
+    if any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in v):
+        raise ConfigError(f"{key!r} must be a list of numbers, one per frequency bin")
+    try:
+        arr = np.asarray(v, np.float64)
+    except OverflowError:  # an integer beyond float64
+        arr = np.array([np.inf])
+    if not np.all(np.isfinite(arr)):
+        raise ConfigError(f"{key!r} holds NaN, infinite or out-of-range values")
+    return arr
 
 
 def logmag_chunks(clips: np.ndarray, n_fft: int, hop: int, chunk: int = 64) -> np.ndarray:
@@ -264,9 +323,11 @@ def examples(clips: np.ndarray, domain: str = "wave", norm: "SpecNorm | None" = 
     logmag = logmag_chunks(x, geo.n_fft, geo.hop)
     if norm is None:
         norm = SpecNorm.fit(logmag, n_fft=geo.n_fft, hop=geo.hop)
-    elif (norm.n_fft, norm.hop, len(norm.mean)) != (geo.n_fft, geo.hop, logmag.shape[-1]):
-        raise ConfigError(f"the SpecNorm (n_fft {norm.n_fft}, hop {norm.hop}) does not belong to clips of "
-                          f"{x.shape[1]} samples (n_fft {geo.n_fft}, hop {geo.hop})")
+    elif (norm.n_fft, norm.hop, len(norm.mean), len(norm.std)) != (geo.n_fft, geo.hop, logmag.shape[-1],
+                                                                    logmag.shape[-1]):
+        have = (f"n_fft {norm.n_fft}, hop {norm.hop}, {len(norm.mean)} mean / {len(norm.std)} std bins")
+        need = f"n_fft {geo.n_fft}, hop {geo.hop}, {logmag.shape[-1]} bins"
+        raise ConfigError(f"the SpecNorm ({have}) does not belong to clips of {x.shape[1]} samples ({need})")
     return np.asarray(norm.normalise(logmag), np.float32)[..., None], norm
 
 

@@ -83,6 +83,17 @@ for ``specgan``, mapped to ``size`` by :func:`gcdg_lite.features.specgan_geometr
 
 _DOMAINS = {"seed_mlp": "wave", "wavegan": "wave", "specgan": "spec"}
 
+SIZE_LIMITS: dict[str, int] = {"noise_dim": 4096, "d": 256, "hidden": 8192, "kernel": 128, "samples": 2**20}
+"""Largest value of each size-like model option (far above any run of the book: its ``full`` budget uses
+``d`` 32, the papers 64, every model ``noise_dim`` 100); a larger one is a typo that would end in an
+out-of-memory traceback. Checked by :func:`resolve_config` and, without building anything, by
+:meth:`gcdg_lite.train.TrainConfig.check` (so also on every saved ``config.json`` read)."""
+
+MAX_PARAMS = 100_000_000
+"""Most trainable parameters (G + D together, :func:`estimate_params`) a model may have: the paper's
+WaveGAN (``d=64``) has 36.5 million; 100 million float32 weights with Adam's two moments and the
+gradients take about 1.6 GB."""
+
 
 def _critic_layer(layer: layers.Layer, spectral_norm: bool) -> layers.Layer:
     """``layer``, wrapped in ``keras.layers.SpectralNormalization`` when ``spectral_norm`` (chapter 5).
@@ -398,6 +409,10 @@ def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
     for opt in ("noise_dim", "d", "hidden", "kernel", "samples"):
         if opt in cfg and (isinstance(cfg[opt], bool) or not isinstance(cfg[opt], int) or cfg[opt] < 1):
             raise ConfigError(f"model {key!r}: {opt}={cfg[opt]!r} must be a positive integer")
+    check_sizes(cfg, key)
+    if "leak" in cfg and (isinstance(cfg["leak"], bool) or not isinstance(cfg["leak"], (int, float))
+                          or not 0 <= cfg["leak"] <= 1):
+        raise ConfigError(f"model {key!r}: leak={cfg['leak']!r} must be a LeakyReLU slope in [0, 1], e.g. 0.2")
     if "upsample" in cfg and cfg["upsample"] not in ("transpose", "nearest"):
         raise ConfigError(f"model {key!r}: upsample={cfg['upsample']!r}; use 'transpose' or 'nearest'")
     if key == "wavegan":
@@ -412,7 +427,84 @@ def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
     if key == "specgan" and cfg["size"] not in SPEC_SIZES:
         raise ConfigError(f"specgan: size={cfg['size']!r} is not supported; use one of "
                           f"{', '.join(map(str, SPEC_SIZES))}")
+    n = estimate_params(key, cfg)
+    if n > MAX_PARAMS:
+        shown = ", ".join(f"{k}={cfg[k]}" for k in ("d", "hidden", "noise_dim", "samples", "size") if k in cfg)
+        raise ConfigError(f"model {key!r} ({shown}) would have about {n:,} trainable parameters (G + D), more "
+                          f"than the {MAX_PARAMS:,} this package builds; use a smaller "
+                          + ("hidden or samples" if key == "seed_mlp" else "d (--width; the papers use 64)"))
     return cfg
+
+
+def check_sizes(config: Any, name: str = "model") -> None:
+    """Refuse a size-like option above :data:`SIZE_LIMITS` (whole numbers only; types are checked elsewhere).
+
+    Notebook: none (no chapter uses it by name).
+
+    Raises:
+        ConfigError: naming the option, its value and its limit.
+    """
+    if not isinstance(config, dict):
+        return
+    for opt, high in SIZE_LIMITS.items():
+        v = config.get(opt)
+        if isinstance(v, int) and not isinstance(v, bool) and v > high:
+            what = " (the width multiplier, --width; the papers use 64)" if opt == "d" else ""
+            raise ConfigError(f"model {name!r}: {opt}={_short(v)} is more than {high}{what}; use a value "
+                              f"from 1 to {high}")
+
+
+def _short(v: int) -> str:
+    """``v`` as written, or ``about 1e+30`` (``about 2**N``) for numbers too long to print."""
+    if abs(v) < 10**12:
+        return str(v)
+    return f"about {float(v):.3g}" if v.bit_length() < 1000 else f"about 2**{v.bit_length() - 1}"
+
+
+def _conv(k: int, c_in: int, c_out: int) -> int:
+    """Trainable parameters of a convolution with ``k`` kernel taps (all dimensions), bias included."""
+    return k * c_in * c_out + c_out
+
+
+def _stft_head_params(n_fft: int, samples: int, d: int) -> int:
+    frames = 1 + (samples - n_fft) // (n_fft // 4)
+    h, w = frames, n_fft // 2 + 1
+    total, c_in = 0, 1
+    for i in range(3):
+        total += _conv(9, c_in, d * 2**i)
+        c_in, h, w = d * 2**i, -(-h // 2), -(-w // 2)
+    return total + h * w * c_in + 1
+
+
+def estimate_params(name: str, config: dict[str, Any]) -> int:
+    """Trainable parameters of G and D together, from a resolved config (:func:`resolve_config`), without building.
+
+    Notebook: none (no chapter uses it by name).
+
+    Equal to ``count_params(G) + count_params(D)`` of :func:`build` (checked by ``tests/test_models.py``);
+    plain integer arithmetic, so absurd sizes are counted, not allocated.
+    """
+    key, cfg = _check_name(name), config
+    z = cfg["noise_dim"]
+    if key == "seed_mlp":
+        h, n = cfg["hidden"], cfg["samples"]
+        return (z * h + h + h * n + n) + (n * h + h + h + 1)
+    if key == "wavegan":
+        strides, k, d = _wave_strides(cfg["samples"]), cfg["kernel"], cfg["d"]
+        n_layers = len(strides)
+        shape = [1] + [d * 2**i for i in range(n_layers)]  # D's channels; G mirrors them
+    else:
+        n_layers = int(math.log2(cfg["size"] // 4))
+        k, d = cfg["kernel"] ** 2, cfg["d"]
+        shape = [1] + [d * 2**i for i in range(n_layers)]
+    width0 = shape[-1]
+    g = z * 16 * width0 + 16 * width0 + sum(_conv(k, shape[i + 1], shape[i]) for i in range(n_layers))
+    if key == "specgan" and cfg["norm"] == "batch":
+        g += 2 * sum(shape[1:])  # gamma and beta of every BatchNorm (after the projection and up-layers)
+    dis = sum(_conv(k, shape[i], shape[i + 1]) for i in range(n_layers)) + 16 * width0 + 1
+    if key == "wavegan":
+        dis += sum(_stft_head_params(n, cfg["samples"], d) for n in cfg["stft_heads"])
+    return g + dis
 
 
 def _check_heads(heads: Any, samples: int) -> list[int]:

@@ -91,7 +91,7 @@ def test_every_number_has_a_non_negative_spread_over_splits() -> None:
     for key, r in res.items():
         assert r["splits"] == 3 and all(len(v) == 3 for v in r["per_split"].values()), key
         sds = [r["value_sd"], r["floor_sd"], *(a["value_sd"] for a in r["anchors"].values())]
-        if key != "memorisation":
+        if key not in ("memorisation", "kid"):  # raw only, no score (report.UNSCORED)
             sds += [r["score_sd"], r["score_pink_sd"]]
         assert all(sd is not None and sd >= 0 for sd in sds), key
         assert r["value"] == pytest.approx(np.mean(r["per_split"]["value"]))

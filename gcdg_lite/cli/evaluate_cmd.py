@@ -3,7 +3,12 @@
 Examples::
 
     python -m gcdg_lite evaluate --real builtin:rain --fake runs/rain/samples
+    python -m gcdg_lite evaluate --real builtin:rain --fake runs/rain --step 500
     python -m gcdg_lite evaluate --real data/held_out --fake runs/speech/samples --train data/train --json
+
+A run's sample folder (``RUN/samples``, holding one ``step_XXXXXX`` folder per listening checkpoint)
+or the run folder itself, as ``--fake`` or ``--real``, stands for ONE step: the latest, or ``--step N``;
+the output says which (the clips of different steps are never scored together).
 
 ``--real`` must be real audio the generator was *not* trained on. ``builtin:NAME`` as ``--real`` is
 therefore drawn from clip :data:`HELD_OUT_OFFSET` (one million) onwards of the texture at ``--seed``:
@@ -27,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +44,8 @@ from ..errors import ConfigError, DataError
 MIN_FILL = 0.95
 #: index of the first clip of a built-in ``--real`` texture (training runs use clips 0, 1, 2, ...)
 HELD_OUT_OFFSET = 1_000_000
+#: the trainer's listening checkpoints: ``RUN/samples/step_XXXXXX/`` (see ``gcdg_lite.train.run``)
+STEP_FOLDER = re.compile(r"step_(\d+)")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -73,6 +81,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--silence-db", type=float, default=SILENCE_DB,
                    help=f"skip real/training clips quieter than this RMS level in dBFS (default "
                         f"{SILENCE_DB:g}); generated clips are never skipped")
+    p.add_argument("--step", type=int, default=None, metavar="N",
+                   help="when --fake (or --real) is a run folder or its samples folder: score the "
+                        "samples of step N (default: the latest step)")
     p.add_argument("--skip-bad", action="store_true",
                    help="skip unusable audio files (as inspect --skip-bad) instead of failing")
     p.set_defaults(run=run)
@@ -90,6 +101,47 @@ def _check(args: argparse.Namespace) -> None:
         raise ConfigError(f"--n must be at least 2 (4 for --real); got {args.n}")
     if math.isnan(args.silence_db):
         raise ConfigError("--silence-db must be a number of dBFS (e.g. -50); got nan")
+    if args.step is not None and args.step < 0:
+        raise ConfigError(f"--step must be a step number >= 0; got {args.step}")
+
+
+def step_folders(spec: str) -> dict[int, Path]:
+    """``{step: folder}`` of the trainer's sample folders under ``spec``, a run or its ``samples`` folder.
+
+    ``spec`` is a run's ``samples`` folder when it holds ``step_XXXXXX`` sub-folders, and a run folder when
+    its ``samples`` sub-folder does; anything else (a plain folder of audio, ``builtin:NAME``) gives ``{}``.
+    """
+    if str(spec).startswith("builtin:"):
+        return {}
+    for folder in (Path(spec), Path(spec, "samples")):
+        try:
+            found = {int(m.group(1)): sub for sub in folder.iterdir()
+                     if (m := STEP_FOLDER.fullmatch(sub.name)) and sub.is_dir()}
+        except OSError:  # missing, not a folder, unreadable: the loader says so
+            found = {}
+        if found:
+            return found
+    return {}
+
+
+def pick_step(spec: str, flag: str, step: int | None) -> tuple[str, str | None]:
+    """The folder to score for ``spec`` and a note saying which step it is (None: not a run's samples).
+
+    Raises:
+        ConfigError: ``step`` is not one of the steps there (the line lists them).
+    """
+    found = step_folders(spec)
+    if not found:
+        return spec, None
+    latest = max(found)
+    if step is None:
+        return str(found[latest]), f"step {latest}, the latest of {len(found)}; --step N for another"
+    if step not in found:
+        steps = sorted(found)
+        shown = ", ".join(map(str, steps)) if len(steps) <= 12 else \
+            f"{', '.join(map(str, steps[:6]))}, ... {', '.join(map(str, steps[-3:]))} ({len(steps)} in all)"
+        raise ConfigError(f"{flag} {spec}: no samples of --step {step}; its steps are {shown}")
+    return str(found[step]), f"step {step}" + (", the latest" if step == latest else f"; the latest is {latest}")
 
 
 def _load(spec: str, args: argparse.Namespace, flag: str, seed: int, n: int | None,
@@ -127,6 +179,11 @@ def run(args: argparse.Namespace) -> int:
     from ..metrics import evaluate, format_table
 
     _check(args)
+    args.real, note_real = pick_step(args.real, "--real", args.step)
+    args.fake, note_fake = pick_step(args.fake, "--fake", args.step)
+    if args.step is not None and note_real is None and note_fake is None:
+        raise ConfigError(f"--step {args.step}: neither --real nor --fake is a run folder or a run's samples "
+                          f"folder (with step_XXXXXX sub-folders); drop --step")
     real, pad_real = _load(args.real, args, "--real", args.seed, args.n, args.silence_db,
                            offset=HELD_OUT_OFFSET)
     fake, pad_fake = _load(args.fake, args, "--fake", args.seed + 1, args.n, -math.inf)
@@ -136,12 +193,15 @@ def run(args: argparse.Namespace) -> int:
     result = evaluate(real, fake, sr=args.sr, seed=args.seed, splits=args.splits, train_clips=train)
     if args.json:
         print(json.dumps({"real": args.real, "fake": args.fake, "train": args.train, "sr": args.sr,
+                          "steps": {"real": _step_of(args.real, note_real),
+                                    "fake": _step_of(args.fake, note_fake)},
                           "samples": args.samples, "n_real": int(len(real)), "n_fake": int(len(fake)),
                           "n_train": None if train is None else int(len(train)),
                           "padded_clips": {"real": pad_real, "fake": pad_fake},
                           "splits": args.splits, "seed": args.seed, "metrics": result}, indent=2))
     else:
-        print(f"real: {args.real} ({len(real)} clips)   fake: {args.fake} ({len(fake)} clips)   "
+        print(f"real: {args.real}{_note(note_real)} ({len(real)} clips)   "
+              f"fake: {args.fake}{_note(note_fake)} ({len(fake)} clips)   "
               f"sr {args.sr} Hz, {args.samples} samples per clip")
         if pad_real or pad_fake:
             print(f"zero-padded last clips: {pad_real} real, {pad_fake} generated")
@@ -149,3 +209,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"train: {args.train} ({len(train)} clips, for the memorisation check)")
         print(format_table(result))
     return 0
+
+
+def _note(note: str | None) -> str:
+    return "" if note is None else f" ({note})"
+
+
+def _step_of(folder: str, note: str | None) -> int | None:
+    """The step number of a chosen ``step_XXXXXX`` folder (None when the set is not a run's samples)."""
+    return None if note is None else int(STEP_FOLDER.fullmatch(Path(folder).name).group(1))

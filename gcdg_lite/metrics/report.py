@@ -12,8 +12,11 @@ for higher-is-better metrics too, because floor and anchor swap roles. ``score_p
 on the old pink-noise scale (pink noise is far easier to beat on tonal and speech textures; on
 noise-like ``rain`` it is the closer of the two anchors). The Fréchet distance is also given as a multiple of its
 floor (``x_floor``), which needs no anchor at all. ``memorisation`` has no score (it is read
-against 1, see :mod:`.memorisation`). Each of these is computed per split, then averaged; every
-number carries its standard deviation over the splits (``*_sd``).
+against 1, see :mod:`.memorisation`) and neither has ``kid`` (:data:`UNSCORED`): its cubic kernel grows
+with the sixth power of the distance between feature sets, so its anchors land anywhere from 10 to 1e8 and
+the ratio is no scale at all (all-zero clips scored 0.07 against vowels, "almost like real clips", while
+their FD score was 14); KID is reported raw, beside its floor, and read there. Each of these is computed
+per split, then averaged; every number carries its standard deviation over the splits (``*_sd``).
 
 The FD score (:func:`fd_score`) is the book's single quality yardstick (chapters 4–6), the C2ST
 accuracy (:mod:`.c2st`) its sharpest test. Metrics (see each module for formula and meaning):
@@ -22,7 +25,7 @@ accuracy (:mod:`.c2st`) its sharpest test. Metrics (see each module for formula 
 key                 what                                       good
 ==================  =========================================  ==================================
 ``fd``              Fréchet distance, raw log-mel stats, dB²   near floor (score ~0, x_floor ~1)
-``kid``             unbiased MMD², cubic kernel, z-scored      within ~1 std of floor
+``kid``             unbiased MMD², cubic kernel, z-scored      within ~1 std of floor (raw, no score)
 ``ndb_k``           fraction of k-means bins that differ       near floor (≈ alpha = 0.05)
 ``js``              Jensen–Shannon of bin proportions, bits    near floor
 ``texture_snr_db``  texture-statistic SNR, dB (higher=closer)  near floor (a few dB below at most)
@@ -59,6 +62,10 @@ GOOD = {
 }
 UNITS = {"fd": "dB^2", "kid": "", "ndb_k": "", "js": "bits", "texture_snr_db": "dB",
          "c2st": "accuracy", "memorisation": "ratio"}
+#: metrics given raw only, without a normalised score (and, for kid, outside :func:`~.table.format_table`'s
+#: rows): KID's cubic kernel puts its noise anchors anywhere from 10 to 1e8, so (value - floor) /
+#: (anchor - floor) called all-zero clips 0.07 ("almost real") on vowels; read KID against its floor.
+UNSCORED = ("kid", "memorisation")
 #: most splits accepted (each costs a fresh pair of noise anchors)
 MAX_SPLITS = 20
 
@@ -162,14 +169,14 @@ def _entry(key: str, per: dict[str, list[float]], against: str | None) -> dict[s
     e: dict[str, Any] = {"value": stats["value"][0], "value_sd": stats["value"][1],
                          "floor": stats["floor"][0], "floor_sd": stats["floor"][1],
                          "anchors": {a: {"value": stats[a][0], "value_sd": stats[a][1]} for a in ANCHORS}}
-    scored = key != "memorisation"
+    scored = key not in UNSCORED
     for name, anchor in (("score", "spectrum_noise"), ("score_pink", "pink_noise")):
         m, sd = _mean_sd([_score(per["value"][i], per["floor"][i], per[anchor][i]) for i in range(n)]
                          if scored else [])
         e[name], e[name + "_sd"] = m, sd
-    if scored:
-        e["anchors"]["pink_noise"]["score"] = _mean_sd(
-            [_score(per["pink_noise"][i], per["floor"][i], per["spectrum_noise"][i]) for i in range(n)])[0]
+    e["anchors"]["pink_noise"]["score"] = _mean_sd(
+        [_score(per["pink_noise"][i], per["floor"][i], per["spectrum_noise"][i]) for i in range(n)])[0] \
+        if scored else None
     if key == "fd":
         e["x_floor"], e["x_floor_sd"] = _mean_sd(
             [v / f if f > 0 else None for v, f in zip(per["value"], per["floor"])])
@@ -207,9 +214,11 @@ def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 16000, se
         * ``value``, ``value_sd`` — generated probe vs reference (mean and sd over splits),
         * ``floor``, ``floor_sd`` — real probe vs reference,
         * ``anchors`` — ``{"spectrum_noise": {"value", "value_sd"}, "pink_noise": {"value",
-          "value_sd", "score"}}``; ``pink_noise.score`` is pink noise on the spectrum-noise scale,
+          "value_sd", "score"}}``; ``pink_noise.score`` is pink noise on the spectrum-noise scale
+          (None for the :data:`UNSCORED` metrics),
         * ``score``, ``score_sd`` — ``(value - floor) / (spectrum_noise - floor)`` per split;
-          ``score_pink``, ``score_pink_sd`` — the same against pink noise (None for memorisation),
+          ``score_pink``, ``score_pink_sd`` — the same against pink noise (all four None for the
+          :data:`UNSCORED` metrics, memorisation and kid: read them raw, against their floor),
         * ``good``, ``unit``, ``higher_is_better``, ``splits`` and ``per_split`` (the raw numbers,
           ``{"value": [...], "floor": [...], "spectrum_noise": [...], "pink_noise": [...]}``).
 

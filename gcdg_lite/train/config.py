@@ -55,9 +55,14 @@ RESUMABLE_FIELDS = ("steps", "ckpt_every", "sample_every", "n_sample_wavs", "ste
 
 #: version of the config.json layout; folders without it were written before configs were resolved
 FORMAT = 2
-#: upper bounds that keep a typo from hanging a run (Griffin-Lim iterations, clips per batch...)
+#: upper bounds that keep a typo from hanging a run (Griffin-Lim iterations, clips per batch...); the model's
+#: sizes (width, noise_dim...) are bounded by :data:`gcdg_lite.models.SIZE_LIMITS` and ``MAX_PARAMS``
 LIMITS = {"griffin_lim_oversample": 16, "batch": 4096, "steps": 10**9, "steps_per_call": 10**4, "griffin_lim_iters": 1000,
-          "n_sample_wavs": 1000, "sr": 192000, "n_critic": 100, "seed": 2**31 - 1, "r1_every": 10**4}
+          "n_sample_wavs": 1000, "sr": 192000, "n_critic": 100, "seed": 2**31 - 1, "r1_every": 10**4,
+          "ckpt_every": 10**9, "sample_every": 10**9, "callback_every": 10**9, "n_clips": 10**6,
+          "n_fft": 2**16, "hop": 2**16}
+#: largest config.json read (a real one is about 1.5 kB): a bigger file is damaged, never parsed
+MAX_CONFIG_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -317,19 +322,43 @@ class TrainConfig:
         try:
             config = cls(**values)
             _check_fields(config)
-        except (TypeError, ConfigError) as exc:
-            raise ConfigError(f"{where}: {exc}") from None
+        except (TypeError, ConfigError, RecursionError) as exc:
+            text = str(exc) if not isinstance(exc, RecursionError) else "nested too deep to be a config"
+            raise ConfigError(f"{where}: {text if len(text) <= 300 else text[:295] + ' ...'}") from None
         return config
 
     @classmethod
     def from_json(cls, path: str | os.PathLike) -> "TrainConfig":
-        """Read a config written by :meth:`to_json`; one :class:`ConfigError` naming the file if unreadable."""
+        """Read a config written by :meth:`to_json`; one :class:`ConfigError` naming the file if unreadable.
+
+        Every field is checked as by :meth:`check` (sizes included), so a hand-edited file gets one line
+        too. A file above :data:`MAX_CONFIG_BYTES`, or nested too deep for the JSON parser, is damaged.
+        """
         try:
             with open(path, encoding="utf-8") as fh:
-                d = json.load(fh)
-        except (OSError, ValueError) as exc:
+                text = fh.read(MAX_CONFIG_BYTES + 1)
+            if len(text) > MAX_CONFIG_BYTES:
+                raise ValueError(f"larger than {MAX_CONFIG_BYTES} characters; a run's config is about 1.5 kB")
+            d = json.loads(text)
+        except RecursionError:
+            raise ConfigError(f"{path}: cannot read the run's config (nested too deep to be one); restore the "
+                              f"file or train a new run") from None
+        except (OSError, ValueError, MemoryError) as exc:
             raise ConfigError(f"{path}: cannot read the run's config ({exc}); restore the file or train a new run") from None
         return cls.from_dict(d, where=str(path))
+
+
+def _show(v: Any, width: int = 60) -> str:
+    """``repr(v)`` for an error line: huge integers as ``about 1e+30``, anything else cut to ``width`` characters."""
+    from ..models import _short
+
+    if isinstance(v, int) and not isinstance(v, bool):
+        return _short(v)
+    try:
+        text = repr(v)
+    except (RecursionError, ValueError):
+        text = f"<a {type(v).__name__}>"
+    return text if len(text) <= width else text[:width - 4] + " ..."
 
 
 def _check_fields(c: TrainConfig) -> None:
@@ -337,27 +366,27 @@ def _check_fields(c: TrainConfig) -> None:
     def integer(name: str, low: int) -> None:
         v = getattr(c, name)
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise ConfigError(f"{name}={v!r} must be a whole number")
+            raise ConfigError(f"{name}={_show(v)} must be a whole number")
         high = LIMITS.get(name)
         if v < low or (high is not None and v > high):
             bound = f"between {low} and {high}" if high is not None else f">= {low}"
-            raise ConfigError(f"{name}={v!r} must be {bound}")
+            raise ConfigError(f"{name}={_show(int(v))} must be {bound}")
 
     def number(name: str, positive: bool) -> None:
         v = getattr(c, name)
         if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not math.isfinite(float(v)):
-            raise ConfigError(f"{name}={v!r} must be a finite number")
+            raise ConfigError(f"{name}={_show(v)} must be a finite number")
         if (positive and not v > 0) or v < 0:
             raise ConfigError(f"{name}={v!r} must be {'> 0 (e.g. 1e-4)' if positive else '>= 0 (0 turns it off)'}")
 
     for name, text in (("model", "a model name"), ("loss", "a loss name"), ("precision", "a precision name"),
                        ("update", "'alternating' or 'simultaneous'")):
         if not isinstance(getattr(c, name), str):
-            raise ConfigError(f"{name}={getattr(c, name)!r} must be {text}")
+            raise ConfigError(f"{name}={_show(getattr(c, name))} must be {text}")
     if c.precision not in PRECISIONS:
-        raise ConfigError(f"precision={c.precision!r}; choose one of {', '.join(PRECISIONS)}")
+        raise ConfigError(f"precision={_show(c.precision)}; choose one of {', '.join(PRECISIONS)}")
     if c.update not in UPDATES:
-        raise ConfigError(f"update={c.update!r}; use 'alternating' or 'simultaneous'")
+        raise ConfigError(f"update={_show(c.update)}; use 'alternating' or 'simultaneous'")
     for name in ("batch", "steps_per_call", "callback_every", "sr", "griffin_lim_iters", "r1_every",
                  "griffin_lim_oversample"):
         integer(name, 1)
@@ -380,10 +409,13 @@ def _check_fields(c: TrainConfig) -> None:
     if c.augment is not None:
         parse_augment(c.augment)  # raises ConfigError naming the bad policy
     if not isinstance(c.model_kwargs, Mapping):
-        raise ConfigError(f"model_kwargs={c.model_kwargs!r} must be a dict, e.g. {{'d': 16}}")
+        raise ConfigError(f"model_kwargs={_show(c.model_kwargs)} must be a dict, e.g. {{'d': 16}}")
+    from .. import models  # TensorFlow is loaded already: gcdg_lite.train imports the trainer
+
+    models.check_sizes(dict(c.model_kwargs), str(c.model))  # width, noise_dim...: upper bounds
     for name in ("data", "data_digest"):
         if getattr(c, name) is not None and not isinstance(getattr(c, name), str):
-            raise ConfigError(f"{name}={getattr(c, name)!r} must be a string")
+            raise ConfigError(f"{name}={_show(getattr(c, name))} must be a string")
 
 
 def clips_digest(clips: np.ndarray) -> str:
