@@ -147,7 +147,8 @@ def test_a_huge_noise_dim_in_config_json_is_one_line(spec_run, tmp_path, capsys)
 
 
 # --------------------------------------------------------------------------- case 16: damaged files
-@pytest.mark.parametrize("damage", ["mean_short", "std_long", "clip_std_nan", "clip_std_huge", "mean_huge"])
+@pytest.mark.parametrize("damage", ["mean_short", "std_long", "clip_std_nan", "clip_std_huge", "mean_huge",
+                                    "nested"])
 def test_a_damaged_specnorm_json_is_one_line(spec_run, tmp_path, capsys, damage):
     edits = {
         "mean_short": lambda d: {**d, "mean": d["mean"][:10]},
@@ -155,6 +156,7 @@ def test_a_damaged_specnorm_json_is_one_line(spec_run, tmp_path, capsys, damage)
         "clip_std_nan": lambda d: {**d, "clip_std": "NaN"},
         "clip_std_huge": lambda d: {**d, "clip_std": 1e30},
         "mean_huge": lambda d: {**d, "mean": [1e30] * len(d["mean"])},
+        "nested": "[" * 200_000 + "]" * 200_000,  # json.load recurses past Python's limit
     }
     run = _damaged(spec_run, tmp_path, "specnorm.json", edits[damage])
     if damage == "clip_std_nan":  # json.dumps writes NaN for a float; keep it a number in the file

@@ -90,6 +90,9 @@ def _load_specnorm(path: str):
     except FileNotFoundError:
         raise RunError(f"{file} is missing; this specgan run cannot turn spectrograms into audio "
                        "(train it again)") from None
+    except RecursionError:
+        raise RunError(f"{file} is damaged (nested too deep to be a SpecGAN normalisation); train the run "
+                       "again") from None
     except (OSError, ValueError, ConfigError) as exc:
         raise RunError(f"{file} is damaged ({exc}); train the run again") from None
     if not (np.all(np.isfinite(norm.mean)) and np.all(np.isfinite(norm.std)) and np.all(norm.std > 0)):
