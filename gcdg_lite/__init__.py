@@ -38,10 +38,11 @@ __version__ = "0.1.0"
 API: dict[str, tuple[str, ...]] = {
     "audio": ("listen", "play", "plot_spectrogram", "plot_waveform", "read_wav", "save_wav"),
     "budgets": ("Budget", "BUDGETS", "ENV_VAR", "Workspace", "budget"),
+    "checks": ("MAX_SAMPLES", "as_audio", "check_int"),
     "cli": ("COMMANDS", "build_parser", "main"),
     "compat": ("MINIMUM", "VersionError", "installed_version", "too_old", "require"),
-    "data": ("AUDIO_EXTENSIONS", "MAX_SAMPLES", "TEXTURES", "VOWELS", "ClipSet", "FileReport", "LoadReport",
-             "Texture", "as_audio", "batch_indices", "check_int", "epoch_permutation", "frame_levels",
+    "data": ("AUDIO_EXTENSIONS", "TEXTURES", "VOWELS", "ClipSet", "FileReport", "LoadReport",
+             "Texture", "batch_indices", "epoch_permutation", "frame_levels",
              "list_textures", "load_folder", "load_source", "make_dataset", "pseudo_sentence", "silent_fraction",
              "slice_clips", "speak", "speech_voices", "synth_vowel", "texture"),
     "errors": ("GcdgError", "DataError", "ConfigError", "RunError", "TrainingInterrupted"),

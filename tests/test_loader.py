@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from gcdg_lite.data import MAX_SAMPLES, as_audio, load_folder, load_source, slice_clips, texture
+from gcdg_lite.checks import MAX_SAMPLES, as_audio
+from gcdg_lite.data import load_folder, load_source, slice_clips, texture
 from gcdg_lite.errors import ConfigError, DataError
 
 SR = 8000

@@ -20,7 +20,7 @@ import re
 import shutil
 from pathlib import Path
 
-from ..data.checks import MAX_SAMPLES
+from ..checks import MAX_SAMPLES
 from ..errors import ConfigError
 
 #: most clips one ``corpus`` call writes (about 3.3 GB of one-second 16-bit WAVs)

@@ -4,7 +4,6 @@
   ``synth_vowel`` (chapter 1);
 * :mod:`.speech` — the text-to-speech textures ``speech``, ``speech_heldout`` and ``babble`` (eSpeak NG):
   ``speak(text, voice)``, ``speech_voices(split)``, ``pseudo_sentence`` (chapter 1);
-* :mod:`.checks` — ``as_audio``, ``check_int``, ``MAX_SAMPLES``: input checks shared by the data functions;
 * :mod:`.loader` — ``load_folder(path, ...) -> ClipSet`` and ``load_source("builtin:NAME" | path)``
   (chapter 4);
 * :mod:`.pipeline` — ``make_dataset(clips, batch, seed, start_step)``, ``batch_indices`` (chapter 4).
@@ -23,7 +22,7 @@ from .. import public as _public
 __all__ = _public(__name__)
 
 #: the modules the public names live in, cheapest first: a name is looked up in them in this order
-_PARTS = ("checks", "loader", "pipeline", "corpus", "speech")
+_PARTS = ("loader", "pipeline", "corpus", "speech")
 
 
 def __getattr__(name: str) -> Any:

@@ -33,7 +33,7 @@ import numpy as np
 from scipy.signal import lfilter, sosfilt
 
 from ..errors import ConfigError
-from .checks import check_int, check_size
+from ..checks import check_int, check_size
 
 #: peak amplitude of every clip (linear, full scale = 1.0)
 PEAK = 0.9
@@ -644,7 +644,7 @@ def texture(name: str, n: int = 1, seed: int = 0, sr: int = 16000, samples: int 
 
     Raises:
         ConfigError: unknown ``name``, a bad ``n``/``seed``/``sr``/``samples``/``offset``, or more than
-            :data:`~gcdg_lite.data.checks.MAX_SAMPLES` samples in one call (make them in pieces).
+            :data:`~gcdg_lite.checks.MAX_SAMPLES` samples in one call (make them in pieces).
         DataError: a text-to-speech texture (``speech``, ``speech_heldout``, ``babble``) without its
             engine (``pip install espeakng-loader``).
     """

@@ -33,7 +33,7 @@ inspect`` use exactly the same code):
    generated clip resembles (``ClipSet.origin``). A smaller ``hop`` gives more, overlapping crops
    (shifted copies: a cheap augmentation). **Size bound:** before any audio is decoded, the clips
    the folder would give are counted from the files' headers; more than
-   :data:`~gcdg_lite.data.checks.MAX_SAMPLES` samples of clips (2 GiB as float32, e.g. 32768 clips
+   :data:`~gcdg_lite.checks.MAX_SAMPLES` samples of clips (2 GiB as float32, e.g. 32768 clips
    of 16384 samples) is one ConfigError naming ``hop`` and the smallest hop that fits.
    **Padding rule** (as WaveGAN pads 16000-sample Speech Commands words to 16384):
    a final piece at least half a clip long (``>= samples / 2``) is padded with zeros at its
@@ -68,7 +68,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, DataError
-from .checks import MAX_SAMPLES, as_audio, check_int
+from ..checks import MAX_SAMPLES, as_audio, check_int
 
 #: file extensions read as audio (lower case)
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg")
@@ -599,7 +599,7 @@ def load_folder(path: str | os.PathLike, sr: int = 16000, samples: int = 16384, 
 
     Raises:
         ConfigError: bad ``path`` type, ``sr``, ``samples``, ``hop`` (or a hop that would give more
-            than :data:`~gcdg_lite.data.checks.MAX_SAMPLES` samples of clips), ``silence_db`` or
+            than :data:`~gcdg_lite.checks.MAX_SAMPLES` samples of clips), ``silence_db`` or
             ``normalise``.
         DataError: missing path, empty folder, no audio files, a bad file (unless ``skip_bad``),
             a folder whose clips are all silent, or no usable clip at all. The message names the

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import ConfigError
-from .checks import as_audio, check_int
+from ..checks import as_audio, check_int
 
 if TYPE_CHECKING:  # pragma: no cover
     import tensorflow as tf

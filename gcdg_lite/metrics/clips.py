@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..data.checks import as_audio, check_int
+from ..checks import as_audio, check_int
 
 #: shortest clip the metrics accept (one STFT frame of the log-mel features), samples
 MIN_SAMPLES = 512
@@ -35,7 +35,7 @@ def as_clips(clips: Any, name: str = "clips", samples: int | None = None) -> np.
 
     Notebook: none (no chapter uses it by name).
 
-    :func:`gcdg_lite.data.checks.as_audio` with the metrics' rules: a single 1-D clip becomes
+    :func:`gcdg_lite.checks.as_audio` with the metrics' rules: a single 1-D clip becomes
     ``(1, samples)``, at least :data:`MIN_SAMPLES` samples, peak at most :data:`MAX_PEAK`.
 
     Args:
@@ -44,7 +44,7 @@ def as_clips(clips: Any, name: str = "clips", samples: int | None = None) -> np.
         samples: if given, the required clip length in samples (clips of another length are refused).
 
     Raises:
-        DataError: see :func:`~gcdg_lite.data.checks.as_audio`.
+        DataError: see :func:`~gcdg_lite.checks.as_audio`.
     """
     x = as_audio(clips, name, dtype=np.float64)
     return as_audio(x[None] if x.ndim == 1 else x, name, ndim=2, peak=MAX_PEAK, dtype=np.float64, samples=samples,

@@ -35,7 +35,7 @@ SAMPLES_DIR = "samples"
 
 # ---------------------------------------------------------------------- clips and examples
 def as_clips(data: Any, what: str = "training data") -> np.ndarray:
-    """Audio clips as float32 ``(n, samples)`` in [-1, 1], checked (``data.checks.as_audio``).
+    """Audio clips as float32 ``(n, samples)`` in [-1, 1], checked (``checks.as_audio``).
 
     Notebook: none (no chapter uses it by name).
 
@@ -43,7 +43,7 @@ def as_clips(data: Any, what: str = "training data") -> np.ndarray:
         DataError: not a non-empty 2-D float array, integer or boolean samples (convert them first,
             e.g. ``x / 32768`` for int16), values outside [-1, 1], or NaN/Inf.
     """
-    from ..data.checks import as_audio
+    from ..checks import as_audio
 
     return as_audio(data, what, ndim=2, peak=1.0, min_samples=1)
 

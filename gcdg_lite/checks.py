@@ -12,7 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ConfigError, DataError
+from . import public as _public
+from .errors import ConfigError, DataError
+
+__all__ = _public(__name__)
 
 #: most audio samples one call may hold in memory: 2**29 (2 GiB as float32), e.g. 32768 clips of
 #: 16384 samples (9.3 hours at 16 kHz). Larger sets are made in pieces (``texture(..., offset=)``,
