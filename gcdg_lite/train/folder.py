@@ -13,6 +13,9 @@ four promises:
 * **Nothing removed before its replacement is in place.** :func:`set_aside` renames a folder to a
   fresh, unique sibling name first; :func:`restore` renames it back; only then is anything deleted.
 
+:func:`claim` puts these together for the trainer: it locks a run folder to continue, replace or
+create, and undoes everything it did when the set-up inside it fails.
+
 Paths are normalised by :func:`run_path` before any check (``run/`` and ``run`` are one folder).
 """
 from __future__ import annotations
@@ -21,7 +24,8 @@ import os
 import shutil
 import stat
 import tempfile
-from typing import Callable, IO
+from contextlib import contextmanager
+from typing import IO, Callable, Iterator
 
 from ..errors import ConfigError, RunError
 
@@ -244,3 +248,59 @@ def remove_tree(path: str) -> None:
         os.remove(path)
     elif os.path.isdir(path):
         shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def claim(path: str, resuming: bool, replace: bool) -> Iterator[str]:
+    """Own run folder ``path`` while a run is set up in it; yields the lock file's path.
+
+    Notebook: none (no chapter uses it by name).
+
+    ``resuming``: the run in ``path`` is continued (locked as it is). ``replace``: the run in ``path`` is
+    locked, then set aside (:func:`set_aside`) and a new, empty folder made in its place. Otherwise the
+    folder is made if missing. When the body raises, the lock is released, a folder made here is
+    removed, and a run set aside comes back; when it succeeds, the run set aside is deleted and the lock
+    stays held (release it with :func:`release` when training ends).
+
+    Raises:
+        RunError: another process holds the lock, or the folder cannot be set aside (see
+            :func:`acquire`, :func:`set_aside`).
+    """
+    aside = lock = None
+    made = False
+    try:
+        if resuming or replace:
+            lock = acquire(path)  # nobody else trains the run we continue or replace
+        if replace:
+            aside = set_aside(path)  # the old run, our lock inside it, waits there until the new one is set up
+            lock = None
+        if not os.path.isdir(path):
+            os.makedirs(path)
+            made = True
+        if lock is None:
+            lock = acquire(path)
+        yield lock
+    except BaseException:
+        _undo(path, lock, made, aside)
+        raise
+    if aside is not None:
+        remove_tree(aside)  # the new run is in place: only now does the old one go
+
+
+def _undo(path: str, lock: str | None, made: bool, aside: str | None) -> None:
+    """Undo a failed :func:`claim`: release our lock, remove the folder we made, put a replaced run back.
+
+    Nothing is deleted that the claim did not create: the folder at ``path`` is removed only when it
+    was made there (which needs the old run, if any, to have been renamed away first).
+    """
+    release(lock)
+    if made and lock is not None:
+        remove_tree(path)  # leave no half-made run folder behind
+    elif made:
+        try:
+            os.rmdir(path)  # not locked by us: removed only if still empty
+        except OSError:
+            pass
+    if aside is not None and not os.path.lexists(path):
+        restore(aside, path)  # the replaced run comes back
+        release(os.path.join(path, LOCK))

@@ -425,29 +425,12 @@ def _setup(clips: np.ndarray, config: TrainConfig, path: str, resuming: bool, ov
                           f"of at most {len(x)}")
     engine = Engine(config, x, strategy)
     replace = not resuming and overwrite and os.path.isdir(path) and bool(os.listdir(path))
-    aside = lock = None
-    made = False
     try:
-        if resuming or replace:
-            lock = folder.acquire(path)  # nobody else trains the run we continue or replace
-        if replace:
-            aside = folder.set_aside(path)  # the old run, our lock inside it, waits there until the new one is set up
-            lock = None
-        if not os.path.isdir(path):
-            os.makedirs(path)
-            made = True
-        if lock is None:
-            lock = folder.acquire(path)
-        run = _open_run(engine, config, path, resuming, norm, lock)
-    except BaseException as exc:
-        _roll_back(path, lock, made, aside)
-        if isinstance(exc, OSError):
-            raise RunError(f"{path}: cannot write the run folder ({exc.strerror or exc}); choose a writable "
-                           "folder with free space") from None
-        raise
-    if aside is not None:
-        folder.remove_tree(aside)  # the new run is in place: only now does the old one go
-    return run
+        with folder.claim(path, resuming, replace) as lock:
+            return _open_run(engine, config, path, resuming, norm, lock)
+    except OSError as exc:
+        raise RunError(f"{path}: cannot write the run folder ({exc.strerror or exc}); choose a writable "
+                       "folder with free space") from None
 
 
 def _open_run(engine: Engine, config: TrainConfig, path: str, resuming: bool, norm, lock: str) -> Run:
@@ -461,25 +444,6 @@ def _open_run(engine: Engine, config: TrainConfig, path: str, resuming: bool, no
     if norm is not None:
         _write_json(folder.inside(path, "specnorm.json"), norm.to_dict())
     return Run(path, config, engine, norm, history, manager=mgr, lock=lock)
-
-
-def _roll_back(path: str, lock: str | None, made: bool, aside: str | None) -> None:
-    """Undo a failed :func:`_setup`: release our lock, remove the folder we made, put a replaced run back.
-
-    Nothing is deleted that this call did not create: the folder at ``path`` is removed only when it
-    was made here (which needs the old run, if any, to have been renamed away first).
-    """
-    folder.release(lock)
-    if made and lock is not None:
-        folder.remove_tree(path)  # leave no half-made run folder behind
-    elif made:
-        try:
-            os.rmdir(path)  # not locked by us: removed only if still empty
-        except OSError:
-            pass
-    if aside is not None and not os.path.lexists(path):
-        folder.restore(aside, path)  # the replaced run comes back
-        folder.release(os.path.join(path, folder.LOCK))
 
 
 class _Interrupts:
