@@ -128,7 +128,7 @@ class Workspace:
         from .train import TrainConfig, fit
 
         callbacks = options.pop("callbacks", ())
-        options = {"batch": self.budget.batch, "seed": 0, **options}
+        options = {"batch": self.budget.batch, "seed": defaults.SEED, **options}
         return fit(clips, TrainConfig.from_options(options), out=self.path / name, resume="auto", progress=False,
                    callbacks=callbacks)
 

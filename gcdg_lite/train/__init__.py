@@ -14,6 +14,9 @@ Public API:
     load_run(path)    -> Run restored from the latest checkpoint
     Workspace         a chapter's run folder: Workspace("ch4").fit(name, clips, **options)
     examples          clips -> what the discriminator sees (waves, or spectrograms + SpecNorm)
+
+Names are imported on first use: ``TrainConfig`` and ``read_history`` need no TensorFlow (the defaults they
+read live in :mod:`gcdg_lite.defaults`); ``fit``, ``Run``, ``load_run`` and ``Engine`` load it.
 """
 from __future__ import annotations
 
