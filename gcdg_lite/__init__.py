@@ -14,6 +14,7 @@ GAN-based speech and audio texture generation, organised by concern:
 ``widgets``       dataset browser, latent explorer, live training view
 ``exercises``     auto-checkers for the chapters' exercises
 ``budgets``       the ``GCDG_BUDGET=ci|book|full`` switch
+``defaults``      every default of a training run, without TensorFlow
 ``compat``        the oldest dependency versions that work, and one clear error below them
 ``cli``           ``python -m gcdg_lite ...``
 ================  ==============================================================
@@ -38,9 +39,13 @@ __version__ = "0.1.0"
 API: dict[str, tuple[str, ...]] = {
     "audio": ("listen", "play", "plot_spectrogram", "plot_waveform", "read_wav", "save_wav"),
     "budgets": ("Budget", "BUDGETS", "ENV_VAR", "Workspace", "budget"),
-    "checks": ("MAX_SAMPLES", "as_audio", "check_int"),
+    "checks": ("MAX_RUN_SEED", "MAX_SAMPLES", "as_audio", "check_int", "shown"),
     "cli": ("COMMANDS", "build_parser", "main"),
     "compat": ("MINIMUM", "VersionError", "installed_version", "too_old", "require"),
+    "defaults": ("AUGMENT", "BATCH", "BETA_1", "BETA_2", "BUILTIN_CLIPS", "CALLBACK_EVERY", "CKPT_EVERY", "EMA",
+                 "GRIFFIN_LIM_ITERS", "GRIFFIN_LIM_OVERSAMPLE", "LOSS", "LR", "MODEL", "MODEL_CONFIGS", "N_CRITIC",
+                 "N_SAMPLE_WAVS", "PRECISION", "PRECISIONS", "R1", "R1_EVERY", "SAMPLES", "SAMPLE_EVERY", "SEED",
+                 "SR", "STEPS", "STEPS_PER_CALL", "UPDATE", "UPDATES"),
     "data": ("AUDIO_EXTENSIONS", "TEXTURES", "VOWELS", "ClipSet", "FileReport", "LoadReport",
              "Texture", "batch_indices", "epoch_permutation", "frame_levels",
              "list_textures", "load_folder", "load_source", "make_dataset", "pseudo_sentence", "silent_fraction",
@@ -120,7 +125,7 @@ tensorflow_environment()
 
 
 #: submodules that need none of the heavy dependencies (no version check before importing them)
-_LIGHT = {"budgets", "cli", "compat", "errors"}
+_LIGHT = {"budgets", "cli", "compat", "defaults", "errors"}
 
 
 def __getattr__(name: str) -> Any:

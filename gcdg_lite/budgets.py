@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
+from . import defaults
 from . import public as _public
 from .errors import ConfigError
 
@@ -34,10 +35,11 @@ class Budget:
         steps: training steps of a chapter's main run (generator updates).
         small_steps: training steps of the many small runs of an ablation or comparison.
         gan_steps: training steps of the code example's SpecGAN run (04_code_example.ipynb) on one-second
-            clips; at ``book`` it is the command line's default of 2400 steps (the recipe that
-            ``bench/quality.py`` measures on speech; ``bench/README.md``, Quality).
-        gan_width: width multiplier ``d`` of that SpecGAN run; at ``book`` the command line's default, 8.
-        batch: clips per training batch.
+            clips; at ``book`` the command line's default (``gcdg_lite.defaults.STEPS``; the recipe that
+            ``bench/quality.py`` measures on speech, ``bench/README.md``, Quality).
+        gan_width: width multiplier ``d`` of that SpecGAN run; at ``book`` the command line's default
+            (``gcdg_lite.defaults.MODEL_CONFIGS``).
+        batch: clips per training batch; at ``book`` the command line's default (``gcdg_lite.defaults.BATCH``).
         n_clips: clips of training data per texture.
         n_eval: clips per set when a chapter computes metrics.
         width: model width multiplier ``d`` for ``wavegan``/``specgan``.
@@ -56,8 +58,10 @@ class Budget:
 
 BUDGETS: dict[str, Budget] = {
     "ci": Budget("ci", steps=12, small_steps=6, gan_steps=6, gan_width=4, batch=8, n_clips=32, n_eval=24, width=4),
-    "book": Budget("book", steps=600, small_steps=200, gan_steps=2400, gan_width=8, batch=32, n_clips=256, n_eval=128,
-                   width=16),
+    # book: chapter 4's SpecGAN is the command line's default run
+    "book": Budget("book", steps=600, small_steps=200, gan_steps=defaults.STEPS["specgan"],
+                   gan_width=defaults.MODEL_CONFIGS["specgan"]["d"], batch=defaults.BATCH,
+                   n_clips=defaults.BUILTIN_CLIPS, n_eval=128, width=16),
     "full": Budget("full", steps=6000, small_steps=1500, gan_steps=10000, gan_width=32, batch=64, n_clips=1024, n_eval=256,
                    width=32),
 }
@@ -124,7 +128,7 @@ class Workspace:
         from .train import TrainConfig, fit
 
         callbacks = options.pop("callbacks", ())
-        options = {"batch": self.budget.batch, "seed": 0, **options}
+        options = {"batch": self.budget.batch, "seed": defaults.SEED, **options}
         return fit(clips, TrainConfig.from_options(options), out=self.path / name, resume="auto", progress=False,
                    callbacks=callbacks)
 

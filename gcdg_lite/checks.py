@@ -21,24 +21,51 @@ __all__ = _public(__name__)
 #: 16384 samples (9.3 hours at 16 kHz). Larger sets are made in pieces (``texture(..., offset=)``,
 #: ``python -m gcdg_lite corpus`` writes any number of files a chunk at a time).
 MAX_SAMPLES = 2 ** 29
+#: largest seed of a training run or of generated samples (a run's ``tf.random.Generator`` and the
+#: latent vectors take seeds in ``0..MAX_RUN_SEED``)
+MAX_RUN_SEED = 2 ** 31 - 1
 
 
 def check_int(name: str, value: Any, low: int, high: int | None = None) -> int:
-    """``value`` as an ``int`` if it is an integer (not a bool) in ``low..high``, else ConfigError.
+    """``value`` as an ``int`` if it is a whole number (not a bool) in ``low..high``, else one ConfigError.
 
     Notebook: none (no chapter uses it by name).
 
+    The one integer check of the package: data functions, metrics, ``TrainConfig`` fields and the
+    command line's flags all use it, so every message reads ``NAME=VALUE must be a whole number from LOW
+    to HIGH`` (or ``>= LOW``).
+
     Args:
-        name: how the message names the argument, e.g. ``"n"`` or ``"--seed"``.
-        value: the value given.
+        name: how the message names the argument, e.g. ``"n"``, ``"batch"`` or a flag, ``"--seed"``.
+        value: the value given (an ``int`` or a NumPy integer).
         low: smallest allowed value.
         high: largest allowed value (default: no limit).
+
+    Raises:
+        ConfigError: naming the argument, its value (huge numbers shortened) and the allowed range.
     """
     ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
     if not ok or value < low or (high is not None and value > high):
-        span = f">= {low}" if high is None else f"in {low}..{high}"
-        raise ConfigError(f"{name}={value!r} must be an integer {span}")
+        span = f">= {low}" if high is None else f"from {low} to {high}"
+        raise ConfigError(f"{name}={shown(value)} must be a whole number {span}")
     return int(value)
+
+
+def shown(value: Any, width: int = 60) -> str:
+    """``repr(value)`` for a one-line message: a huge integer as ``about 1e+30``, anything else cut to ``width``.
+
+    Notebook: none (no chapter uses it by name).
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        v = int(value)
+        if abs(v) < 10**12:
+            return str(v)
+        return f"about {float(v):.3g}" if v.bit_length() < 1000 else f"about 2**{v.bit_length() - 1}"
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        text = f"<a {type(value).__name__}>"
+    return text if len(text) <= width else text[:width - 4] + " ..."
 
 
 def check_size(n: int, samples: int, what: str = "n * samples") -> None:

@@ -47,6 +47,7 @@ from typing import Any, Callable
 import tensorflow as tf
 
 from . import public as _public
+from .defaults import N_CRITIC
 from .errors import ConfigError
 
 __all__ = _public(__name__)
@@ -400,7 +401,8 @@ LOSSES: dict[str, LossSpec] = {
         description="G min -E log D(G(z)) (strong gradients early); D as in minimax",
     ),
     "wgan_gp": LossSpec(
-        "wgan_gp", wgan_generator_loss, wgan_critic_loss, needs_gp=True, gp_weight=10.0, n_critic=5,
+        "wgan_gp", wgan_generator_loss, wgan_critic_loss, needs_gp=True, gp_weight=10.0,
+        n_critic=N_CRITIC["wgan_gp"],
         description="Wasserstein critic E f(G(z)) - E f(x) + 10 * gradient penalty; 5 critic steps per G step",
     ),
     "hinge": LossSpec(

@@ -11,36 +11,29 @@ plain layers, so ``tf.train.Checkpoint(generator=G, discriminator=D)`` saves and
 activation and the logit ``Dense`` run in float32 (``dtype="float32"``), so outputs stay float32 under
 ``keras.mixed_precision`` (e.g. ``mixed_bfloat16`` on CPU). No discriminator uses batch normalisation:
 its examples stay independent, which the gradient penalty and R1 need. The ``specgan`` generator does by
-default (``norm="batch"``, as in DCGAN; the SpecGAN paper has none): without it, the non-saturating
-SpecGAN did not learn within 1000 steps here (``bench/README.md``, Quality). Its moving statistics are
-ordinary model weights, so checkpoints and resumed runs carry them. The ``specgan`` discriminator is
-spectrally normalised by default (``spectral_norm=True``, Miyato et al. 2018): with the trainer's
-DiffAugment it brought the FD score on held-out speech from 0.17 to 0.08 (``bench/README.md``, Quality).
+default (``norm="batch"``, as in DCGAN; the SpecGAN paper has none), and the ``specgan`` discriminator is
+spectrally normalised by default (``spectral_norm=True``, Miyato et al. 2018). The generator's moving
+statistics are ordinary model weights, so checkpoints and resumed runs carry them.
 
-Default configurations (``noise_dim=100``; trainable parameters measured with :func:`describe`, and
-checked by ``tests/test_models.py``). "step" is one forward + backward pass of G and D (D on a real and a
-generated batch) at batch 32, float32, on the book's 2-core AVX2 CPU (no bf16 units there: a ``mixed_bfloat16``
-training step measured 11-14x *slower* on it, ``bench/README.md``; use float32 on CPUs without AVX512-BF16/AMX):
+The default configurations (:data:`DEFAULTS`) are :data:`gcdg_lite.defaults.MODEL_CONFIGS`; how each was
+chosen, and what a training step of each costs on the book's CPUs, is in ``bench/README.md`` (Quality;
+Trainer throughput). Their sizes (``noise_dim=100``; trainable parameters from :func:`describe`, checked by
+``tests/test_models.py``):
 
-================  =================================  ==========  ==========  =========
-name              config                             G params    D params    step
-================  =================================  ==========  ==========  =========
+================  =================================  ==========  ==========
+name              config                             G params    D params
+================  =================================  ==========  ==========
 seed_mlp          samples=16384, hidden=128          2,126,464   2,097,409
-wavegan           samples=16384, d=16 (default)      1,502,337   1,092,993   ~0.6 s
+wavegan           samples=16384, d=16 (default)      1,502,337   1,092,993
 wavegan (paper)   samples=16384, d=64                19,065,345  17,427,969
-specgan           size=128, d=8 (default)            479,665     274,497     ~0.24 s
-specgan (wider)   size=128, d=16                     1,503,329   1,092,993   ~0.6 s
+specgan           size=128, d=8 (default)            479,665     274,497
+specgan (wider)   size=128, d=16                     1,503,329   1,092,993
 specgan (paper)   size=128, d=16, norm="none"        1,502,337   1,092,993
 specgan (small)   size=64, d=16                      476,641     271,489
-================  =================================  ==========  ==========  =========
+================  =================================  ==========  ==========
 
-SpecGAN's default width is 8: in the same 10 minutes of training on that CPU, width 8 took about 2500
-steps and width 16 about 1000, and width 8 scored better on held-out speech (FD score 0.069 ± 0.019 against
-0.103 ± 0.030 over three seeds, ``bench/README.md``, Quality); its step time there is the whole trainer's
-(augmentation and EMA included).
-
-(WaveGAN and SpecGAN without batch norm have the same counts by construction: 16 x 16d features and 25-tap kernels in 1-D
-versus 4 x 4 x 16d features and 5 x 5 kernels in 2-D.)
+(WaveGAN and SpecGAN without batch norm have the same counts by construction: 16 x 16d features and 25-tap
+kernels in 1-D versus 4 x 4 x 16d features and 5 x 5 kernels in 2-D.)
 
 Where the chapters use them (each function's docstring names its notebook): 2 (core concepts) builds
 ``seed_mlp``; 4 (code example) trains ``seed_mlp`` in place of the listing's models, then ``wavegan``
@@ -58,6 +51,7 @@ import tensorflow as tf
 from keras import layers
 
 from . import public as _public
+from .defaults import MODEL_CONFIGS
 from .errors import ConfigError
 from .features import SPECGAN_GEOMETRY, specgan_geometry, stft_logmag
 
@@ -71,15 +65,10 @@ SPEC_SIZES = tuple(g.size for g in SPECGAN_GEOMETRY.values())
 """Spectrogram sizes (H = W, frames = bins) that ``specgan`` supports: one per clip length of
 :data:`gcdg_lite.features.SPECGAN_GEOMETRY` (32, 64, 128, 256)."""
 
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "seed_mlp": {"noise_dim": 100, "samples": 16384, "hidden": 128},
-    "wavegan": {"noise_dim": 100, "samples": 16384, "d": 16, "kernel": 25, "upsample": "nearest",
-                "phase_shuffle": 2, "leak": 0.2, "spectral_norm": False, "stft_heads": []},
-    "specgan": {"noise_dim": 100, "size": 128, "d": 8, "kernel": 5, "upsample": "transpose", "leak": 0.2,
-                "norm": "batch", "spectral_norm": True},
-}
-"""Each model's default config; ``build(name, **overrides)`` accepts exactly these keys (plus ``samples``
-for ``specgan``, mapped to ``size`` by :func:`gcdg_lite.features.specgan_geometry`: 16384 -> 128, 4096 -> 64)."""
+DEFAULTS: dict[str, dict[str, Any]] = MODEL_CONFIGS
+"""Each model's default config (:data:`gcdg_lite.defaults.MODEL_CONFIGS`, defined there without TensorFlow);
+``build(name, **overrides)`` accepts exactly these keys (plus ``samples`` for ``specgan``, mapped to ``size``
+by :func:`gcdg_lite.features.specgan_geometry`: 16384 -> 128, 4096 -> 64)."""
 
 _DOMAINS = {"seed_mlp": "wave", "wavegan": "wave", "specgan": "spec"}
 
@@ -535,12 +524,11 @@ def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
                 1024, 2048, 4096, 8192 or 16384. ``specgan``: 16384 -> size 128, 4096 -> size 64.
             hidden (int, default 128): ``seed_mlp`` hidden units.
             d (int): ``wavegan``/``specgan`` width multiplier, default 16 (``wavegan``) and 8 (``specgan``,
-                measured per CPU-second, see the table above); the papers use 64.
+                chosen per CPU-second, ``bench/README.md``); the papers use 64.
             kernel (int): convolution length, 25 (``wavegan``) or 5x5 (``specgan``).
             upsample (str): ``"transpose"`` convolutions or ``"nearest"`` up-sampling + convolution
-                (no checkerboard artefacts). Default ``"nearest"`` for ``wavegan`` (on held-out speech
-                its FD score after 1000 steps was 0.16 against 0.81 with transposed convolutions,
-                ``bench/README.md``), ``"transpose"`` for ``specgan`` (as in the paper).
+                (no checkerboard artefacts). Default ``"nearest"`` for ``wavegan`` (it scored better on
+                held-out speech, ``bench/README.md``), ``"transpose"`` for ``specgan`` (as in the paper).
             phase_shuffle (int, default 2): ``wavegan`` discriminator's largest shift n, 0 turns it off.
             stft_heads (list of int, default []): ``wavegan`` discriminator heads on log-magnitude STFTs
                 of these FFT lengths (e.g. ``[512, 256, 128]``; see ``_wavegan``).
@@ -549,7 +537,7 @@ def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
             norm (str, default "batch"): ``specgan`` generator normalisation, ``"batch"`` (DCGAN) or ``"none"`` (the paper).
             spectral_norm (bool): spectral normalisation of every layer of the ``wavegan``/``specgan``
                 discriminator (``keras.layers.SpectralNormalization``); default True for ``specgan``
-                (it halved the FD score on held-out speech, ``bench/README.md``), False for ``wavegan``.
+                (measured in ``bench/README.md``), False for ``wavegan``.
     Returns:
         ``(generator, discriminator)``, unbuilt-optimiser plain ``keras.Model`` s. Generator: float32
         ``(batch, noise_dim)`` -> float32 ``(batch, samples)`` or ``(batch, size, size, 1)`` in [-1, 1].

@@ -188,20 +188,3 @@ def test_cli_defaults_are_the_library_defaults():
     assert options("--stft-heads", "512,256") == {"model_kwargs": {"stft_heads": [512, 256]}}
     assert options("--stft-heads", "none") == {"model_kwargs": {"stft_heads": []}}
     assert options("--griffin-lim-oversample", "1") == {"griffin_lim_oversample": 1}
-
-
-def test_help_states_the_defaults_that_train_config_resolves():
-    """The help text spells SpecGAN's defaults out (it cannot import them: --help must not load TensorFlow);
-    this keeps the literals in step with TrainConfig and models.DEFAULTS."""
-    import argparse
-
-    from gcdg_lite import models
-    from gcdg_lite.cli import train_cmd
-    from gcdg_lite.train import TrainConfig
-
-    train = train_cmd.add_parser(argparse.ArgumentParser().add_subparsers())
-    helps = {a.dest: a.help for a in train._actions}
-    resolved = TrainConfig().resolve(samples=16384)
-    assert f"default: {resolved.augment} for specgan" in helps["augment"]
-    assert f"default {resolved.steps} for specgan" in helps["steps"]
-    assert f"default {models.DEFAULTS['specgan']['d']} for specgan" in helps["width"]

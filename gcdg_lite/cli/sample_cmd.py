@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import ConfigError
-
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Register the ``sample`` sub-command on ``sub`` (an argparse sub-parsers object)."""
@@ -38,10 +36,11 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 def run(args) -> int:
     """Load the run's latest checkpoint and write ``args.n`` WAVs into ``args.out``; returns 0."""
+    from ..train.samples import check_request
+
+    check_request(args.n, args.seed, names=("--n", "--seed"))  # before TensorFlow and the run are loaded
     from ..train import load_run
 
-    if not 1 <= args.n <= 100_000 or not 0 <= args.seed < 2**31:
-        raise ConfigError(f"--n {args.n} --seed {args.seed}: ask for 1 to 100000 clips with a seed from 0 to 2**31 - 1")
     run_ = load_run(args.run_dir)
     paths = run_.write_samples(args.out, args.n, seed=args.seed, overwrite=args.force)
     print(f"wrote {len(paths)} clips ({run_.sr} Hz, step {run_.step}) to {args.out}")

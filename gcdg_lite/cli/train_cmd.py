@@ -4,73 +4,104 @@ Examples::
 
     python -m gcdg_lite train --data builtin:vowels --out runs/vowels
     python -m gcdg_lite train --data my_wavs/ --model wavegan --loss wgan_gp --steps 2000 --out runs/mine
-    python -m gcdg_lite train --out runs/vowels --resume --steps 4000   # 2400 -> 4000 steps
+    python -m gcdg_lite train --out runs/vowels --resume --steps 4000   # on to 4000 steps in all
 
 ``--steps`` is the run's TOTAL: resuming a run stopped at 1200 with ``--steps 2000`` trains 800 more.
 Every option has a default except ``--data`` (not needed with ``--resume``) and ``--out``. The defaults
-are ``gcdg_lite.train.TrainConfig``'s, so ``train --data D --out R`` trains the same run as
-``gcdg_lite.train.fit("D", out="R")``. With ``--resume`` an option left out keeps the saved value, and
+are :mod:`gcdg_lite.defaults`', which ``gcdg_lite.train.TrainConfig`` reads too, so ``train --data D --out R``
+trains the same run as ``gcdg_lite.train.fit("D", out="R")``. With ``--resume`` an option left out keeps the saved value, and
 one that would change how the run computes (the model, the loss, a learning rate, the data...) is
 refused; ``--steps``, ``--ckpt-every`` and ``--sample-every`` may change.
 """
 from __future__ import annotations
 
 import argparse
+from typing import Any, Callable, Mapping
+
+from .. import defaults as D
 
 #: flag -> TrainConfig field, for the flags that map one to one
 FIELDS = {"loss": "loss", "model": "model", "r1": "r1", "n_critic": "n_critic", "steps": "steps", "batch": "batch",
           "seed": "seed", "lr_g": "lr_g", "lr_d": "lr_d", "ema": "ema", "clips": "n_clips",
           "ckpt_every": "ckpt_every", "sample_every": "sample_every", "update": "update", "precision": "precision",
           "augment": "augment", "r1_every": "r1_every", "griffin_lim_oversample": "griffin_lim_oversample"}
+#: the losses ``--loss`` offers (``gcdg_lite.losses.LOSSES``; an unknown name is refused with the list)
+LOSS_NAMES = ("gcdg", "minimax", "non_saturating", "wgan_gp", "hinge")
+
+
+def per_model(values: Mapping[str, Any], show: Callable[[Any], str] = str) -> str:
+    """A per-model default in words, the default model first: ``"2400 for specgan, 1000 for seed_mlp and wavegan"``.
+
+    Models missing from ``values`` (an option they do not have) are left out.
+    """
+    groups: dict[str, list[str]] = {}
+    for model in sorted(values, key=lambda m: m != D.MODEL):
+        groups.setdefault(show(values[model]), []).append(model)
+    return ", ".join(f"{text} for {' and '.join(models)}" for text, models in groups.items())
+
+
+def _option(name: str) -> dict[str, Any]:
+    """Model option ``name``'s default per model (models without it left out)."""
+    return {m: cfg[name] for m, cfg in D.MODEL_CONFIGS.items() if name in cfg}
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
-    """Register the ``train`` sub-command on ``sub`` (an argparse sub-parsers object)."""
+    """Register the ``train`` sub-command on ``sub`` (an argparse sub-parsers object).
+
+    Every default the help text states is read from :mod:`gcdg_lite.defaults` (which imports no TensorFlow).
+    """
     p = sub.add_parser("train", help="train a GAN on built-in or your own audio into a run folder",
                        description=__doc__.split("\n\n")[0])
+    others = [m for m in D.MODEL_CONFIGS if m != D.MODEL]
+    losses = [n for n in LOSS_NAMES if n != D.LOSS]
+    critic = ", ".join(f"{n} for {loss}" for loss, n in D.N_CRITIC.items())
     # every default is None here ("not given"): TrainConfig supplies it, or the saved run on --resume
     p.add_argument("--data", help="builtin:TEXTURE (e.g. builtin:vowels) or a folder of audio files; "
                    "optional with --resume (the run's own source is reused)")
     p.add_argument("--out", required=True, help="run folder to create (or continue with --resume)")
-    p.add_argument("--model", help="architecture: specgan (default), wavegan or seed_mlp")
-    p.add_argument("--loss", help="GAN loss: non_saturating (default), gcdg, minimax, wgan_gp or hinge")
-    p.add_argument("--r1", type=float, help="R1 penalty gamma on real clips (default 0 = off)")
+    p.add_argument("--model", help=f"architecture: {D.MODEL} (default), {', '.join(others[:-1])} or {others[-1]}")
+    p.add_argument("--loss", help=f"GAN loss: {D.LOSS} (default), {', '.join(losses[:-1])} or {losses[-1]}")
+    p.add_argument("--r1", type=float, help=f"R1 penalty gamma on real clips (default {D.R1:g} = off)")
     p.add_argument("--r1-every", type=int, help="lazy R1: apply the penalty (times N) every N steps only "
-                   "(default 1 = every step)")
+                   f"(default {D.R1_EVERY} = every step)")
     p.add_argument("--augment", help="DiffAugment of everything D sees: a comma-separated subset of shift, "
-                   "mask, gain, or none (default: shift,mask for specgan, none for the wave models)")
-    p.add_argument("--n-critic", type=int, help="D updates per G update (default: the loss's, 5 for wgan_gp)")
-    p.add_argument("--steps", type=int, help="total generator updates of the run (default 2400 for specgan, "
-                   "about 10 minutes on a 2-core CPU; 1000 for wavegan and seed_mlp; on --resume the saved total)")
-    p.add_argument("--batch", type=int, help="clips per batch (default 32)")
-    p.add_argument("--seed", type=int, help="random seed (default 0)")
-    p.add_argument("--width", "-d", type=int, help="model width multiplier d (default 8 for specgan, 16 for wavegan; "
-                   "not for seed_mlp)")
-    p.add_argument("--lr", type=float, help="learning rate of both G and D (default 2e-4)")
+                   f"mask, gain, or none (default: {per_model(D.AUGMENT)})")
+    p.add_argument("--n-critic", type=int, help=f"D updates per G update (default: the loss's, {critic}, else 1)")
+    p.add_argument("--steps", type=int, help="total generator updates of the run (default "
+                   f"{per_model(D.STEPS)}; on --resume the saved total)")
+    p.add_argument("--batch", type=int, help=f"clips per batch (default {D.BATCH})")
+    p.add_argument("--seed", type=int, help=f"random seed (default {D.SEED})")
+    p.add_argument("--width", "-d", type=int, help=f"model width multiplier d (default {per_model(_option('d'))}; "
+                   f"not for {', '.join(m for m in D.MODEL_CONFIGS if 'd' not in D.MODEL_CONFIGS[m])})")
+    p.add_argument("--lr", type=float, help=f"learning rate of both G and D (default {D.LR:g})")
     p.add_argument("--lr-g", type=float, help="learning rate of G (overrides --lr)")
     p.add_argument("--lr-d", type=float, help="learning rate of D (overrides --lr)")
     p.add_argument("--ema", type=float, help="EMA decay of G's weights, e.g. 0.99; 0 = off "
-                   "(default 0.99 for specgan, off otherwise)")
-    p.add_argument("--samples", type=int, help="clip length in samples (default 16384)")
+                   f"(default {per_model(D.EMA, lambda v: f'{v:g}' if v else 'off')})")
+    p.add_argument("--samples", type=int, help=f"clip length in samples (default {D.SAMPLES})")
     p.add_argument("--spectral-norm", choices=["on", "off"], help="spectral normalisation of every layer of D "
-                   "(wavegan, specgan; default: on for specgan, off for wavegan)")
+                   f"(wavegan, specgan; default: {per_model(_option('spectral_norm'), lambda v: 'on' if v else 'off')})")
     p.add_argument("--upsample", choices=["transpose", "nearest"], help="G's up-sampling: transposed "
-                   "convolutions or nearest-neighbour repeat + convolution (wavegan, specgan; default: nearest "
-                   "for wavegan, transpose for specgan)")
+                   "convolutions or nearest-neighbour repeat + convolution (wavegan, specgan; default: "
+                   f"{per_model(_option('upsample'))})")
     p.add_argument("--stft-heads", type=_heads, metavar="N,N,...", help="wavegan: add critic heads that judge "
                    "log-magnitude STFTs of these FFT lengths, e.g. 512,256,128 (default none)")
-    p.add_argument("--clips", type=int, help="clips drawn from the data (default: 256 built-in clips, "
-                   "every clip of a folder)")
-    p.add_argument("--ckpt-every", type=int, help="checkpoint every N steps (default 250; 0 = only at the end)")
-    p.add_argument("--sample-every", type=int, help="write sample WAVs every N steps (default 0 = off)")
-    p.add_argument("--update", choices=["alternating", "simultaneous"],
-                   help="alternating (default): D step, then G step on fresh noise, the textbook algorithm; "
-                        "simultaneous: both players' gradients from one forward pass, as in the TensorFlow "
-                        "DCGAN tutorial (about 1.25x the steps/s on CPU, see bench/README.md; needs n_critic 1)")
-    p.add_argument("--precision", choices=["auto", "float32", "mixed_float16", "mixed_bfloat16"],
-                   help="dtype policy (default auto: float32, or mixed_bfloat16 on a CPU with bf16 units)")
+    p.add_argument("--clips", type=int, help=f"clips drawn from the data (default: {D.BUILTIN_CLIPS} built-in "
+                   "clips, every clip of a folder)")
+    p.add_argument("--ckpt-every", type=int, help=f"checkpoint every N steps (default {D.CKPT_EVERY}; 0 = only at "
+                   "the end)")
+    p.add_argument("--sample-every", type=int, help=f"write sample WAVs every N steps (default {D.SAMPLE_EVERY}"
+                   f"{' = off' if not D.SAMPLE_EVERY else ''})")
+    p.add_argument("--update", choices=D.UPDATES,
+                   help="alternating: D step, then G step on fresh noise, the textbook algorithm; simultaneous: "
+                        "both players' gradients from one forward pass, as in the TensorFlow DCGAN tutorial (more "
+                        f"steps/s on CPU, see bench/README.md; needs n_critic 1). Default: {D.UPDATE}")
+    p.add_argument("--precision", choices=D.PRECISIONS,
+                   help=f"dtype policy (default {D.PRECISION}); auto is float32, or mixed_bfloat16 on a CPU "
+                        "with bf16 units")
     p.add_argument("--griffin-lim-oversample", type=int, help="specgan sampling: Griffin-Lim on frames "
-                   "interpolated to hop/K (default 2; 1 = the generated frames; may change on --resume)")
+                   f"interpolated to hop/K (default {D.GRIFFIN_LIM_OVERSAMPLE}; 1 = the generated frames; may "
+                   "change on --resume)")
     p.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
     p.add_argument("--overwrite", action="store_true", help="replace an existing run folder (once the new "
                    "run has been set up)")

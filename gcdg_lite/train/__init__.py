@@ -14,19 +14,43 @@ Public API:
     load_run(path)    -> Run restored from the latest checkpoint
     Workspace         a chapter's run folder: Workspace("ch4").fit(name, clips, **options)
     examples          clips -> what the discriminator sees (waves, or spectrograms + SpecNorm)
+
+Names are imported on first use: ``TrainConfig`` and ``read_history`` need no TensorFlow (the defaults they
+read live in :mod:`gcdg_lite.defaults`); ``fit``, ``Run``, ``load_run`` and ``Engine`` load it.
 """
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from .. import public as _public
 from ..compat import require as _require
 
 _require()  # an older Keras than the trainer needs is one VersionError, not a traceback inside model building
 
-from .config import TrainConfig, cpu_has_bf16, resolve_precision  # noqa: E402
-from .history import COLUMNS as HISTORY_COLUMNS  # noqa: E402
-from .history import plot_history, read_history  # noqa: E402
-from ..budgets import Workspace  # noqa: E402  (a chapter's runs: lives beside the budgets it reads)
-from .run import Run, as_clips, examples, fit, load_run  # noqa: E402
-from .step import Engine, choose_strategy, latent  # noqa: E402
-
 __all__ = _public(__name__)
 
+#: public name -> (module, name there). Imported on first use, like ``gcdg_lite.data``: reading a config
+#: or a history (``TrainConfig``, ``read_history``) loads no TensorFlow; ``fit``, ``Run`` or ``Engine`` do.
+_HOMES: dict[str, tuple[str, str]] = {
+    "TrainConfig": (".config", "TrainConfig"), "cpu_has_bf16": (".config", "cpu_has_bf16"),
+    "resolve_precision": (".config", "resolve_precision"),
+    "HISTORY_COLUMNS": (".history", "COLUMNS"), "plot_history": (".history", "plot_history"),
+    "read_history": (".history", "read_history"),
+    "Workspace": ("..budgets", "Workspace"),  # a chapter's runs: lives beside the budgets it reads
+    "Run": (".run", "Run"), "as_clips": (".run", "as_clips"), "examples": (".run", "examples"),
+    "fit": (".run", "fit"), "load_run": (".run", "load_run"),
+    "Engine": (".step", "Engine"), "choose_strategy": (".step", "choose_strategy"), "latent": (".step", "latent"),
+}
 
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'gcdg_lite.train' has no attribute {name!r}")
+    module, attr = _HOMES[name]
+    globals()[name] = value = getattr(importlib.import_module(module, __name__), attr)
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | {"augment", "checkpoint", "config", "folder", "history", "run", "samples", "step"})

@@ -17,10 +17,9 @@ The changes (a run names any of them in ``TrainConfig.augment``, e.g. ``"shift,m
   unit is ``clip_std`` = 3 standard deviations of a bin's log-magnitude, about 3.6 nats = 31 dB on
   speech, so ±0.2 is about ±6 dB; the exact per-bin offset would need the run's ``SpecNorm``).
 
-SpecGAN's default is ``"shift,mask"`` (:data:`gcdg_lite.train.config.AUGMENT_DEFAULTS`): with ``gain`` on,
-D could not judge the level within ±6 dB, so G's loudness drifted with the seed (RMS 0.14-0.21 against
-0.15 for real speech), and leaving it out lowered FD on held-out voices from 12.2 to about 8.6 times its
-floor over three seeds (bench/README.md, Quality).
+SpecGAN's default is ``"shift,mask"`` (:data:`gcdg_lite.defaults.AUGMENT`): with ``gain`` on, D cannot
+judge the level within ±6 dB, so G's loudness drifts with the seed; the runs that decided it are in
+``bench/README.md`` (Quality).
 
 Every random number comes from the run's own generator (:meth:`gcdg_lite.train.step.Engine.draw`):
 ``draw`` hands over uniform numbers in ``[0, 1)``, ``PARAMS`` per example, and :func:`augment` turns

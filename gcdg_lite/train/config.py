@@ -10,7 +10,7 @@ policy and a digest of the clips, all validated. Resolving a resolved config cha
 Whether a saved run may be continued with a given config is decided here too
 (:meth:`TrainConfig.check_resume`): the fields in :data:`IDENTITY_FIELDS` must match, the
 :data:`RESUMABLE_FIELDS` (how long and how often) may change. ``TrainConfig()`` and
-``python -m gcdg_lite train`` without options describe the same run: the defaults live here only.
+``python -m gcdg_lite train`` without options describe the same run: both read :mod:`gcdg_lite.defaults`.
 """
 from __future__ import annotations
 
@@ -24,26 +24,12 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .. import defaults as D
+from ..checks import MAX_RUN_SEED, check_int, shown
 from ..errors import ConfigError
 from .augment import canonical
 from .augment import parse as parse_augment
 
-PRECISIONS = ("auto", "float32", "mixed_float16", "mixed_bfloat16")
-UPDATES = ("alternating", "simultaneous")
-
-#: EMA decay of G's weights used when ``ema`` is left at ``None``, per model (0 = off). SpecGAN's EMA
-#: gave steadier scores along a run and across seeds (bench/README.md, Quality).
-EMA_DEFAULTS = {"seed_mlp": 0.0, "wavegan": 0.0, "specgan": 0.99}
-#: DiffAugment policy (``gcdg_lite.train.augment``) used when ``augment`` is left at ``None``, per model.
-#: SpecGAN's: on speech_heldout, with spectral normalisation in D, FD score 0.084 against 0.167 without
-#: augmentation; without ``gain`` (which hid the level from D, so G's loudness drifted by seed) FD fell
-#: from 12.2 to 8.6 times its floor over 3 seeds (bench/README.md, Quality). wavegan, seed_mlp: not measured.
-AUGMENT_DEFAULTS = {"seed_mlp": "none", "wavegan": "none", "specgan": "shift,mask"}
-#: generator updates of a run when ``steps`` is left at ``None``, per model. SpecGAN's default (width 8,
-#: :data:`gcdg_lite.models.DEFAULTS`) ends within 10 minutes on a 2-core float32 CPU: on held-out speech,
-#: width 8 for about 2500 steps scored better than width 16 for the 1000 steps that fit the same time
-#: (bench/README.md, Quality). The wave models keep 1000.
-STEPS_DEFAULTS = {"seed_mlp": 1000, "wavegan": 1000, "specgan": 2400}
 
 #: fields that define the computation; a resumed run must match them (decided by ``check_resume``)
 IDENTITY_FIELDS = ("model", "model_kwargs", "loss", "r1", "n_critic", "lr_g", "lr_d", "beta_1", "beta_2",
@@ -58,7 +44,7 @@ FORMAT = 2
 #: upper bounds that keep a typo from hanging a run (Griffin-Lim iterations, clips per batch...); the model's
 #: sizes (width, noise_dim...) are bounded by :data:`gcdg_lite.models.SIZE_LIMITS` and ``MAX_PARAMS``
 LIMITS = {"griffin_lim_oversample": 16, "batch": 4096, "steps": 10**9, "steps_per_call": 10**4, "griffin_lim_iters": 1000,
-          "n_sample_wavs": 1000, "sr": 192000, "n_critic": 100, "seed": 2**31 - 1, "r1_every": 10**4,
+          "n_sample_wavs": 1000, "sr": 192000, "n_critic": 100, "seed": MAX_RUN_SEED, "r1_every": 10**4,
           "ckpt_every": 10**9, "sample_every": 10**9, "callback_every": 10**9, "n_clips": 10**6,
           "n_fft": 2**16, "hop": 2**16}
 #: largest config.json read (a real one is about 1.5 kB): a bigger file is damaged, never parsed
@@ -71,31 +57,34 @@ class TrainConfig:
 
     Notebook: 02_core_concepts.ipynb.
 
+    Every default is read from :mod:`gcdg_lite.defaults` (its name there is given in parentheses below);
+    why each was chosen is in ``bench/README.md``.
+
     Attributes:
-        model: ``"specgan"`` (default), ``"wavegan"`` or ``"seed_mlp"`` (see ``gcdg_lite.models.build``).
+        model: ``"specgan"`` (default, ``MODEL``), ``"wavegan"`` or ``"seed_mlp"`` (see ``gcdg_lite.models.build``).
         model_kwargs: options of ``models.build``, e.g. ``{"d": 16, "samples": 16384}``; ``d`` is the
             width multiplier, ``samples`` the clip length (default: the clips' own). Resolved: every
-            option of the model, defaults filled in.
+            option of the model, defaults (``MODEL_CONFIGS``) filled in.
         loss: a key of ``gcdg_lite.losses.LOSSES``: ``gcdg``, ``minimax``, ``non_saturating``
-            (default), ``wgan_gp``, ``hinge``.
+            (default, ``LOSS``), ``wgan_gp``, ``hinge``.
         r1: R1 penalty strength gamma on real clips (0 = off).
         r1_every: lazy R1 (Karras et al. 2020): the penalty is computed on every ``r1_every``-th
             step only (steps 0, k, 2k, ... of the run), multiplied by ``r1_every`` so that its
             average strength stays ``r1``; 1 = every step. A step without it skips R1's double
             backward pass.
         n_critic: discriminator updates per generator update; ``None`` = the loss's default
-            (5 for ``wgan_gp``, else 1).
+            (``N_CRITIC``: 5 for ``wgan_gp``, else 1).
         lr_g, lr_d: Adam learning rates of G and D (> 0).
-        beta_1, beta_2: Adam betas, default (0.5, 0.9) as in WaveGAN/WGAN-GP.
+        beta_1, beta_2: Adam betas, default (0.5, 0.9) as in WaveGAN/WGAN-GP (``BETA_1``, ``BETA_2``).
         batch: clips per batch (the global batch when several devices share it).
         steps: TOTAL generator updates of the run (resuming with a larger value trains the difference);
-            ``None`` = the model's default (:data:`STEPS_DEFAULTS`: 2400 for specgan, 1000 otherwise).
+            ``None`` = the model's default (``STEPS``: 2400 for specgan, 1000 otherwise).
         seed: seeds weight initialisation and the run's ``tf.random.Generator`` (noise, batches, GP).
         ckpt_every: checkpoint every this many steps (and always at the end); 0 = only at the end.
         sample_every: write example WAVs to ``RUN/samples/step_XXXXXX/`` every this many steps; 0 = off.
         n_sample_wavs: how many WAVs each time (fixed latent points, so you hear one voice evolve).
         ema: decay of an exponential moving average of G's weights (e.g. 0.99), sampled from instead of
-            G; 0 = off; ``None`` = the model's default (:data:`EMA_DEFAULTS`: 0.99 for specgan).
+            G; 0 = off; ``None`` = the model's default (``EMA``: 0.99 for specgan).
         steps_per_call: training steps run inside one compiled call (a graph loop).
         precision: ``"auto"`` (float32 on GPUs and on CPUs without bf16 units), ``"float32"``,
             ``"mixed_float16"`` (GPU, with loss scaling) or ``"mixed_bfloat16"``. Resolved: concrete.
@@ -109,8 +98,7 @@ class TrainConfig:
         griffin_lim_iters: Griffin-Lim iterations when ``specgan`` spectrograms become audio.
         griffin_lim_oversample: Griffin-Lim runs on frames interpolated to ``hop / k`` samples apart
             (``features.spec_to_audio``'s ``oversample``; 1 = the generated frames as they are).
-            Default 2: on ``speech_heldout`` a trained SpecGAN's FD score fell from 0.192 to 0.167
-            with it, at the same sampling time (``bench/README.md``, Quality).
+            Default 2 (measured in ``bench/README.md``, Quality).
         data: the data source string (``"builtin:vowels"`` or a folder); ``None`` for arrays.
         n_clips: clips drawn from a ``builtin:`` source or a folder (``None`` = the loader's default:
             256 built-in clips, every clip of a folder).
@@ -119,40 +107,40 @@ class TrainConfig:
             example D sees (real and generated, in D's and in G's update), a comma-separated subset
             of ``shift`` (circular time shift), ``mask`` (time and, for spectrograms, frequency
             masks up to 1/8 of the example), ``gain`` (level change up to about ±6 dB), or
-            ``"none"``; ``None`` = the model's default (:data:`AUGMENT_DEFAULTS`). See
+            ``"none"``; ``None`` = the model's default (``AUGMENT``: ``shift,mask`` for specgan). See
             :mod:`gcdg_lite.train.augment`. Resolved: canonical order (``"gain,shift"`` -> ``"shift,gain"``).
     """
 
-    model: str = "specgan"
+    model: str = D.MODEL
     model_kwargs: Mapping[str, Any] = field(default_factory=dict)
-    loss: str = "non_saturating"
-    r1: float = 0.0
+    loss: str = D.LOSS
+    r1: float = D.R1
     n_critic: int | None = None
-    lr_g: float = 2e-4
-    lr_d: float = 2e-4
-    beta_1: float = 0.5
-    beta_2: float = 0.9
-    batch: int = 32
+    lr_g: float = D.LR
+    lr_d: float = D.LR
+    beta_1: float = D.BETA_1
+    beta_2: float = D.BETA_2
+    batch: int = D.BATCH
     steps: int | None = None
-    seed: int = 0
-    ckpt_every: int = 250
-    sample_every: int = 0
-    n_sample_wavs: int = 4
+    seed: int = D.SEED
+    ckpt_every: int = D.CKPT_EVERY
+    sample_every: int = D.SAMPLE_EVERY
+    n_sample_wavs: int = D.N_SAMPLE_WAVS
     ema: float | None = None
-    steps_per_call: int = 10
-    precision: str = "auto"
-    update: str = "alternating"
-    callback_every: int = 10
-    sr: int = 16000
+    steps_per_call: int = D.STEPS_PER_CALL
+    precision: str = D.PRECISION
+    update: str = D.UPDATE
+    callback_every: int = D.CALLBACK_EVERY
+    sr: int = D.SR
     n_fft: int | None = None
     hop: int | None = None
-    griffin_lim_iters: int = 32
-    griffin_lim_oversample: int = 2
+    griffin_lim_iters: int = D.GRIFFIN_LIM_ITERS
+    griffin_lim_oversample: int = D.GRIFFIN_LIM_OVERSAMPLE
     data: str | None = None
     n_clips: int | None = None
     data_digest: str | None = None
     augment: str | None = None
-    r1_every: int = 1
+    r1_every: int = D.R1_EVERY
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -187,7 +175,7 @@ class TrainConfig:
         return dataclasses.replace(base, **changes)
 
     def check(self) -> "TrainConfig":
-        """Check the type and range of every field (no TensorFlow needed); returns ``self``.
+        """Check the type and range of every field, the model's sizes included; builds nothing; returns ``self``.
 
         Raises:
             ConfigError: naming the first bad field and what to use instead.
@@ -209,8 +197,8 @@ class TrainConfig:
         from .. import losses, models
 
         _check_fields(self)
-        if str(self.model).strip().lower() not in models.DEFAULTS:
-            raise ConfigError(f"model={self.model!r} is unknown; choose one of {', '.join(models.DEFAULTS)}")
+        if str(self.model).strip().lower() not in D.MODEL_CONFIGS:
+            raise ConfigError(f"model={self.model!r} is unknown; choose one of {', '.join(D.MODEL_CONFIGS)}")
         model = str(self.model).strip().lower()
         spec = losses.get_loss(self.loss)
         kwargs = dict(self.model_kwargs)
@@ -218,7 +206,7 @@ class TrainConfig:
             samples = int(np.shape(clips)[1])
             if "samples" in kwargs and kwargs["samples"] != samples:
                 raise ConfigError(f"model_kwargs['samples']={kwargs['samples']} but the clips have {samples} samples")
-        samples = int(kwargs.get("samples", samples or models.DEFAULTS[model].get("samples", 16384)))
+        samples = int(kwargs.get("samples", samples or D.MODEL_CONFIGS[model].get("samples", D.SAMPLES)))
         kwargs["samples"] = samples
         n_fft = hop = None
         if models.domain(model) == "spec":
@@ -239,9 +227,9 @@ class TrainConfig:
         model_kwargs = {**pinned, **kwargs}
         models.resolve_config(model, model_kwargs)  # raises ConfigError naming a bad option
         n_critic = int(spec.n_critic if self.n_critic is None else self.n_critic)
-        ema = float(EMA_DEFAULTS[model] if self.ema is None else self.ema)
-        steps = int(STEPS_DEFAULTS[model] if self.steps is None else self.steps)
-        augment = canonical(AUGMENT_DEFAULTS[model] if self.augment is None else self.augment)
+        ema = float(D.EMA[model] if self.ema is None else self.ema)
+        steps = int(D.STEPS[model] if self.steps is None else self.steps)
+        augment = canonical(D.AUGMENT[model] if self.augment is None else self.augment)
         if self.update == "simultaneous" and n_critic != 1:
             raise ConfigError(f"update='simultaneous' needs n_critic=1 (loss {spec.name!r} uses {n_critic}); "
                               "use update='alternating'")
@@ -272,9 +260,9 @@ class TrainConfig:
         if diff == ["data_digest"]:
             raise ConfigError(f"{where}: cannot resume on different clips than it was trained on (source "
                               f"{saved.data or 'an array'}); give the same data, or train a new run in another folder")
-        shown = ", ".join(f"{n}={getattr(saved, n)!r}" for n in diff if n != "data_digest")
+        saved_values = ", ".join(f"{n}={getattr(saved, n)!r}" for n in diff if n != "data_digest")
         raise ConfigError(f"{where}: cannot resume with different {', '.join(d for d in diff if d != 'data_digest')} "
-                          f"(saved: {shown}); leave them as saved, or train a new run in another folder")
+                          f"(saved: {saved_values}); leave them as saved, or train a new run in another folder")
 
     @property
     def critic_steps(self) -> int:
@@ -348,45 +336,26 @@ class TrainConfig:
         return cls.from_dict(d, where=str(path))
 
 
-def _show(v: Any, width: int = 60) -> str:
-    """``repr(v)`` for an error line: huge integers as ``about 1e+30``, anything else cut to ``width`` characters."""
-    from ..models import _short
-
-    if isinstance(v, int) and not isinstance(v, bool):
-        return _short(v)
-    try:
-        text = repr(v)
-    except (RecursionError, ValueError):
-        text = f"<a {type(v).__name__}>"
-    return text if len(text) <= width else text[:width - 4] + " ..."
-
-
 def _check_fields(c: TrainConfig) -> None:
     """Types and ranges of every field; raises ConfigError naming the first bad one."""
     def integer(name: str, low: int) -> None:
-        v = getattr(c, name)
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise ConfigError(f"{name}={_show(v)} must be a whole number")
-        high = LIMITS.get(name)
-        if v < low or (high is not None and v > high):
-            bound = f"between {low} and {high}" if high is not None else f">= {low}"
-            raise ConfigError(f"{name}={_show(int(v))} must be {bound}")
+        check_int(name, getattr(c, name), low, LIMITS.get(name))
 
     def number(name: str, positive: bool) -> None:
         v = getattr(c, name)
         if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not math.isfinite(float(v)):
-            raise ConfigError(f"{name}={_show(v)} must be a finite number")
+            raise ConfigError(f"{name}={shown(v)} must be a finite number")
         if (positive and not v > 0) or v < 0:
             raise ConfigError(f"{name}={v!r} must be {'> 0 (e.g. 1e-4)' if positive else '>= 0 (0 turns it off)'}")
 
     for name, text in (("model", "a model name"), ("loss", "a loss name"), ("precision", "a precision name"),
                        ("update", "'alternating' or 'simultaneous'")):
         if not isinstance(getattr(c, name), str):
-            raise ConfigError(f"{name}={_show(getattr(c, name))} must be {text}")
-    if c.precision not in PRECISIONS:
-        raise ConfigError(f"precision={_show(c.precision)}; choose one of {', '.join(PRECISIONS)}")
-    if c.update not in UPDATES:
-        raise ConfigError(f"update={_show(c.update)}; use 'alternating' or 'simultaneous'")
+            raise ConfigError(f"{name}={shown(getattr(c, name))} must be {text}")
+    if c.precision not in D.PRECISIONS:
+        raise ConfigError(f"precision={shown(c.precision)}; choose one of {', '.join(D.PRECISIONS)}")
+    if c.update not in D.UPDATES:
+        raise ConfigError(f"update={shown(c.update)}; use 'alternating' or 'simultaneous'")
     for name in ("batch", "steps_per_call", "callback_every", "sr", "griffin_lim_iters", "r1_every",
                  "griffin_lim_oversample"):
         integer(name, 1)
@@ -409,13 +378,13 @@ def _check_fields(c: TrainConfig) -> None:
     if c.augment is not None:
         parse_augment(c.augment)  # raises ConfigError naming the bad policy
     if not isinstance(c.model_kwargs, Mapping):
-        raise ConfigError(f"model_kwargs={_show(c.model_kwargs)} must be a dict, e.g. {{'d': 16}}")
-    from .. import models  # TensorFlow is loaded already: gcdg_lite.train imports the trainer
+        raise ConfigError(f"model_kwargs={shown(c.model_kwargs)} must be a dict, e.g. {{'d': 16}}")
+    from .. import models  # the size limits live beside the models (this imports TensorFlow)
 
     models.check_sizes(dict(c.model_kwargs), str(c.model))  # width, noise_dim...: upper bounds
     for name in ("data", "data_digest"):
         if getattr(c, name) is not None and not isinstance(getattr(c, name), str):
-            raise ConfigError(f"{name}={_show(getattr(c, name))} must be a string")
+            raise ConfigError(f"{name}={shown(getattr(c, name))} must be a string")
 
 
 def clips_digest(clips: np.ndarray) -> str:
@@ -432,11 +401,10 @@ def resolve_precision(policy: str) -> str:
 
     Notebook: none (no chapter uses it by name).
 
-    ``auto``: ``float32`` on GPU (mixed_float16 not yet measured faster: no GPU was lent when this was
-    written) and on CPUs without bfloat16 units; ``mixed_bfloat16`` on CPUs that report ``avx512_bf16``
-    or ``amx_bf16``, where oneDNN runs bf16 convolutions natively: on the book's 2-core Xeon with AMX a
-    training step ran 2.1x (specgan) and 2.3x (wavegan) faster than in float32, while on an AVX2-only
-    AMD EPYC mixed_bfloat16 is emulated and 11-14x slower (``bench/README.md``).
+    ``auto``: ``float32`` on GPU (mixed_float16 not yet measured faster) and on CPUs without bfloat16
+    units; ``mixed_bfloat16`` on CPUs that report ``avx512_bf16`` or ``amx_bf16``, where oneDNN runs bf16
+    convolutions natively (faster there than float32; emulated, and much slower, elsewhere: the timings
+    are in ``bench/README.md``, Trainer throughput).
 
     Raises:
         ConfigError: ``mixed_float16`` without a GPU (float16 is a GPU format; use ``auto``).

@@ -15,8 +15,12 @@ from typing import Any, Sequence
 
 from ..errors import RunError
 from .folder import write_atomic
-from .step import METRICS
 
+#: per-step metrics the compiled step returns, in this order (``gcdg_lite.train.step`` reads them from
+#: here, so reading a history needs no TensorFlow)
+METRICS = ("loss_g", "loss_d", "penalty", "d_real", "d_fake", "d_real_raw", "d_fake_raw",
+           "grad_norm_g", "grad_norm_d")
+#: the columns of ``history.csv``
 COLUMNS = ("step",) + METRICS + ("steps_per_s", "time_s")
 
 

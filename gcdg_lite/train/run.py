@@ -29,7 +29,7 @@ from .config import TrainConfig
 from .history import PANELS, History, plot_history, read_history
 from .step import METRICS, Engine, latent
 
-DEFAULT_SAMPLES = 16384
+from ..defaults import SAMPLES as DEFAULT_SAMPLES  # the clip length when none is given
 SAMPLES_DIR = "samples"
 
 

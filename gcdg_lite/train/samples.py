@@ -32,6 +32,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ..checks import MAX_RUN_SEED, check_int
 from ..errors import ConfigError, RunError
 from . import folder as fold
 
@@ -39,21 +40,25 @@ MANIFEST = ".gcdg-samples.json"
 LOCK = ".gcdg-samples.lock"  # not ``.lock``: a user's own file of that name is never touched
 SAMPLES_DIR = "samples"
 BATCH = 64  # clips generated (and held in memory) at a time
+MAX_CLIPS = 100_000  # most clips one request may generate
 _NEW = ".gcdg-new-"  # prefix of the temporary folder inside an output folder
 
 
 # ---------------------------------------------------------------------- generating
-def check_request(n, seed) -> None:
-    """Refuse an ``n`` outside 1..100000 or a ``seed`` outside 0..2**31 - 1 (whole numbers only).
+def check_request(n, seed, names: tuple[str, str] = ("n", "seed")) -> None:
+    """Refuse an ``n`` outside 1..MAX_CLIPS or a ``seed`` outside 0..MAX_RUN_SEED (whole numbers only).
 
     Notebook: none (no chapter uses it by name).
 
+    Args:
+        n, seed: the request.
+        names: how the message names them (``("--n", "--seed")`` on the command line).
+
     Raises:
-        ConfigError: names the argument and its allowed range.
+        ConfigError: names the argument and its allowed range (``checks.check_int``).
     """
-    for name, value, low, high in (("n", n, 1, 100_000), ("seed", seed, 0, 2**31 - 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-            raise ConfigError(f"{name}={value!r} must be a whole number from {low} to {high}")
+    check_int(names[0], n, 1, MAX_CLIPS)
+    check_int(names[1], seed, 0, MAX_RUN_SEED)
 
 
 def batches(run, n: int, seed: int = 0) -> Iterator[np.ndarray]:

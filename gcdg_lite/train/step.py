@@ -35,9 +35,7 @@ from ..errors import ConfigError, RunError
 from . import augment as aug
 from .config import TrainConfig
 
-#: per-step metrics returned by the graph, in this order (columns of history.csv after "step")
-METRICS = ("loss_g", "loss_d", "penalty", "d_real", "d_fake", "d_real_raw", "d_fake_raw",
-           "grad_norm_g", "grad_norm_d")
+from .history import METRICS  # per-step metrics returned by the graph, in this order (history.csv's columns)
 
 
 #: draws whose first axis is the batch (the others have the critic step first, then the batch)
