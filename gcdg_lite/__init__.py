@@ -44,7 +44,7 @@ API: dict[str, tuple[str, ...]] = {
     "data": ("AUDIO_EXTENSIONS", "TEXTURES", "VOWELS", "ClipSet", "FileReport", "LoadReport",
              "Texture", "batch_indices", "epoch_permutation", "frame_levels",
              "list_textures", "load_folder", "load_source", "make_dataset", "pseudo_sentence", "silent_fraction",
-             "slice_clips", "speak", "speech_voices", "synth_vowel", "texture"),
+             "slice_clips", "speak", "speech_voices", "synth_vowel", "texture", "write_corpus"),
     "errors": ("GcdgError", "DataError", "ConfigError", "RunError", "TrainingInterrupted"),
     "exercises": ("CORRECT", "Checker", "as_function", "check", "checker", "keys", "scalar"),
     "features": ("EPS", "SPECGAN_GEOMETRY", "SpecGeometry", "SpecNorm", "examples", "log_mel", "logmag_chunks",
