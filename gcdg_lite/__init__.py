@@ -42,7 +42,7 @@ API: dict[str, tuple[str, ...]] = {
     "cli": ("COMMANDS", "build_parser", "main"),
     "compat": ("MINIMUM", "VersionError", "installed_version", "too_old", "require"),
     "data": ("AUDIO_EXTENSIONS", "TEXTURES", "VOWELS", "ClipSet", "FileReport", "LoadReport",
-             "Texture", "batch_indices", "epoch_permutation", "frame_levels",
+             "Texture", "frame_levels",
              "list_textures", "load_folder", "load_source", "make_dataset", "pseudo_sentence", "silent_fraction",
              "slice_clips", "speak", "speech_voices", "synth_vowel", "texture", "write_corpus"),
     "errors": ("GcdgError", "DataError", "ConfigError", "RunError", "TrainingInterrupted"),

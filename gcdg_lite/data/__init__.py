@@ -8,7 +8,7 @@
 * :mod:`.source` — ``load_source("builtin:NAME" | path)``: the one reader of ``fit``, ``train`` and
   ``evaluate`` (chapter 4);
 * :mod:`.write` — ``write_corpus(texture, n, out)``: clips as WAV files (``python -m gcdg_lite corpus``);
-* :mod:`.pipeline` — ``make_dataset(clips, batch, seed, start_step)``, ``batch_indices`` (chapter 4);
+* :mod:`.pipeline` — ``make_dataset(clips, batch, seed)`` (chapter 4);
 * :mod:`.signal` — what they share: fades, peak normalisation, ``frame_levels``.
 
 Imports go one way, down to :mod:`.signal`, which imports nothing else of the package::
