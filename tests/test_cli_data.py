@@ -37,6 +37,19 @@ def test_corpus_writes_mono_16bit_wavs_and_refuses_to_overwrite(tmp_path, capsys
     assert main(args + ["--force"]) == 0
 
 
+def test_write_corpus_is_the_library_function_the_cli_calls(tmp_path):
+    from gcdg_lite.data import write_corpus
+    from gcdg_lite.errors import ConfigError
+
+    paths = write_corpus("hum", 3, tmp_path, seed=2, samples=1000)
+    assert [p.name for p in paths] == [f"hum_s2_{i:04d}.wav" for i in range(3)]
+    x, sr = sf.read(str(paths[2]), dtype="float32")
+    assert sr == 16000 and np.allclose(x, texture("hum", 3, 2, samples=1000)[2], atol=1 / 32768 + 1e-6)
+    with pytest.raises(ConfigError, match="already exists"):
+        write_corpus("hum", 3, tmp_path, seed=2, samples=1000)
+    assert len(write_corpus("hum", 3, tmp_path, seed=2, samples=1000, force=True)) == 3
+
+
 def test_corpus_other_rate_and_unknown_texture(tmp_path, capsys):
     assert main(["corpus", "--texture", "hum", "--n", "2", "--sr", "8000", "--samples", "1000",
                  "--out", str(tmp_path)]) == 0

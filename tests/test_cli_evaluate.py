@@ -108,17 +108,17 @@ def test_module_entry_point_reports_bad_folder(tmp_path) -> None:
 
 def test_silent_generated_folder_is_scored_not_refused(tmp_path, capsys) -> None:
     """A generator that outputs silence gets a (bad) score; the loader's silence rule is for real clips."""
-    for i in range(8):
+    for i in range(24):  # --n 24: as many as the folder gives
         sf.write(tmp_path / f"silent_{i}.wav", np.zeros(SAMPLES, np.float32), 16000, subtype="PCM_16")
     res = _json(capsys, ["evaluate", "--real", "builtin:vowels", "--fake", str(tmp_path), "--json",
                          *COMMON])
-    assert res["n_fake"] == 8
+    assert res["n_fake"] == 24
     assert res["metrics"]["fd"]["score"] > 1.0 and res["metrics"]["c2st"]["value"] > 0.95
 
 
 def test_silent_real_folder_error_suggests_flags_evaluate_has(tmp_path, capsys) -> None:
     rng = np.random.default_rng(0)
-    for i in range(4):  # noise at about -80 dBFS
+    for i in range(24):  # noise at about -80 dBFS; --n 24: as many as the folder gives
         sf.write(tmp_path / f"quiet_{i}.wav", 1e-4 * rng.standard_normal(SAMPLES), 16000, subtype="FLOAT")
     assert main(["evaluate", "--real", str(tmp_path), "--fake", "builtin:rain", *COMMON]) == 2
     err = capsys.readouterr().err
@@ -130,14 +130,24 @@ def test_silent_real_folder_error_suggests_flags_evaluate_has(tmp_path, capsys) 
 
 
 def test_fake_clips_shorter_than_samples_are_refused(tmp_path, capsys) -> None:
-    for i, clip in enumerate(texture("vowels", 8, seed=3, samples=SAMPLES // 2)):
+    for i, clip in enumerate(texture("vowels", 24, seed=3, samples=SAMPLES // 2)):
         sf.write(tmp_path / f"short_{i}.wav", clip, 16000, subtype="PCM_16")
     assert main(["evaluate", "--real", "builtin:vowels", "--fake", str(tmp_path), *COMMON]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--samples" in err and f"--samples {SAMPLES // 2}" in err
     res = _json(capsys, ["evaluate", "--real", "builtin:vowels", "--fake", str(tmp_path), "--json",
                          "--samples", str(SAMPLES // 2), "--n", "24"])
-    assert res["samples"] == SAMPLES // 2 and res["n_fake"] == 8
+    assert res["samples"] == SAMPLES // 2 and res["n_fake"] == 24
+
+
+def test_n_above_what_a_folder_gives_is_one_line_naming_n(wav_dirs, capsys) -> None:
+    """Every set goes through ``data.load_source``: never fewer clips than asked, silently."""
+    rain = str(wav_dirs["rain"])  # 24 clips
+    assert main(["evaluate", "--real", "builtin:rain", "--fake", rain, "--samples", str(SAMPLES),
+                 "--n", "30"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error: --fake asked for 30 clips (--n)")
+    assert f"{rain} gives 24 clip(s)" in err and "24 or fewer" in err
 
 
 def test_train_set_feeds_the_memorisation_check(wav_dirs, capsys) -> None:

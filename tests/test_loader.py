@@ -206,6 +206,24 @@ def test_load_source(tmp_path):
     assert sub.shape == (3, N) and np.array_equal(sub, load_source(tmp_path, sr=SR, samples=N, n=3, seed=0))
 
 
+def test_load_source_options_evaluate_uses(tmp_path):
+    """Held-out clips of a texture (``offset``), the folder's report, the silence rule and message labels."""
+    held = load_source("builtin:hum", sr=SR, samples=N, n=2, seed=1, offset=5, return_report=True)
+    assert held[1] is None and np.array_equal(held[0], texture("hum", 7, 1, SR, N)[5:])
+    with pytest.raises(DataError, match="^--real 'builtin:humm': unknown built-in texture"):
+        load_source("builtin:humm", label="--real")
+    _write(tmp_path / "x.wav", _tone(1.0))
+    clips, report = load_source(tmp_path, sr=SR, samples=N, return_report=True)
+    assert len(clips) == report.n_clips == 8 and report.files[0].padded
+    with pytest.raises(DataError, match=r"^--fake asked for 9 clips \(--n\) but .* gives 8 clip"):
+        load_source(tmp_path, sr=SR, samples=N, n=9, label="--fake", n_name="--n")
+    (tmp_path / "quiet").mkdir()
+    _write(tmp_path / "quiet" / "q.wav", 1e-4 * _tone(1.0))  # about -83 dBFS: silent at -50
+    with pytest.raises(DataError, match="silent"):
+        load_source(tmp_path / "quiet", sr=SR, samples=N)
+    assert len(load_source(tmp_path / "quiet", sr=SR, samples=N, silence_db=-np.inf)) == 8
+
+
 # ---------------------------------------------------------------- long recordings, silence, sizes
 
 def test_long_recording_becomes_a_grid_of_crops(tmp_path):

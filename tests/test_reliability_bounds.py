@@ -37,7 +37,7 @@ def sampled_run(tmp_path_factory):
 
 
 def _evaluate_json(capsys, fake, *flags) -> dict:
-    argv = ["evaluate", "--real", "builtin:vowels", "--fake", str(fake), "--samples", "4096", "--n", "8",
+    argv = ["evaluate", "--real", "builtin:vowels", "--fake", str(fake), "--samples", "4096", "--n", "4",
             "--splits", "2", "--json", *flags]
     assert main(argv) == 0
     return json.loads(capsys.readouterr().out)
@@ -48,7 +48,7 @@ def test_evaluate_on_a_runs_samples_scores_the_latest_step_only(sampled_run, cap
     assert got["n_fake"] == 4  # one step's clips, not the 12 of steps 2, 4 and 6 together
     assert got["fake"].endswith("step_000006") and got["steps"] == {"real": None, "fake": 6}
     main(["evaluate", "--real", "builtin:vowels", "--fake", str(sampled_run / "samples"), "--samples", "4096",
-          "--n", "8", "--splits", "2"])
+          "--n", "4", "--splits", "2"])
     first = capsys.readouterr().out.splitlines()[0]
     assert "step_000006 (step 6, the latest of 3; --step N for another) (4 clips)" in first
 

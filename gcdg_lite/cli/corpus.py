@@ -15,17 +15,10 @@ is one ``error:`` line.
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import shutil
 from pathlib import Path
 
-from ..checks import MAX_SAMPLES
+from ..data.write import MAX_FILES
 from ..errors import ConfigError
-
-#: most clips one ``corpus`` call writes (about 3.3 GB of one-second 16-bit WAVs)
-MAX_FILES = 100_000
-_WAV_HEADER = 44  # bytes of a plain PCM WAV header
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -44,29 +37,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
-def _existing(out: Path, texture: str, seed: int, n: int) -> list[Path]:
-    """Files in ``out`` that this call would overwrite (found by scanning, not by listing ``n`` names)."""
-    if not out.is_dir():
-        return []
-    pattern = re.compile(rf"{re.escape(texture)}_s{seed}_(\d+)\.wav")
-    found = []
-    for entry in os.scandir(out):
-        m = pattern.fullmatch(entry.name)
-        if m and int(m.group(1)) < n:
-            found.append(Path(entry.path))
-    return sorted(found)
-
-
-def _unwritable(out: Path, exc: BaseException, written: int = 0) -> ConfigError:
-    reason = getattr(exc, "strerror", None) or str(exc).split("\n")[0]
-    done = f"; the {written} file(s) written before it are kept" if written else ""
-    return ConfigError(f"--out {out}: cannot write there ({reason}){done}; choose a folder you can write to")
-
-
 def run(args: argparse.Namespace) -> int:
-    """List textures or write ``args.n`` WAV clips; return the exit status."""
-    from ..audio import save_wav
-    from ..data.corpus import list_textures, texture
+    """List textures or write ``args.n`` WAV clips (:func:`gcdg_lite.data.write.write_corpus`); return 0."""
+    from ..data.corpus import list_textures
+    from ..data.write import write_corpus
 
     if args.list:
         names = list_textures()
@@ -76,39 +50,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.texture or not args.out:
         raise ConfigError("give --texture NAME and --out DIR (or --list to see the textures)")
-    if not 1 <= args.n <= MAX_FILES:
-        raise ConfigError(f"--n {args.n}: give 1 to {MAX_FILES} clips per call")
-    if args.samples > MAX_SAMPLES:
-        raise ConfigError(f"--samples {args.samples}: at most {MAX_SAMPLES} samples per clip")
-    texture(args.texture, 0, args.seed, args.sr, args.samples)  # validates every argument first
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out {out} is a file; give a folder")
-    existing = _existing(out, args.texture, args.seed, args.n)
-    if existing and not args.force:
-        raise ConfigError(f"{existing[0]} already exists ({len(existing)} of the {args.n} files would be "
-                          f"overwritten); choose another --out or add --force")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        free = shutil.disk_usage(out).free
-    except OSError as exc:
-        raise _unwritable(out, exc) from None
-    need = args.n * (_WAV_HEADER + 2 * args.samples)
-    if need > free:
-        raise ConfigError(f"--out {out}: {args.n} clips need {need / 1e6:.1f} MB but only {free / 1e6:.1f} MB "
-                          f"are free there; free some space, or write fewer (--n) or shorter (--samples) clips")
-    chunk = max(1, min(64, MAX_SAMPLES // args.samples))
-    written = 0
-    for start in range(0, args.n, chunk):
-        # clip i depends only on (texture, seed, i): generate them a chunk at a time
-        clips = texture(args.texture, min(chunk, args.n - start), args.seed, args.sr, args.samples,
-                        offset=start)
-        for i, clip in enumerate(clips, start):
-            try:
-                save_wav(out / f"{args.texture}_s{args.seed}_{i:04d}.wav", clip, args.sr)
-            except (OSError, RuntimeError) as exc:  # soundfile's LibsndfileError is a RuntimeError
-                raise _unwritable(out, exc, written) from None
-            written += 1
+    write_corpus(args.texture, args.n, args.out, seed=args.seed, sr=args.sr, samples=args.samples,
+                 force=args.force)
     print(f"wrote {args.n} clip(s) of {args.texture} ({args.samples} samples = "
-          f"{args.samples / args.sr:.3f} s at {args.sr} Hz, 16-bit mono WAV) to {out}")
+          f"{args.samples / args.sr:.3f} s at {args.sr} Hz, 16-bit mono WAV) to {Path(args.out)}")
     return 0

@@ -11,21 +11,22 @@ or the run folder itself, as ``--fake`` or ``--real``, stands for ONE step: the 
 the output says which (the clips of different steps are never scored together).
 
 ``--real`` must be real audio the generator was *not* trained on. ``builtin:NAME`` as ``--real`` is
-therefore drawn from clip :data:`HELD_OUT_OFFSET` (one million) onwards of the texture at ``--seed``:
-the same distribution, but never a clip a training run of that texture has seen (training uses
-clips 0, 1, 2, ...). ``--train`` (optional) gives the training clips, used only by the
+therefore drawn from clip :data:`gcdg_lite.metrics.protocol.HELD_OUT_OFFSET` (one million) onwards of
+the texture at ``--seed``: the same distribution, but never a clip a training run of that texture has
+seen (training uses clips 0, 1, 2, ...). ``--train`` (optional) gives the training clips, used only by the
 memorisation check. The protocol is :mod:`gcdg_lite.metrics.protocol`: every metric is printed beside
 its floor (real vs real), spectrum-matched noise (the "1" of the score) and pink noise, each as
 mean ± sd over ``--splits`` random splits; ``--json`` prints the same as one JSON object.
 
-Folders are read with the data layer (:func:`gcdg_lite.data.loader.load_folder`), so a bad folder
-gets the same one-line error as everywhere else: resampled to ``--sr``, cut into ``--samples``-long
-clips, each file peak-normalised, so levels are compared after that normalisation. **``--samples``
-sets the clip length of every set**: a file shorter than 95 % of a clip (e.g. 8192-sample samples
-scored with the default 16384) is refused rather than zero-padded, because padding alone makes a
-set look unlike the other; the WaveGAN convention of 16000-sample clips padded to 16384 (2 %) passes.
-Quiet real clips (below ``--silence-db``) are skipped as in training; generated clips are never
-skipped, so a generator that outputs silence is scored (badly) instead of vanishing.
+Every set is read with :func:`gcdg_lite.data.load_source`, as ``train`` reads its data, so a bad folder
+gets the same one-line error as everywhere else, and so does an ``--n`` above the clips a folder gives.
+Folders are resampled to ``--sr``, cut into ``--samples``-long clips, each file peak-normalised, so
+levels are compared after that normalisation. **``--samples`` sets the clip length of every set**: a
+file shorter than 95 % of a clip (e.g. 8192-sample samples scored with the default 16384) is refused
+rather than zero-padded, because padding alone makes a set look unlike the other; the WaveGAN
+convention of 16000-sample clips padded to 16384 (2 %) passes. Quiet real clips (below
+``--silence-db``) are skipped as in training; generated clips are never skipped, so a generator that
+outputs silence is scored (badly) instead of vanishing.
 """
 from __future__ import annotations
 
@@ -38,12 +39,11 @@ from pathlib import Path
 import numpy as np
 
 from ..data.loader import SILENCE_DB
+from ..data.source import BUILTIN_CLIPS, MAX_SEED
 from ..errors import ConfigError, DataError
 
 #: a folder file shorter than this fraction of ``--samples`` is refused (it would be mostly padding)
 MIN_FILL = 0.95
-#: index of the first clip of a built-in ``--real`` texture (training runs use clips 0, 1, 2, ...)
-HELD_OUT_OFFSET = 1_000_000
 #: the trainer's listening checkpoints: ``RUN/samples/step_XXXXXX/`` (see ``gcdg_lite.train.run``)
 STEP_FOLDER = re.compile(r"step_(\d+)")
 
@@ -66,7 +66,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         "seed + 1 so it is a fresh sample)")
     p.add_argument("--train", default=None, metavar="DIR|builtin:TEXTURE",
                    help="optional: the generator's training clips, for the memorisation check "
-                        "(builtin:NAME: its first 256 clips at --train-seed)")
+                        f"(builtin:NAME: its first {BUILTIN_CLIPS} clips at --train-seed)")
     p.add_argument("--train-seed", type=int, default=0,
                    help="the run's train --seed, for a built-in --train texture (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
@@ -74,7 +74,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=16384,
                    help="clip length in samples of every set (default 16384)")
     p.add_argument("--n", type=int, default=None,
-                   help="clips per set (default: 256 for builtin, every clip of a folder)")
+                   help=f"clips per set (default: {BUILTIN_CLIPS} for builtin, every clip of a folder)")
     p.add_argument("--splits", type=int, default=3,
                    help="random splits; every number is a mean ± sd over them (default 3)")
     p.add_argument("--seed", type=int, default=0, help="seed of splits, subsets and noise (>= 0)")
@@ -94,9 +94,11 @@ def _check(args: argparse.Namespace) -> None:
     for name in ("sr", "samples", "splits"):
         if getattr(args, name) <= 0:
             raise ConfigError(f"--{name} must be a positive integer; got {getattr(args, name)}")
-    for name in ("seed", "train_seed"):
+    for name, high in (("seed", MAX_SEED - 1), ("train_seed", MAX_SEED)):  # --fake builtin: --seed + 1
         if getattr(args, name) < 0:
             raise ConfigError(f"--{name.replace('_', '-')} must be an integer >= 0; got {getattr(args, name)}")
+        if getattr(args, name) > high:
+            raise ConfigError(f"--{name.replace('_', '-')} must be an integer in 0..{high}; got {getattr(args, name)}")
     if args.n is not None and args.n < 2:
         raise ConfigError(f"--n must be at least 2 (4 for --real); got {args.n}")
     if math.isnan(args.silence_db):
@@ -146,20 +148,15 @@ def pick_step(spec: str, flag: str, step: int | None) -> tuple[str, str | None]:
 
 def _load(spec: str, args: argparse.Namespace, flag: str, seed: int, n: int | None,
           silence_db: float, offset: int = 0) -> tuple[np.ndarray, int]:
-    """Clips of one set and how many were zero-padded; refuse files much shorter than a clip."""
-    from ..data.corpus import TEXTURES, texture
-    from ..data.loader import load_folder
+    """Clips of one set (:func:`~gcdg_lite.data.source.load_source`) and how many were zero-padded;
+    refuse files much shorter than a clip."""
+    from ..data.source import load_source
 
-    if str(spec).startswith("builtin:"):
-        name = str(spec).split(":", 1)[1].strip()
-        if name not in TEXTURES:
-            raise DataError(f"{flag} {spec!r}: unknown built-in texture {name!r}; choose one of "
-                            f"{', '.join(TEXTURES)} (python -m gcdg_lite corpus --list)")
-        n = 256 if n is None else n
-        return texture(name, n, seed=seed, sr=args.sr, samples=args.samples, offset=offset), 0
-    loaded = load_folder(spec, sr=args.sr, samples=args.samples, silence_db=silence_db,
-                         skip_bad=args.skip_bad)
-    short = [f for f in loaded.report.files if f.duration * args.sr < MIN_FILL * args.samples]
+    clips, report = load_source(spec, sr=args.sr, samples=args.samples, n=n, seed=seed, skip_bad=args.skip_bad,
+                                silence_db=silence_db, offset=offset, return_report=True, label=flag, n_name="--n")
+    if report is None:  # a built-in texture: whole clips
+        return clips, 0
+    short = [f for f in report.files if f.duration * args.sr < MIN_FILL * args.samples]
     if short:
         first = min(short, key=lambda f: f.duration)
         raise DataError(
@@ -167,16 +164,13 @@ def _load(spec: str, args: argparse.Namespace, flag: str, seed: int, n: int | No
             f"(shortest {Path(first.path).name}: {round(first.duration * args.sr)} samples at "
             f"{args.sr} Hz) and would be scored mostly zero-padded; --samples sets the clip length "
             f"of every set: pass --samples {round(first.duration * args.sr)}, or generate longer clips")
-    clips = loaded.clips
-    if n is not None and n < len(clips):
-        keep = np.random.default_rng(seed).choice(len(clips), size=n, replace=False)
-        clips = clips[np.sort(keep)]
-    return clips, sum(f.padded for f in loaded.report.files)
+    return clips, sum(f.padded for f in report.files)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load the sets, run :func:`gcdg_lite.metrics.evaluate`, print a table or JSON; return 0."""
     from ..metrics import evaluate, format_table
+    from ..metrics.protocol import HELD_OUT_OFFSET
 
     _check(args)
     args.real, note_real = pick_step(args.real, "--real", args.step)

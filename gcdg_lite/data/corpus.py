@@ -9,7 +9,7 @@ Clip ``i`` of ``texture(name, n, seed)`` is drawn from its own random generator 
 * the same ``(name, seed, sr, samples)`` gives bit-identical audio on every call, and
 * clip ``i`` does not depend on ``n`` (``texture(name, 8, seed)[:4] == texture(name, 4, seed)``).
 
-Every clip is float32, mono, peak-normalised to :data:`PEAK` (0.9, i.e. -0.9 dBFS), so it lies in
+Every clip is float32, mono, peak-normalised to :data:`~.signal.PEAK` (0.9, i.e. -0.9 dBFS), so it lies in
 [-1, 1]. All frequencies below are in Hz, all times in seconds; any resonance that would land above
 0.45 * sr is dropped or moved down, so every recipe works at any sample rate from 4000 Hz up.
 
@@ -27,18 +27,16 @@ from __future__ import annotations
 import functools
 import zlib
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 from scipy.signal import lfilter, sosfilt
 
 from ..errors import ConfigError
 from ..checks import check_int, check_size
+from .signal import FADE, Params, fade, finish
+from .speech import babble_clip, require_engine, speech_clip
 
-#: peak amplitude of every clip (linear, full scale = 1.0)
-PEAK = 0.9
-#: length (s) of the raised-cosine fade at both ends of every clip
-FADE = 0.01
 #: lowest sample rate (Hz) the recipes support
 MIN_SR = 4000
 
@@ -57,7 +55,6 @@ VOWELS: dict[str, tuple[float, float, float]] = {
 BANDWIDTHS = (60.0, 90.0, 150.0, 200.0)
 F4 = 3500.0
 
-Params = dict[str, Any]
 Recipe = Callable[[np.random.Generator, int, int], tuple[np.ndarray, Params]]
 
 
@@ -200,16 +197,6 @@ def _coloured_noise(rng: np.random.Generator, samples: int, beta: float) -> np.n
     return y / (np.sqrt(np.mean(y * y)) + 1e-12)
 
 
-def _fade(x: np.ndarray, sr: int, seconds: float = FADE) -> np.ndarray:
-    """Raised-cosine fade-in and fade-out of ``seconds`` at both ends (avoids clicks)."""
-    n = min(int(seconds * sr), len(x) // 4)
-    if n > 0:
-        ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(n) / n)
-        x[:n] *= ramp
-        x[-n:] *= ramp[::-1]
-    return x
-
-
 def _syllables(rng: np.random.Generator, samples: int, sr: int, rate: float, pause: float = 0.15,
                at: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A syllable track at ``rate`` syllables/s (durations vary +-30 %, a fraction ``pause`` silent).
@@ -233,20 +220,10 @@ def _syllables(rng: np.random.Generator, samples: int, sr: int, rate: float, pau
 
 def _event_span(samples: int, sr: int) -> tuple[int, int]:
     """Sample range for event onsets (drops, clicks, bubbles): the clip minus its two fades, so
-    no event is attenuated by :func:`_fade` (which would change the clip's loudness after
+    no event is attenuated by :func:`~.signal.fade` (which would change the clip's loudness after
     peak normalisation)."""
     n = min(int(FADE * sr), samples // 4)
     return n, samples - n - 1
-
-
-def _finish(x: np.ndarray, sr: int) -> np.ndarray:
-    """Remove DC, fade the ends, peak-normalise to :data:`PEAK` and cast to float32."""
-    x = x - x.mean()
-    x = _fade(x, sr)
-    peak = np.max(np.abs(x))
-    if peak > 0:
-        x = x * (PEAK / peak)
-    return np.clip(x, -1.0, 1.0).astype(np.float32)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -302,7 +279,7 @@ def _vowel(rng: np.random.Generator, sr: int, samples: int, *, vowel: str, f0: f
     params = dict(vowel=vowel, f0=float(f0), formants=formants[keep].tolist(),
                   bandwidths=bws[keep].tolist(), jitter=float(jitter), shimmer=float(shimmer),
                   vibrato=float(vibrato), vibrato_hz=vib_hz, breath=float(breath))
-    return _finish(x, sr), params
+    return finish(x, sr), params
 
 
 def _vowels(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, Params]:
@@ -370,7 +347,7 @@ def _whisper(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarra
     fric = np.diff(fric, prepend=0.0)
     fric *= fenv * 0.5 * np.sqrt(np.mean(x ** 2)) / (np.sqrt(np.mean(fric ** 2)) + 1e-12)
     params = dict(rate=rate, scale=scale, vowels=[vowels[i] for i in syl_vowel])
-    return _finish(x + fric, sr), params
+    return finish(x + fric, sr), params
 
 
 # ----------------------------------------------------------------------------------------------
@@ -409,7 +386,7 @@ def _rain(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, 
     x = drops + peak * 10 ** (noise_db / 20) * _coloured_noise(rng, samples, beta)
     params = dict(rate=rate, drops=n, times=(times / sr).tolist(), resonances=res.tolist(),
                   noise_db=noise_db, beta=beta)
-    return _finish(x, sr), params
+    return finish(x, sr), params
 
 
 def _wind(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, Params]:
@@ -435,7 +412,7 @@ def _wind(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, 
         g = np.exp(-((np.log2(f) - c) ** 2) / (2 * width ** 2))
         x += g * lfilter(*_bandpass(f, 0.35 * f, sr), noise)
     params = dict(centre=centre, width=width, wander=wander)
-    return _finish(gust * x, sr), params
+    return finish(gust * x, sr), params
 
 
 def _crackle(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, Params]:
@@ -469,7 +446,7 @@ def _crackle(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarra
     peak = np.max(np.abs(clicks)) if n else 1.0
     x = clicks + peak * 10 ** (rumble_db / 20) * rumble
     params = dict(rate=rate, clicks=n, alpha=alpha, times=(times / sr).tolist(), rumble_db=rumble_db)
-    return _finish(x, sr), params
+    return finish(x, sr), params
 
 
 def _bubbles(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, Params]:
@@ -507,7 +484,7 @@ def _bubbles(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarra
     x = x + np.max(np.abs(x)) * 10 ** (-40 / 20) * _coloured_noise(rng, samples, 1.0)
     params = dict(rate=rate, times=(t0 / sr).tolist(), f0=f0.tolist(), tau=tau.tolist(),
                   rise=xi.tolist())
-    return _finish(x, sr), params
+    return finish(x, sr), params
 
 
 def _hum(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, Params]:
@@ -545,7 +522,7 @@ def _hum(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, P
     x *= 1.0 + depth * np.sin(2 * np.pi * am_hz * t + rng.uniform(0, 2 * np.pi))
     x += np.sqrt(np.mean(x ** 2)) * 10 ** (-35 / 20) * _coloured_noise(rng, samples, 1.0)
     params = dict(f0=f0, drift=drift, harmonics=n_h, rolloff=rolloff, odd_db=odd_db)
-    return _finish(x, sr), params
+    return finish(x, sr), params
 
 
 # ----------------------------------------------------------------------------------------------
@@ -568,27 +545,17 @@ class Texture:
     engine: bool = False
 
 
-def _tts(recipe: str) -> Recipe:
-    """The recipe ``recipe`` of :mod:`.speech`, imported when first used (it loads eSpeak NG)."""
-    def run(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, Params]:
-        from . import speech
-
-        return getattr(speech, recipe)(rng, sr, samples)
-    run.__doc__ = f"See :func:`gcdg_lite.data.speech.{recipe}`."
-    return run
-
-
 #: name -> :class:`Texture`, in the order :func:`list_textures` shows them
 TEXTURES: dict[str, Texture] = {t.name: t for t in (
     Texture("vowels", "sustained vowels: glottal pulses (f0 80-300 Hz, jitter, shimmer) through formants",
             "speech", _vowels),
     Texture("babble", "4-8 text-to-speech talkers at once (cocktail party; tuning voices)", "speech",
-            _tts("babble_clip"), engine=True),
+            babble_clip, engine=True),
     Texture("whisper", "one whispering talker: noise-excited formants and fricatives", "speech", _whisper),
     Texture("speech", "one text-to-speech talker (eSpeak NG; 24 tuning voices, pseudo-sentences)",
-            "speech", _tts("_speech"), engine=True),
+            "speech", functools.partial(speech_clip, split="tune"), engine=True),
     Texture("speech_heldout", "as speech, with 24 other voices and other words (for honest scores)",
-            "speech", _tts("_speech_heldout"), engine=True),
+            "speech", functools.partial(speech_clip, split="heldout"), engine=True),
     Texture("rain", "Poisson droplets (decaying 1-5 kHz splashes) over coloured noise", "environment", _rain),
     Texture("wind", "noise through a slowly wandering band-pass, with gusts", "environment", _wind),
     Texture("crackle", "heavy-tailed clicks (fire, vinyl) over a low rumble", "environment", _crackle),
@@ -650,8 +617,6 @@ def texture(name: str, n: int = 1, seed: int = 0, sr: int = 16000, samples: int 
     """
     _check(name, n, seed, sr, samples, offset)
     if TEXTURES[name].engine:
-        from .speech import require_engine
-
         require_engine()  # one DataError saying what to install, before any work
     recipe = TEXTURES[name].recipe
     out = np.empty((n, samples), dtype=np.float32)

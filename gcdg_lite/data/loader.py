@@ -69,6 +69,7 @@ import numpy as np
 
 from ..errors import ConfigError, DataError
 from ..checks import MAX_SAMPLES, as_audio, check_int
+from .signal import SILENCE_FRAME, frame_levels
 
 #: file extensions read as audio (lower case)
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg")
@@ -76,8 +77,6 @@ AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg")
 SILENCE_DB = -50.0
 #: a clip with more than this fraction of silent frames is dropped as silence-dominated
 MAX_SILENT_FRACTION = 0.5
-#: frame length (s) of the silence rule
-SILENCE_FRAME = 0.02
 #: peak level (linear) of normalised audio
 NORM_PEAK = 0.95
 #: most files (audio or not) one folder may hold, links followed: beyond it, one DataError
@@ -505,30 +504,6 @@ class _Cutter:
         self.offset = keep
 
 
-def frame_levels(clips: np.ndarray, sr: int, frame: float = SILENCE_FRAME) -> np.ndarray:
-    """RMS level in dBFS of each clip's consecutive frames of ``frame`` seconds.
-
-    Notebook: none (no chapter uses it by name).
-
-    Args:
-        clips: ``(n, samples)`` float, full scale 1.0.
-        sr: sample rate in Hz; a frame is ``round(frame * sr)`` samples (at most the clip).
-        frame: frame length in seconds (default 0.02).
-
-    Returns:
-        ``(n, frames)`` float64; a partial last frame counts as a frame of its own.
-    """
-    n, samples = clips.shape
-    size = max(1, min(samples, int(round(frame * sr))))
-    k = -(-samples // size)
-    padded = np.zeros((n, k * size))
-    padded[:, :samples] = clips
-    power = np.square(padded).reshape(n, k, size).sum(axis=2)
-    lengths = np.full(k, float(size))
-    lengths[-1] = samples - (k - 1) * size
-    return 10 * np.log10(power / lengths + 1e-30)
-
-
 def silent_fraction(clips: np.ndarray, sr: int, silence_db: float) -> np.ndarray:
     """Fraction of each clip's 20 ms frames (:func:`frame_levels`) below ``silence_db`` dBFS, ``(n,)``.
 
@@ -737,55 +712,3 @@ def _load_file(p: Path, root: Path, sr: int, samples: int, hop: int, silence_db:
     report = FileReport(str(p), stream.file_sr, stream.channels, duration, n_loud, n_cut - n_loud,
                         bool(cutter.padded and loud_last))
     return report, out, np.concatenate(starts)
-
-
-#: seeds are 32-bit: the trainer seeds Keras (and so numpy's legacy generator) with them
-MAX_SEED = 2 ** 32 - 1
-
-
-def load_source(spec: str | os.PathLike, sr: int = 16000, samples: int = 16384, n: int | None = None,
-                seed: int = 0, skip_bad: bool = False) -> np.ndarray:
-    """Training clips from a built-in texture or a folder.
-
-    Notebook: 04_code_example.ipynb.
-
-    Args:
-        spec: ``"builtin:NAME"`` (a texture of :mod:`gcdg_lite.data.corpus`) or a folder path.
-        sr: sample rate in Hz (default 16000).
-        samples: clip length in samples (default 16384).
-        n: number of clips (at least 1). Built-in: default 256 (any ``n`` is generated). Folder:
-            default all; if fewer than available, a random subset (drawn with ``seed``, kept in file
-            order); more than available is one DataError (never fewer clips than asked, silently).
-        seed: seed of the texture, or of the subset; an integer in 0..2**32-1.
-        skip_bad: passed to :func:`load_folder`.
-
-    Returns:
-        ``(n, samples)`` float32 in [-1, 1].
-
-    Raises:
-        ConfigError: a bad ``spec`` type, ``n`` or ``seed``.
-        DataError: unknown texture name, ``n`` above the clips a folder gives, or any
-            :func:`load_folder` error.
-    """
-    from .corpus import TEXTURES, texture
-
-    if not isinstance(spec, (str, os.PathLike)):
-        raise ConfigError(f"data={spec!r}: give 'builtin:NAME' or the path of a folder of audio files")
-    if n is not None:
-        check_int("n", n, 1)
-    check_int("seed", seed, 0, MAX_SEED)
-    s = str(spec)
-    if s.startswith("builtin:"):
-        name = s.split(":", 1)[1].strip()
-        if name not in TEXTURES:
-            raise DataError(f"{s!r}: unknown built-in texture {name!r}; choose one of "
-                            f"{', '.join(TEXTURES)} (python -m gcdg_lite corpus --list)")
-        return texture(name, n=256 if n is None else n, seed=seed, sr=sr, samples=samples)
-    clips = load_folder(s, sr=sr, samples=samples, skip_bad=skip_bad).clips
-    if n is not None and n > len(clips):
-        raise DataError(f"asked for {n} clips (n=; CLI: --clips) but {s} gives {len(clips)} clip(s) of {samples} "
-                        f"samples; ask for {len(clips)} or fewer, or leave it out to use them all")
-    if n is not None and n < len(clips):
-        idx = np.sort(np.random.default_rng(seed).choice(len(clips), size=n, replace=False))
-        clips = clips[idx]
-    return clips

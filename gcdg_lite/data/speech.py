@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, DataError
-from .corpus import Params, _finish
+from .signal import Params, finish, frame_levels
 
 #: what to install when the engine is missing
 INSTALL = "pip install espeakng-loader"
@@ -394,8 +394,6 @@ def speak(text: str, voice: str = "en-us", rate: int = 175, pitch: int = 50, pit
 
 def _crop_activity(x: np.ndarray, samples: int, sr: int) -> tuple[np.ndarray, np.ndarray, int]:
     """``(x zero-padded to >= samples, active fraction of the crop at every frame start, frame)``."""
-    from .loader import frame_levels
-
     frame = max(1, sr // 100)
     x = np.pad(np.asarray(x, dtype=np.float64), (0, max(0, samples - len(x))))
     db = frame_levels(x[None, : len(x) // frame * frame], sr, frame / sr)[0]
@@ -496,15 +494,7 @@ def speech_clip(rng: np.random.Generator, sr: int, samples: int, split: str = "t
         x, params = _utterance(eng, rng, sp, samples / sr)
     crop, start, active = active_crop(rng, x, int(np.ceil(samples * eng.sr / sr)), eng.sr)
     params.update(start=start / eng.sr, active=active, split=sp.name)
-    return _finish(_to_clip(crop, eng.sr, sr, samples), sr), params
-
-
-def _speech(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, Params]:
-    return speech_clip(rng, sr, samples, "tune")
-
-
-def _speech_heldout(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, Params]:
-    return speech_clip(rng, sr, samples, "heldout")
+    return finish(_to_clip(crop, eng.sr, sr, samples), sr), params
 
 
 def babble_clip(rng: np.random.Generator, sr: int, samples: int, split: str = "tune"
@@ -534,4 +524,4 @@ def babble_clip(rng: np.random.Generator, sr: int, samples: int, split: str = "t
             voices.append(p["voice"])
             gains.append(gain_db)
     clip = _to_clip(mix, eng.sr, sr, samples)
-    return _finish(clip, sr), dict(n_voices=n, voices=voices, gain_db=gains, split=sp.name)
+    return finish(clip, sr), dict(n_voices=n, voices=voices, gain_db=gains, split=sp.name)

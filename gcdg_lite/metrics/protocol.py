@@ -6,7 +6,10 @@ One protocol for every chapter and the CLI, so numbers compare like with like (c
    trained on (another seed of a built-in texture, other files or speakers of a folder). The
    training clips, when given (``train_clips``), are used only by the memorisation check; a real
    clip that is also a training clip is refused, and so are exact duplicates inside the real set
-   (a probe must never equal a reference clip).
+   (a probe must never equal a reference clip). Real clips of a built-in texture are therefore
+   drawn from clip :data:`HELD_OUT_OFFSET` (one million) on: the texture's distribution, but never
+   a clip a training run has seen (training uses clips 0, 1, 2, ...; ``python -m gcdg_lite
+   evaluate --real builtin:NAME`` passes it as ``load_source(..., offset=HELD_OUT_OFFSET)``).
 2. **Split.** For split ``s`` (``s = 0 .. splits - 1``) a generator seeded by ``(seed, s)`` cuts
    the real clips into two disjoint halves: the **reference** R (``n_real // 2`` clips) — what
    every set is compared with (its mean spectrum, k-means bins, standardisation, classifier class
@@ -50,6 +53,8 @@ from .texture import texture_stats
 PROBES = ("value", "floor", "spectrum_noise", "pink_noise")
 #: the two noise anchors (keys of a metric's ``anchors``)
 ANCHORS = ("spectrum_noise", "pink_noise")
+#: index of the first held-out real clip of a built-in texture (step 1): training uses clips 0, 1, 2, ...
+HELD_OUT_OFFSET = 1_000_000
 
 
 @dataclass(frozen=True)
