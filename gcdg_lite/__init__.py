@@ -9,10 +9,11 @@ GAN-based speech and audio texture generation, organised by concern:
 ``models``        ``seed_mlp``, ``wavegan``, ``specgan`` generator/discriminator pairs
 ``losses``        the GCDG loss and the usual GAN losses, as functions of logits
 ``train``         the one trainer: strategies, checkpoints, resume, history
-``metrics``       Fréchet distance, KID, NDB, texture statistics, memorisation
+``metrics``       Fréchet distance, KID, NDB, texture statistics, memorisation, latent directions
 ``toy``           the 8-Gaussians ring: mode collapse seen and counted in 2-D
 ``widgets``       dataset browser, latent explorer, live training view
 ``exercises``     auto-checkers for the chapters' exercises
+``claims``        a chapter's checked claims, shown as a claim | value | ✓ table
 ``budgets``       the ``GCDG_BUDGET=ci|book|full`` switch
 ``defaults``      every default of a training run, without TensorFlow
 ``compat``        the oldest dependency versions that work, and one clear error below them
@@ -40,6 +41,7 @@ API: dict[str, tuple[str, ...]] = {
     "audio": ("listen", "play", "plot_spectrogram", "plot_waveform", "read_wav", "save_wav"),
     "budgets": ("Budget", "BUDGETS", "ENV_VAR", "Workspace", "budget"),
     "checks": ("MAX_RUN_SEED", "MAX_SAMPLES", "as_audio", "check_int", "shown"),
+    "claims": ("Claims",),
     "cli": ("COMMANDS", "build_parser", "main"),
     "compat": ("MINIMUM", "VersionError", "installed_version", "too_old", "require"),
     "defaults": ("AUGMENT", "BATCH", "BETA_1", "BETA_2", "BUILTIN_CLIPS", "CALLBACK_EVERY", "CKPT_EVERY", "EMA",
@@ -62,7 +64,7 @@ API: dict[str, tuple[str, ...]] = {
                "gradient_penalty", "r1_penalty"),
     "metrics": ("IllConditionedError", "MemorisationResult", "NDBResult", "as_clips", "c2st", "c2st_features",
                 "classifier_accuracy", "compare_table", "envelopes", "erb_filterbank", "evaluate", "fd_score",
-                "format_table", "frechet_distance", "kid", "log_mel_frames", "logmel_stats", "memorisation", "mmd2",
+                "format_table", "frechet_distance", "kid", "latent_directions", "log_mel_frames", "logmel_stats", "memorisation", "mmd2",
                 "mmd2_unbiased", "ndb", "pink_noise", "polynomial_kernel", "spectrum_noise", "split_halves",
                 "standardise", "texture_snr_db", "texture_snr_groups", "texture_stats"),
     "models": ("DEFAULTS", "MODELS", "SPEC_SIZES", "STFT_HEAD_SIZES", "WAVE_SAMPLES", "LogSTFT", "PhaseShuffle",
@@ -74,8 +76,7 @@ API: dict[str, tuple[str, ...]] = {
               "cpu_has_bf16", "examples", "fit", "latent", "load_run", "plot_history", "read_history",
               "resolve_precision"),
     "widgets": ("DatasetBrowser", "LatentExplorer", "LiveView", "View", "audio_html", "dataset_browser",
-                "latent_directions", "latent_explorer", "live_view", "spectrogram_png", "widget_view",
-                "widgets_available"),
+                "latent_explorer", "live_view", "spectrogram_png", "widget_view", "widgets_available"),
 }
 
 #: names that are also ``gl.<name>`` (a shortcut for the most used ones; each is in exactly one module above)
@@ -125,7 +126,7 @@ tensorflow_environment()
 
 
 #: submodules that need none of the heavy dependencies (no version check before importing them)
-_LIGHT = {"budgets", "cli", "compat", "defaults", "errors"}
+_LIGHT = {"budgets", "claims", "cli", "compat", "defaults", "errors"}
 
 
 def __getattr__(name: str) -> Any:

@@ -14,8 +14,9 @@ Google Colab ships) as well as with ipywidgets 8. The book build sets ``GCDG_WID
 is built at all) and its ``_config.yml`` tells myst-nb to drop widget views, so the rendered pages show
 the static HTML. ``ipywidgets`` is imported only when a widget is actually built.
 
-The views hold no audio or model logic of their own: clips come from :mod:`gcdg_lite.data`,
-players and spectrograms from :mod:`gcdg_lite.audio`, generated sound from a :class:`gcdg_lite.train.Run`.
+The views hold no audio, model or analysis logic of their own: clips come from :mod:`gcdg_lite.data`,
+players and spectrograms from :mod:`gcdg_lite.audio`, generated sound from a :class:`gcdg_lite.train.Run`
+(``Run.generate``, ``Run.latent``), latent directions from :func:`gcdg_lite.metrics.latent_directions`.
 """
 from __future__ import annotations
 
@@ -282,10 +283,17 @@ def dataset_browser(textures: Sequence[str] | None = None, n: int = 3, sr: int =
 # ----------------------------------------------------------------------------- latent explorer
 def _resolve_generator(source: Any, sr: int | None, to_audio: Callable | None
                        ) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[int, int], np.ndarray], int, int]:
-    """``(generate(z) -> audio (n, samples), latent(n, seed) -> z, noise_dim, sr)`` for a Run or a model."""
+    """``(generate(z) -> audio (n, samples), latent(n, seed) -> z, noise_dim, sr)`` for a Run or a model.
+
+    A :class:`gcdg_lite.train.Run` makes its own audio (``Run.generate``, which inverts a SpecGAN's
+    spectrograms) and its own latents (``Run.latent``); a bare Keras generator of waveforms is called
+    and clipped to [-1, 1], one of spectrograms needs ``to_audio``.
+    """
     if hasattr(source, "generate") and hasattr(source, "latent"):  # a gcdg_lite.train.Run
-        gen = source.generate if to_audio is None else (lambda z: to_audio(source.engine.generate(z)))
-        return gen, source.latent, int(source.noise_dim), int(sr or source.sr)
+        if to_audio is not None:
+            raise ConfigError("latent_explorer(to_audio=...): a Run makes its own audio (Run.generate); "
+                              "give to_audio only with a bare Keras generator")
+        return source.generate, source.latent, int(source.noise_dim), int(sr or source.sr)
     if not callable(source) or not hasattr(source, "input_shape"):
         raise ConfigError("latent_explorer(run_or_generator=...): pass a gcdg_lite.train.Run "
                           "(e.g. the result of fit) or a Keras generator model")
@@ -305,46 +313,6 @@ def _resolve_generator(source: Any, sr: int | None, to_audio: Callable | None
     return generate, (lambda n, seed: latent(n, seed, noise_dim)), noise_dim, int(sr or 16000)
 
 
-def latent_directions(generate: Callable[[np.ndarray], np.ndarray], latent: Callable[[int, int], np.ndarray],
-                      k: int = 3, method: str = "pca", seed: int = 0, n_probe: int = 32,
-                      sr: int = 16000) -> np.ndarray:
-    """``k`` orthonormal latent directions ``(k, noise_dim)`` to explore.
-
-    Notebook: none (no chapter uses it by name).
-
-    Args:
-        generate: latent vectors ``(n, noise_dim)`` → audio ``(n, samples)``.
-        latent: ``(n, seed)`` → latent vectors ``(n, noise_dim)``.
-        k: number of directions (default 3).
-        method: ``"random"`` — a random orthonormal basis; ``"pca"`` (default) — the latent directions
-            that best predict the top principal components of the generated sounds' average
-            log-spectra over ``n_probe`` random latents (in the spirit of GANSpace): the directions
-            along which the *sound* changes most.
-        seed: seed of the probe latents and of the random basis.
-        n_probe: latents used by ``"pca"`` (default 32).
-        sr: sample rate in Hz of the generated audio (for the spectra).
-    """
-    probe = np.asarray(latent(max(int(n_probe), k + 1), seed + 1), np.float64)
-    dim = probe.shape[1]
-    if not 1 <= k <= dim:
-        raise ConfigError(f"latent_explorer(n_directions={k}): choose between 1 and noise_dim={dim}")
-    if method == "random":
-        basis = np.random.default_rng(seed).standard_normal((dim, k))
-    elif method == "pca":
-        from .features import stft_logmag
-
-        audio = np.asarray(generate(probe.astype(np.float32)), np.float32)
-        spectra = np.asarray(stft_logmag(audio), np.float64).mean(axis=1)   # (n, bins)
-        spectra -= spectra.mean(axis=0)
-        _, _, vt = np.linalg.svd(spectra, full_matrices=False)
-        scores = spectra @ vt[:k].T                                          # (n, k) PC scores
-        basis = np.linalg.lstsq(probe - probe.mean(axis=0), scores, rcond=None)[0]  # (dim, k)
-    else:
-        raise ConfigError(f"latent_explorer(method={method!r}): use 'pca' or 'random'")
-    q, _ = np.linalg.qr(basis)
-    return q[:, :k].T.astype(np.float32)
-
-
 class LatentExplorer(View):
     """Sliders over latent directions → regenerated audio and spectrogram (see :func:`latent_explorer`).
 
@@ -358,9 +326,16 @@ class LatentExplorer(View):
         if not float(span) > 0:
             raise ConfigError(f"latent_explorer(span={span!r}): span must be positive")
         self.span, self.seed, self.method = float(span), int(seed), method
+        if not 1 <= int(n_directions) <= self.noise_dim:
+            raise ConfigError(f"latent_explorer(n_directions={n_directions}): choose between 1 and "
+                              f"noise_dim={self.noise_dim}")
+        if method not in ("pca", "random"):
+            raise ConfigError(f"latent_explorer(method={method!r}): use 'pca' or 'random'")
+        from .metrics.latent import latent_directions
+
         self.z0 = np.asarray(self.latent(1, self.seed), np.float32)[0]
-        self.directions = latent_directions(self.generate, self.latent, n_directions, method, self.seed,
-                                            n_probe, self.sr)
+        self.directions = latent_directions(self.generate, self.latent, int(n_directions), method, self.seed,
+                                            n_probe)
         self.title = (f"latent explorer: {len(self.directions)} {method} direction(s) around the latent of "
                       f"seed {self.seed}")
 
@@ -421,9 +396,10 @@ def latent_explorer(run_or_generator: Any, n_directions: int = 3, seed: int = 0,
         span: each slider runs from ``-span`` to ``+span`` (default 3.0, in units of the latent's
             standard deviation).
         method: ``"pca"`` (default: directions along which the generated spectra vary most) or
-            ``"random"`` (random orthonormal directions); see :func:`latent_directions`.
+            ``"random"`` (random orthonormal directions); see :func:`gcdg_lite.metrics.latent_directions`.
         sr: sample rate in Hz (default: the run's, else 16000).
-        to_audio: optional function from generator outputs to audio ``(n, samples)``.
+        to_audio: with a bare Keras generator only: a function from its outputs to audio ``(n, samples)``
+            (a Run turns its outputs into audio itself).
         n_probe: generated clips used to find the ``"pca"`` directions (default 32).
 
     Returns:

@@ -77,8 +77,40 @@ def test_title_goals_and_import(stem):
 @pytest.mark.parametrize("stem", list(CHAPTERS))
 def test_what_we_measured_asserts(stem):
     path, nb = _load(stem)
-    assert any(re.search(r"^\s*assert\b", c.source, re.M) for c in nb.cells if c.cell_type == "code"), \
-        f"{path.name}: no 'what we measured' cell with assert statements"
+    checks = re.compile(r"^\s*assert\b|^\s*\w+\.assert_all\(\)", re.M)   # asserts, or gl.claims.Claims
+    assert any(checks.search(c.source) for c in nb.cells if c.cell_type == "code"), \
+        f"{path.name}: no 'what we measured' cell with assert statements or claims.assert_all()"
+
+
+#: the longest code cell a chapter may have (issue 21): a longer one is split at its seams, or its claims
+#: move beside the prose they back (``gl.claims.Claims``, in cells tagged ``remove-input``)
+MAX_CELL_LINES = 40
+
+
+@pytest.mark.parametrize("stem", list(CHAPTERS))
+def test_no_code_cell_is_longer_than_40_lines(stem):
+    path, nb = _load(stem)
+    long = {i: len(c.source.splitlines()) for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and len(c.source.splitlines()) > MAX_CELL_LINES}
+    assert not long, f"{path.name}: code cells (index: lines) {long} are longer than {MAX_CELL_LINES} lines; split them"
+
+
+@pytest.mark.parametrize("stem", list(CHAPTERS))
+def test_claims_are_checked_in_hidden_cells_and_shown_once(stem):
+    """A chapter that collects claims creates one collector, checks them in cells the book hides, and ends
+    with the one cell that shows the table and fails on a false claim."""
+    path, nb = _load(stem)
+    code = [c for c in nb.cells if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])]
+    checking = [c for c in code if re.search(r"^\s*claims\.check\(", c.source, re.M)]
+    if not checking:
+        pytest.skip(f"{path.name} collects no claims")
+    made = [c for c in code if "gl.claims.Claims(" in c.source]
+    shown = [c for c in code if re.search(r"^claims\.assert_all\(\)\s*$", c.source, re.M)]
+    assert len(made) == 1 and len(shown) == 1, f"{path.name}: one gl.claims.Claims(...) and one claims.assert_all()"
+    assert code.index(made[0]) <= code.index(checking[0]) and code.index(shown[0]) >= code.index(checking[-1])
+    assert shown[0].source.rstrip().endswith("claims.assert_all()"), "assert_all() is the last line: it shows the table"
+    hidden = [c for c in checking if "remove-input" in c.metadata.get("tags", [])]
+    assert hidden == checking, f"{path.name}: tag every cell that checks claims 'remove-input'"
 
 
 @pytest.mark.parametrize("stem", list(CHAPTERS))

@@ -131,6 +131,29 @@ def test_latent_explorer_accepts_a_training_run(run):
     assert len(_players(_static(view))) == 6
 
 
+def test_latent_explorer_uses_the_runs_own_audio_and_latents(run):
+    """The view makes no audio of its own: a Run's sound is Run.generate's, its latents Run.latent's."""
+    view = widgets.latent_explorer(run, n_directions=2, n_probe=6, method="random")
+    assert view.generate == run.generate and view.latent == run.latent
+    with pytest.raises(ConfigError, match="to_audio"):
+        widgets.latent_explorer(run, to_audio=lambda x: x)
+
+
+def test_latent_directions_is_an_analysis_in_metrics(run):
+    """The PCA over the latent space lives in gcdg_lite.metrics; the explorer's directions are its answer."""
+    from gcdg_lite import metrics
+
+    assert not hasattr(widgets, "latent_directions")
+    d = metrics.latent_directions(run.generate, run.latent, k=2, n_probe=6)
+    assert d.shape == (2, run.noise_dim) and d.dtype == np.float32 and np.allclose(d @ d.T, np.eye(2), atol=1e-5)
+    view = widgets.latent_explorer(run, n_directions=2, n_probe=6)
+    assert np.array_equal(view.directions, d)
+    with pytest.raises(ConfigError, match="k=0"):
+        metrics.latent_directions(run.generate, run.latent, k=0)
+    with pytest.raises(ConfigError, match="method"):
+        metrics.latent_directions(run.generate, run.latent, k=1, method="ica")
+
+
 def test_live_view_as_a_fit_callback(run):
     view = run.test_view
     assert len(view.rows) == 6 and view.step == 6  # full history, read from the run

@@ -15,6 +15,7 @@ Modules (each short, numpy/scipy/scikit-learn/librosa only):
 * :mod:`.texture` — McDermott–Simoncelli-style :func:`texture_stats` and :func:`texture_snr_db`.
 * :mod:`.c2st` — :func:`c2st`: cross-validated accuracy of a classifier telling the sets apart.
 * :mod:`.memorisation` — :func:`memorisation`: are generated clips copies of training clips?
+* :mod:`.latent` — :func:`latent_directions`: the latent directions along which the sound changes most.
 * :mod:`.reference` — :func:`spectrum_noise`, :func:`pink_noise`, split halves.
 * :mod:`.protocol` — which clips are compared with which: held-out probes, splits, anchors.
 * :mod:`.report` — :func:`evaluate` (everything, with floor, anchors and spreads), :func:`fd_score`.
@@ -26,6 +27,7 @@ from .. import public as _public
 from .c2st import c2st, c2st_features, classifier_accuracy
 from .clips import as_clips
 from .distances import IllConditionedError, frechet_distance, kid, mmd2, mmd2_unbiased, polynomial_kernel
+from .latent import latent_directions
 from .logmel import log_mel_frames, logmel_stats, standardise
 from .memorisation import MemorisationResult, memorisation
 from .ndb import NDBResult, ndb
