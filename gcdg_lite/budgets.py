@@ -100,7 +100,7 @@ class Workspace:
     Under the ``ci`` budget the folder is a fresh temporary one (a test really trains); under ``book``
     and ``full`` it is ``runs/<budget>/`` beside the notebook, so running the chapter again, or
     reconnecting a Colab session, restores each run's latest checkpoint instead of starting over
-    (delete the folder to retrain). Chapters reach it as ``gl.train.Workspace``; it lives here, beside
+    (delete the folder to retrain). Chapters reach it as ``gl.budgets.Workspace``; it lives here, beside
     the budgets it reads, so that the trainer does not depend on the notebooks' budgets.
 
     Args:

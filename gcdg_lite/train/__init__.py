@@ -12,10 +12,10 @@ Public API:
                       .latent(n, seed) .generate(z) .write_samples(folder, n, seed)
                       .sample_folders() .saved_samples() .plot_history()
     load_run(path)    -> Run restored from the latest checkpoint
-    Workspace         a chapter's run folder: Workspace("ch4").fit(name, clips, **options)
     examples          clips -> what the discriminator sees (waves, or spectrograms + SpecNorm)
 
-Names are imported on first use: ``TrainConfig`` and ``read_history`` need no TensorFlow (the defaults they
+A chapter's runs live in a ``gcdg_lite.budgets.Workspace`` (beside the budgets it reads, which call
+down into ``fit``). Names are imported on first use: ``TrainConfig`` and ``read_history`` need no TensorFlow (the defaults they
 read live in :mod:`gcdg_lite.defaults`); ``fit``, ``Run``, ``load_run`` and ``Engine`` load it.
 """
 from __future__ import annotations
@@ -37,7 +37,6 @@ _HOMES: dict[str, tuple[str, str]] = {
     "resolve_precision": (".config", "resolve_precision"),
     "HISTORY_COLUMNS": (".history", "COLUMNS"), "plot_history": (".history", "plot_history"),
     "read_history": (".history", "read_history"),
-    "Workspace": ("..budgets", "Workspace"),  # a chapter's runs: lives beside the budgets it reads
     "Run": (".run", "Run"), "as_clips": (".run", "as_clips"), "examples": (".run", "examples"),
     "fit": (".run", "fit"), "load_run": (".run", "load_run"),
     "Engine": (".step", "Engine"), "choose_strategy": (".step", "choose_strategy"), "latent": (".step", "latent"),
