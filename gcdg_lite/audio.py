@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import public as _public
+from .defaults import SR
 from .errors import DataError
 
 __all__ = _public(__name__)
@@ -27,7 +28,7 @@ def _mono(clip: Any) -> np.ndarray:
     return x
 
 
-def play(clip: Any, sr: int = 16000) -> Any:
+def play(clip: Any, sr: int = SR) -> Any:
     """An IPython ``Audio`` player for one clip, at its true loudness.
 
     Notebook: 01_background.ipynb.
@@ -47,7 +48,7 @@ def play(clip: Any, sr: int = 16000) -> Any:
     return Audio(np.clip(_mono(clip), -1.0, 1.0), rate=int(sr), normalize=False)
 
 
-def save_wav(path: str | os.PathLike, clip: Any, sr: int = 16000) -> Path:
+def save_wav(path: str | os.PathLike, clip: Any, sr: int = SR) -> Path:
     """Write one clip as a mono 16-bit PCM WAV (values outside [-1, 1] are clipped;
 
     Notebook: none (no chapter uses it by name).
@@ -93,7 +94,7 @@ def read_wav(path: str | os.PathLike, mono: bool = True) -> tuple[np.ndarray, in
     return (x.mean(axis=1) if mono else x), int(sr)
 
 
-def plot_waveform(clip: Any, sr: int = 16000, ax: Any = None, title: str | None = None) -> Any:
+def plot_waveform(clip: Any, sr: int = SR, ax: Any = None, title: str | None = None) -> Any:
     """Plot amplitude against time in seconds.
 
     Notebook: 01_background.ipynb.
@@ -119,7 +120,7 @@ def plot_waveform(clip: Any, sr: int = 16000, ax: Any = None, title: str | None 
     return ax
 
 
-def plot_spectrogram(clip: Any, sr: int = 16000, ax: Any = None, n_fft: int = 512, hop: int = 128,
+def plot_spectrogram(clip: Any, sr: int = SR, ax: Any = None, n_fft: int = 512, hop: int = 128,
                      top_db: float = 80.0, title: str | None = None, colorbar: bool = False) -> Any:
     """Plot a dB spectrogram with a Hz axis (librosa.display.specshow;
 
@@ -158,7 +159,7 @@ def plot_spectrogram(clip: Any, sr: int = 16000, ax: Any = None, n_fft: int = 51
     return ax
 
 
-def listen(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = 16000) -> None:
+def listen(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = SR) -> None:
     """Show a spectrogram and then a player for each clip, side by side.
 
     Notebook: 04_code_example.ipynb.

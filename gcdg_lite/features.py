@@ -27,6 +27,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import public as _public
+from .defaults import SR
 from .errors import ConfigError
 
 __all__ = _public(__name__)
@@ -121,7 +122,7 @@ def stft_logmag(x: tf.Tensor | np.ndarray, n_fft: int = 256, hop: int = 128, dro
     return out[0] if single else out
 
 
-def log_mel(x: tf.Tensor | np.ndarray, sr: int = 16000, n_mels: int = 40, n_fft: int = 512,
+def log_mel(x: tf.Tensor | np.ndarray, sr: int = SR, n_mels: int = 40, n_fft: int = 512,
             hop: int = 128, fmin: float = 20.0, fmax: float | None = None) -> tf.Tensor:
     """Log-mel spectrogram ``ln(mel power + 1e-6)`` of a batch of clips.
 

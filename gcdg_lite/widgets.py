@@ -30,6 +30,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from . import public as _public
+from .defaults import SAMPLES, SR
 from .errors import ConfigError
 
 __all__ = _public(__name__)
@@ -41,7 +42,7 @@ STATIC_ENV = "GCDG_WIDGETS"
 
 
 # ----------------------------------------------------------------------------- small renderers
-def spectrogram_png(clip: np.ndarray, sr: int = 16000, title: str | None = None,
+def spectrogram_png(clip: np.ndarray, sr: int = SR, title: str | None = None,
                     size: tuple[float, float] = (4.0, 2.2), dpi: int = 80) -> bytes:
     """PNG bytes of ``gcdg_lite.audio.plot_spectrogram(clip, sr)`` (a figure that is never shown).
 
@@ -83,7 +84,7 @@ def _player(clip: np.ndarray, sr: int):
     return audio.play(np.asarray(clip, np.float32).reshape(-1), sr)
 
 
-def audio_html(clip: np.ndarray, sr: int = 16000) -> str:
+def audio_html(clip: np.ndarray, sr: int = SR) -> str:
     """An ``<audio controls>`` element with the clip embedded as a base64 WAV (static fallback).
 
     Notebook: none (no chapter uses it by name).
@@ -251,7 +252,7 @@ class DatasetBrowser(View):
         return W.VBox([W.HBox([choose, index]), about, player, image])
 
 
-def dataset_browser(textures: Sequence[str] | None = None, n: int = 3, sr: int = 16000, samples: int = 16384,
+def dataset_browser(textures: Sequence[str] | None = None, n: int = 3, sr: int = SR, samples: int = SAMPLES,
                     seed: int = 0) -> DatasetBrowser:
     """Browse the built-in corpus: texture drop-down → audio player + spectrogram.
 
@@ -427,7 +428,7 @@ class LiveView(View):
         self.min_interval_s = float(min_interval_s)
         self.rows: list[dict] = []
         self.clips: np.ndarray | None = None
-        self.sr = 16000
+        self.sr = SR
         self.step = 0
         self.updates = 0
         self._last = -np.inf

@@ -160,3 +160,30 @@ def test_sample_command_checks_its_numbers_before_loading_the_run(tmp_path, caps
     assert main(["sample", "--run", str(tmp_path / "not_a_run"), "--n", "0", "--out", str(tmp_path / "s")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["error: --n=0 must be a whole number from 1 to 100000"]
+
+
+def test_sample_rate_and_clip_length_defaults_read_the_defaults_module():
+    """A function's ``sr``/``samples`` default, or a command-line flag's, is ``defaults.SR``/``SAMPLES`` by name,
+    never the number written out again (so changing the default changes every entry point)."""
+    literal = {"sr": D.SR, "samples": D.SAMPLES}
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "defaults.py" or "exercises" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                args = node.args.args + node.args.kwonlyargs
+                defaults = [None] * (len(node.args.args) - len(node.args.defaults)) + node.args.defaults
+                defaults += node.args.kw_defaults
+                for arg, default in zip(args, defaults):
+                    if (arg.arg in literal and isinstance(default, ast.Constant)
+                            and default.value == literal[arg.arg]):
+                        found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}({arg.arg}=...)")
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add_argument":
+                flags = [a.value for a in node.args if isinstance(a, ast.Constant)]
+                for kw in node.keywords:
+                    if (kw.arg == "default" and isinstance(kw.value, ast.Constant)
+                            and any(f"--{name}" in flags and kw.value.value == value
+                                    for name, value in literal.items())):
+                        found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {flags}")
+    assert not found, f"these write SR or SAMPLES out instead of reading gcdg_lite.defaults: {found}"

@@ -18,6 +18,7 @@ import argparse
 from pathlib import Path
 
 from ..data.write import MAX_FILES
+from ..defaults import SAMPLES, SR
 from ..errors import ConfigError
 
 
@@ -29,8 +30,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--texture", help="texture name (see --list)")
     p.add_argument("--n", type=int, default=64, help=f"number of clips (default 64, at most {MAX_FILES})")
     p.add_argument("--seed", type=int, default=0, help="seed (default 0); same seed, same audio")
-    p.add_argument("--sr", type=int, default=16000, help="sample rate in Hz (default 16000)")
-    p.add_argument("--samples", type=int, default=16384, help="clip length in samples (default 16384)")
+    p.add_argument("--sr", type=int, default=SR, help=f"sample rate in Hz (default {SR})")
+    p.add_argument("--samples", type=int, default=SAMPLES, help=f"clip length in samples (default {SAMPLES})")
     p.add_argument("--out", help="output folder (created if missing)")
     p.add_argument("--force", action="store_true", help="overwrite existing files of the same names")
     p.set_defaults(run=run)

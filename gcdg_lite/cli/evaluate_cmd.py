@@ -40,6 +40,7 @@ import numpy as np
 
 from ..data.loader import SILENCE_DB
 from ..data.source import BUILTIN_CLIPS, MAX_SEED
+from ..defaults import SAMPLES, SR
 from ..errors import ConfigError, DataError
 
 #: a folder file shorter than this fraction of ``--samples`` is refused (it would be mostly padding)
@@ -70,9 +71,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--train-seed", type=int, default=0,
                    help="the run's train --seed, for a built-in --train texture (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    p.add_argument("--sr", type=int, default=16000, help="sample rate in Hz (default 16000)")
-    p.add_argument("--samples", type=int, default=16384,
-                   help="clip length in samples of every set (default 16384)")
+    p.add_argument("--sr", type=int, default=SR, help=f"sample rate in Hz (default {SR})")
+    p.add_argument("--samples", type=int, default=SAMPLES,
+                   help=f"clip length in samples of every set (default {SAMPLES})")
     p.add_argument("--n", type=int, default=None,
                    help=f"clips per set (default: {BUILTIN_CLIPS} for builtin, every clip of a folder)")
     p.add_argument("--splits", type=int, default=3,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 
 from ..data.loader import SILENCE_DB
+from ..defaults import SAMPLES, SR
 
 #: files, bad files and skipped links listed without --verbose
 SHOWN = 20
@@ -34,8 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("inspect", help="check a folder of audio the way training will load it",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("path", help="folder of WAV/FLAC/OGG files (searched recursively) or one file")
-    p.add_argument("--sr", type=int, default=16000, help="target sample rate in Hz (default 16000)")
-    p.add_argument("--samples", type=int, default=16384, help="clip length in samples (default 16384)")
+    p.add_argument("--sr", type=int, default=SR, help=f"target sample rate in Hz (default {SR})")
+    p.add_argument("--samples", type=int, default=SAMPLES, help=f"clip length in samples (default {SAMPLES})")
     p.add_argument("--hop", type=int, default=None, help="samples between clip starts (default: --samples)")
     p.add_argument("--silence-db", type=float, default=SILENCE_DB,
                    help=f"20 ms frames below this level in dBFS are silent; clips more than half silent are "

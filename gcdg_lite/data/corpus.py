@@ -32,6 +32,7 @@ from typing import Callable
 import numpy as np
 from scipy.signal import lfilter, sosfilt
 
+from ..defaults import SAMPLES, SR
 from ..errors import ConfigError
 from ..checks import check_int, check_size
 from .signal import FADE, Params, fade, finish
@@ -230,7 +231,7 @@ def _event_span(samples: int, sr: int) -> tuple[int, int]:
 # speech-like textures
 # ----------------------------------------------------------------------------------------------
 
-def synth_vowel(vowel: str = "a", f0: float = 120.0, sr: int = 16000, samples: int = 16384,
+def synth_vowel(vowel: str = "a", f0: float = 120.0, sr: int = SR, samples: int = SAMPLES,
                 jitter: float = 0.005, shimmer: float = 0.03, vibrato: float = 0.004,
                 breath: float = 0.02, seed: int = 0, return_params: bool = False
                 ) -> np.ndarray | tuple[np.ndarray, Params]:
@@ -587,7 +588,7 @@ def _check(name: str, n: int, seed: int, sr: int, samples: int, offset: int) -> 
     check_size(n, samples)
 
 
-def texture(name: str, n: int = 1, seed: int = 0, sr: int = 16000, samples: int = 16384,
+def texture(name: str, n: int = 1, seed: int = 0, sr: int = SR, samples: int = SAMPLES,
             return_params: bool = False, offset: int = 0) -> np.ndarray | tuple[np.ndarray, list[Params]]:
     """Generate ``n`` clips of a built-in texture.
 

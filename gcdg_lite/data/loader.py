@@ -67,6 +67,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..defaults import SAMPLES, SR
 from ..errors import ConfigError, DataError
 from ..checks import MAX_SAMPLES, as_audio, check_int
 from .signal import SILENCE_FRAME, frame_levels
@@ -551,7 +552,7 @@ def _inspect_hint(root: Path) -> str:
     return f"`python -m gcdg_lite inspect {root} --skip-bad` lists every file and its reason"
 
 
-def load_folder(path: str | os.PathLike, sr: int = 16000, samples: int = 16384, hop: int | None = None,
+def load_folder(path: str | os.PathLike, sr: int = SR, samples: int = SAMPLES, hop: int | None = None,
                 silence_db: float = SILENCE_DB, skip_bad: bool = False,
                 normalise: str | None = "file") -> ClipSet:
     """Load every WAV/FLAC/OGG file under ``path`` as clips, following the module's rules.

@@ -12,16 +12,16 @@ import os
 import numpy as np
 
 from ..checks import check_int
+from ..defaults import BUILTIN_CLIPS, SAMPLES, SR
 from ..errors import ConfigError, DataError
 from .loader import SILENCE_DB, LoadReport, load_folder
 
 #: seeds are 32-bit: the trainer seeds Keras (and so numpy's legacy generator) with them
 MAX_SEED = 2 ** 32 - 1
 #: clips of a built-in texture when ``n`` is not given
-BUILTIN_CLIPS = 256
 
 
-def load_source(spec: str | os.PathLike, sr: int = 16000, samples: int = 16384, n: int | None = None,
+def load_source(spec: str | os.PathLike, sr: int = SR, samples: int = SAMPLES, n: int | None = None,
                 seed: int = 0, skip_bad: bool = False, *, silence_db: float = SILENCE_DB, offset: int = 0,
                 return_report: bool = False, label: str = "", n_name: str = "n=; CLI: --clips"
                 ) -> np.ndarray | tuple[np.ndarray, LoadReport | None]:

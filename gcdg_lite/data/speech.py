@@ -57,6 +57,7 @@ from typing import Any
 
 import numpy as np
 
+from ..defaults import SR
 from ..errors import ConfigError, DataError
 from .signal import Params, finish, frame_levels
 
@@ -351,7 +352,7 @@ def _resample(x: np.ndarray, sr_in: int, sr: int) -> np.ndarray:
 
 
 def speak(text: str, voice: str = "en-us", rate: int = 175, pitch: int = 50, pitch_range: int = 50,
-          sr: int = 16000, seed: int = 0) -> np.ndarray:
+          sr: int = SR, seed: int = 0) -> np.ndarray:
     """Say ``text`` with eSpeak NG.
 
     Notebook: none (no chapter uses it by name).

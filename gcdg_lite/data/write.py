@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 from ..checks import MAX_SAMPLES
+from ..defaults import SAMPLES, SR
 from ..errors import ConfigError
 
 #: most clips one call writes (about 3.3 GB of one-second 16-bit WAVs)
@@ -68,8 +69,8 @@ def _prepare(texture: str, n: int, out: Path, seed: int, sr: int, samples: int, 
                           f"are free there; free some space, or write fewer (--n) or shorter (--samples) clips")
 
 
-def write_corpus(texture: str, n: int, out: str | os.PathLike, seed: int = 0, sr: int = 16000,
-                 samples: int = 16384, force: bool = False) -> list[Path]:
+def write_corpus(texture: str, n: int, out: str | os.PathLike, seed: int = 0, sr: int = SR,
+                 samples: int = SAMPLES, force: bool = False) -> list[Path]:
     """Write clips ``0 .. n-1`` of a built-in texture to ``out`` as 16-bit mono WAV files.
 
     Notebook: none (no chapter uses it by name).

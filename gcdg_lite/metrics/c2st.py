@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..defaults import SR
 from .clips import as_clips, check_int, check_sr
 from .logmel import HOP, N_FFT, mel_db, stft_power
 
@@ -68,7 +69,7 @@ C_REG = 0.1
 _TINY = 1e-12
 
 
-def spectral_features(clips: np.ndarray, sr: int = 16000, chunk: int = 64) -> np.ndarray:
+def spectral_features(clips: np.ndarray, sr: int = SR, chunk: int = 64) -> np.ndarray:
     """The STFT-based part of :func:`c2st_features`, one STFT per clip.
 
     Args:
@@ -120,7 +121,7 @@ def _modulation(traj: np.ndarray, rate_hz: float) -> np.ndarray:
     return np.stack(bands, axis=-1).reshape(traj.shape[0], -1)
 
 
-def c2st_features(clips: np.ndarray, sr: int = 16000,
+def c2st_features(clips: np.ndarray, sr: int = SR,
                   texture: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Per-clip features of the classifier two-sample test (see the module docstring).
 
@@ -179,7 +180,7 @@ def classifier_accuracy(feat_a: np.ndarray, feat_b: np.ndarray, seed: int = 0, f
     return float(np.mean(cross_val_score(model, x, y, cv=cv, scoring="accuracy")))
 
 
-def c2st(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 16000, seed: int = 0,
+def c2st(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed: int = 0,
          folds: int = 5) -> float:
     """Classifier two-sample test accuracy between real and generated clips.
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..defaults import SR
 from .clips import as_clips, check_sr
 
 N_MELS = 40
@@ -55,13 +56,13 @@ def stft_power(clips: np.ndarray) -> np.ndarray:
     return spec.real**2 + spec.imag**2
 
 
-def mel_db(power: np.ndarray, sr: int = 16000) -> np.ndarray:
+def mel_db(power: np.ndarray, sr: int = SR) -> np.ndarray:
     """Power spectrogram (c, 257, frames) -> log-mel (c, frames, 40) in dB, floor -100 dB."""
     mel = np.einsum("mf,cft->ctm", _mel_basis(int(sr), N_FFT, N_MELS), power)
     return 10.0 * np.log10(np.maximum(mel, 10.0 ** (DB_FLOOR / 10.0)))
 
 
-def log_mel_frames(clips: np.ndarray, sr: int = 16000, chunk: int = 64) -> np.ndarray:
+def log_mel_frames(clips: np.ndarray, sr: int = SR, chunk: int = 64) -> np.ndarray:
     """Log-mel spectrogram of each clip, in dB (floor -100 dB).
 
     Notebook: none (no chapter uses it by name).
@@ -80,7 +81,7 @@ def log_mel_frames(clips: np.ndarray, sr: int = 16000, chunk: int = 64) -> np.nd
     return np.concatenate(out, axis=0)
 
 
-def logmel_stats(clips: np.ndarray, sr: int = 16000) -> np.ndarray:
+def logmel_stats(clips: np.ndarray, sr: int = SR) -> np.ndarray:
     """Per-clip log-mel statistics: mean and std over frames of each of the 40 bands.
 
     Notebook: 01_background.ipynb.

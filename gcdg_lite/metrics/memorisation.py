@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..defaults import SR
+
 
 @dataclass(frozen=True)
 class MemorisationResult:
@@ -53,7 +55,7 @@ def _sq_dists(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.maximum(d, 0.0)
 
 
-def memorisation(train_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 16000,
+def memorisation(train_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR,
                  train_feats: np.ndarray | None = None,
                  fake_feats: np.ndarray | None = None) -> MemorisationResult:
     """Nearest-training-clip distances of generated clips, relative to real-to-real distances.

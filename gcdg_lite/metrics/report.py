@@ -41,6 +41,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..defaults import SR
 from .c2st import classifier_accuracy
 from .clips import check_int, check_sr
 from .distances import frechet_distance, kid
@@ -89,7 +90,7 @@ def _mean_sd(values: list[float | None]) -> tuple[float | None, float | None]:
     return float(arr.mean()), (float(arr.std(ddof=1)) if len(arr) > 1 else None)
 
 
-def fd_score(real: np.ndarray, fake: np.ndarray, sr: int = 16000, seed: int = 0,
+def fd_score(real: np.ndarray, fake: np.ndarray, sr: int = SR, seed: int = 0,
              splits: int = 3) -> float:
     """Normalised FD, ``(FD - FD_floor) / (FD_spectrum_noise - FD_floor)``, mean over splits.
 
@@ -189,7 +190,7 @@ def _entry(key: str, per: dict[str, list[float]], against: str | None) -> dict[s
     return e
 
 
-def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = 16000, seed: int = 0,
+def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed: int = 0,
              splits: int = 3, train_clips: np.ndarray | None = None,
              timings: dict[str, float] | None = None) -> dict[str, dict[str, Any]]:
     """Every metric of the book with its floor, its two noise anchors, its score and their spreads.

@@ -36,6 +36,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import fft as sfft
 
+from ..defaults import SR
 from .clips import as_clips, check_sr
 
 COMPRESSION = 0.3
@@ -49,7 +50,7 @@ def erb_number(f_hz: np.ndarray | float) -> np.ndarray:
     return 21.4 * np.log10(1.0 + 0.00437 * np.asarray(f_hz, dtype=np.float64))
 
 
-def erb_filterbank(n_fft: int, sr: int = 16000, n_bands: int = 24, fmin_hz: float = 50.0,
+def erb_filterbank(n_fft: int, sr: int = SR, n_bands: int = 24, fmin_hz: float = 50.0,
                    fmax_hz: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Half-cosine ERB-spaced filters on the ``rfft`` grid.
 
@@ -76,7 +77,7 @@ def erb_filterbank(n_fft: int, sr: int = 16000, n_bands: int = 24, fmin_hz: floa
     return H, centres_hz
 
 
-def envelopes(clips: np.ndarray, sr: int = 16000, n_bands: int = 24) -> tuple[np.ndarray, float]:
+def envelopes(clips: np.ndarray, sr: int = SR, n_bands: int = 24) -> tuple[np.ndarray, float]:
     """Compressed sub-band envelopes ``|analytic(band_k(x))| ** 0.3``, at a reduced rate.
 
     Notebook: none (no chapter uses it by name).
@@ -110,7 +111,7 @@ def envelopes(clips: np.ndarray, sr: int = 16000, n_bands: int = 24) -> tuple[np
     return env**COMPRESSION, sr * length / n
 
 
-def texture_stats(clips: np.ndarray, sr: int = 16000, n_bands: int = 24,
+def texture_stats(clips: np.ndarray, sr: int = SR, n_bands: int = 24,
                   chunk: int = 16) -> dict[str, np.ndarray]:
     """Per-clip texture statistics (see the module docstring).
 
@@ -163,7 +164,7 @@ def _set_stats(x: np.ndarray | dict[str, np.ndarray], sr: int) -> dict[str, np.n
 
 def texture_snr_groups(set_a: np.ndarray | dict[str, np.ndarray],
                        set_b: np.ndarray | dict[str, np.ndarray],
-                       sr: int = 16000) -> dict[str, float]:
+                       sr: int = SR) -> dict[str, float]:
     """Texture SNR (dB) of each statistic group, set ``a`` as reference.
 
     Notebook: none (no chapter uses it by name).
@@ -189,7 +190,7 @@ def texture_snr_groups(set_a: np.ndarray | dict[str, np.ndarray],
 
 
 def texture_snr_db(set_a: np.ndarray | dict[str, np.ndarray],
-                   set_b: np.ndarray | dict[str, np.ndarray], sr: int = 16000) -> float:
+                   set_b: np.ndarray | dict[str, np.ndarray], sr: int = SR) -> float:
     """Texture-statistic SNR in dB between two sets (mean of the group SNRs; higher = closer).
 
     Notebook: 06_faq.ipynb.
