@@ -36,7 +36,8 @@ __version__ = "0.1.0"
 #: The public API, one list: each module of the package and the names it makes public. A module's
 #: ``__all__`` is its entry here (``__all__ = public(__name__)``), and the chapters call every one of these
 #: names as ``gl.<module>.<name>`` (``tests/test_package.py`` checks both). Each function's and class's
-#: docstring names the chapter notebook that introduces it (``Notebook: NN_name.ipynb``), or ``none``.
+#: docstring names the chapter notebook that introduces it (``Notebook: NN_name.ipynb``); a docstring without
+#: that line belongs to a name no chapter uses.
 API: dict[str, tuple[str, ...]] = {
     "audio": ("listen", "play", "plot_spectrogram", "plot_waveform", "read_wav", "save_wav"),
     "budgets": ("Budget", "BUDGETS", "ENV_VAR", "Workspace", "budget"),
@@ -96,8 +97,6 @@ _EXPORTS: dict[str, str] = {name: module for module, names in API.items() for na
 
 def public(module: str) -> list[str]:
     """The public names of ``module`` (``"gcdg_lite.metrics"`` or ``"metrics"``): its ``__all__``.
-
-    Notebook: none.
     """
     return list(API[module.split(".")[1] if module.startswith("gcdg_lite.") else module])
 

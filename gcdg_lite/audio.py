@@ -51,8 +51,6 @@ def play(clip: Any, sr: int = SR) -> Any:
 def save_wav(path: str | os.PathLike, clip: Any, sr: int = SR) -> Path:
     """Write one clip as a mono 16-bit PCM WAV (values outside [-1, 1] are clipped;
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         path: output file (its folder is created if missing; an existing file is replaced).
         clip: ``(samples,)`` float audio.
@@ -71,8 +69,6 @@ def save_wav(path: str | os.PathLike, clip: Any, sr: int = SR) -> Path:
 
 def read_wav(path: str | os.PathLike, mono: bool = True) -> tuple[np.ndarray, int]:
     """Read an audio file as float32.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         path: a WAV/FLAC/OGG file.

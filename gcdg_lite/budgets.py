@@ -28,8 +28,6 @@ ENV_VAR = "GCDG_BUDGET"
 class Budget:
     """Sizes that scale with the budget.
 
-    Notebook: none (no chapter uses it by name).
-
     Attributes:
         name: ``"ci"``, ``"book"`` or ``"full"``.
         steps: training steps of a chapter's main run (generator updates).

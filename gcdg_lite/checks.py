@@ -29,8 +29,6 @@ MAX_RUN_SEED = 2 ** 31 - 1
 def check_int(name: str, value: Any, low: int, high: int | None = None) -> int:
     """``value`` as an ``int`` if it is a whole number (not a bool) in ``low..high``, else one ConfigError.
 
-    Notebook: none (no chapter uses it by name).
-
     The one integer check of the package: data functions, metrics, ``TrainConfig`` fields and the
     command line's flags all use it, so every message reads ``NAME=VALUE must be a whole number from LOW
     to HIGH`` (or ``>= LOW``).
@@ -52,10 +50,7 @@ def check_int(name: str, value: Any, low: int, high: int | None = None) -> int:
 
 
 def shown(value: Any, width: int = 60) -> str:
-    """``repr(value)`` for a one-line message: a huge integer as ``about 1e+30``, anything else cut to ``width``.
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """``repr(value)`` for a one-line message: a huge integer as ``about 1e+30``, anything else cut to ``width``."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         v = int(value)
         if abs(v) < 10**12:
@@ -80,8 +75,6 @@ def check_size(n: int, samples: int, what: str = "n * samples") -> None:
 def as_audio(x: Any, name: str = "clips", ndim: int | None = None, peak: float | None = None,
              dtype: Any = np.float32, samples: int | None = None, min_samples: int = 0) -> np.ndarray:
     """``x`` as a float array of audio (``dtype``, default float32), or one DataError saying what is wrong.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         x: array-like of samples (full scale 1.0).

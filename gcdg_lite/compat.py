@@ -48,10 +48,7 @@ MINIMUM: dict[str, tuple[str, str]] = {
 
 
 class VersionError(GcdgError, ImportError):
-    """An installed dependency is older than ``gcdg_lite`` needs (names it and the version to install).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """An installed dependency is older than ``gcdg_lite`` needs (names it and the version to install)."""
 
 
 def _release(version: str) -> tuple[int, ...]:
@@ -68,8 +65,6 @@ def _older(version: str, minimum: str) -> bool:
 
 def installed_version(dist: str) -> str | None:
     """The installed version of distribution ``dist`` (e.g. ``"keras"``), or ``None`` if it is not installed.
-
-    Notebook: none (no chapter uses it by name).
     """
     try:
         return metadata.version(dist)
@@ -79,8 +74,6 @@ def installed_version(dist: str) -> str | None:
 
 def too_old(dists: "list[str] | tuple[str, ...] | None" = None) -> list[tuple[str, str, str, str]]:
     """``[(dist, installed, minimum, reason)]`` for each installed dependency older than :data:`MINIMUM`.
-
-    Notebook: none (no chapter uses it by name).
 
     Packages that are not installed are left out: importing them fails with its own clear message.
     """
@@ -98,8 +91,6 @@ _CHECKED = False
 
 def require(dists: "list[str] | tuple[str, ...] | None" = None) -> None:
     """Raise :class:`VersionError` when an installed dependency is older than ``gcdg_lite`` needs.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         dists: distributions to check (default: every one of :data:`MINIMUM`). The full check runs

@@ -13,35 +13,20 @@ __all__ = _public(__name__)
 
 
 class GcdgError(Exception):
-    """Base class of every user-facing error in ``gcdg_lite``.
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """Base class of every user-facing error in ``gcdg_lite``."""
 
 
 class DataError(GcdgError, ValueError):
-    """A folder or audio file cannot be used as training or evaluation data.
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """A folder or audio file cannot be used as training or evaluation data."""
 
 
 class ConfigError(GcdgError, ValueError):
-    """An argument or option has a value that cannot work (names the argument).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """An argument or option has a value that cannot work (names the argument)."""
 
 
 class RunError(GcdgError, RuntimeError):
-    """A training run cannot be created, resumed or sampled (names the run folder).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """A training run cannot be created, resumed or sampled (names the run folder)."""
 
 
 class TrainingInterrupted(RunError):
-    """Training stopped by Ctrl-C or SIGTERM after saving its last completed step (the CLI exits 130).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """Training stopped by Ctrl-C or SIGTERM after saving its last completed step (the CLI exits 130)."""

@@ -46,8 +46,6 @@ SPECNORM_MAX_LOG = 50.0
 class SpecGeometry:
     """How SpecGAN turns a clip into a square image: ``n_fft``-point frames every ``hop`` samples.
 
-    Notebook: none (no chapter uses it by name).
-
     ``frames = samples / hop`` rows and ``bins = n_fft / 2`` columns (the Nyquist bin dropped); the
     table below makes both equal to ``size``.
 
@@ -77,8 +75,6 @@ SPECGAN_GEOMETRY: dict[int, SpecGeometry] = {
 
 def specgan_geometry(samples: int) -> SpecGeometry:
     """The :class:`SpecGeometry` for clips of ``samples`` samples (see :data:`SPECGAN_GEOMETRY`).
-
-    Notebook: none (no chapter uses it by name).
 
     Raises:
         ConfigError: no SpecGAN setting for that clip length (names the lengths that have one).
@@ -287,8 +283,6 @@ def _finite_list(d: dict[str, Any], key: str, bins: tuple[int, ...], n_fft: int)
 def logmag_chunks(clips: np.ndarray, n_fft: int, hop: int, chunk: int = 64) -> np.ndarray:
     """:func:`stft_logmag` of many clips ``(n, samples)``, ``chunk`` clips at a time (bounded memory).
 
-    Notebook: none (no chapter uses it by name).
-
     Returns:
         float32 ``(n, frames, n_fft // 2)`` natural-log magnitudes.
     """
@@ -300,8 +294,6 @@ def logmag_chunks(clips: np.ndarray, n_fft: int, hop: int, chunk: int = 64) -> n
 def examples(clips: np.ndarray, domain: str = "wave", norm: "SpecNorm | None" = None
              ) -> tuple[np.ndarray, "SpecNorm | None"]:
     """What a discriminator sees, made from audio clips, without writing any file.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         clips: float32 audio ``(n, samples)`` in [-1, 1].
@@ -336,8 +328,6 @@ def oversample_frames(logmag: np.ndarray, factor: int) -> np.ndarray:
     """``(batch, frames, bins)`` log-magnitudes at hop ``h`` -> ``(batch, frames * factor, bins)`` at hop
     ``h / factor``, interpolated linearly in log-magnitude between neighbouring frames (the last frame
     is held); :func:`spec_to_audio` inverts the denser frames.
-
-    Notebook: none (no chapter uses it by name).
     """
     s = np.asarray(logmag, np.float32)
     if factor == 1:

@@ -165,8 +165,6 @@ def gcdg_generator_loss(d_fake_logits: Any) -> tf.Tensor:
 def gcdg_discriminator_loss(d_real_logits: Any, d_fake_logits: Any) -> tf.Tensor:
     """The source's L made correct for D: minimise ``-V = -E log D(x) - E log(1 - D(G(z)))``.
 
-    Notebook: none (no chapter uses it by name).
-
     This is the binary cross-entropy with label 1 for real and 0 for generated clips (the sum of the two
     batch means). Identical to :func:`minimax_discriminator_loss`. Its minimum over D is
     ``log 4 - 2 JSD(p_data || p_G)``, i.e. ``log 4 ≈ 1.386`` when G matches the data.
@@ -225,8 +223,6 @@ def wgan_generator_loss(d_fake_logits: Any) -> tf.Tensor:
 def wgan_critic_loss(d_real_logits: Any, d_fake_logits: Any) -> tf.Tensor:
     """WGAN critic loss ``E f(G(z)) - E f(x)`` *without* the penalty.
 
-    Notebook: none (no chapter uses it by name).
-
     WGAN-GP (Gulrajani et al., 2017) adds ``gradient_penalty(critic, x, G(z), weight=10)``; the
     registry entry ``LOSSES["wgan_gp"]`` says so with ``needs_gp=True`` and ``gp_weight=10``.
     ``-wgan_critic_loss`` estimates the Wasserstein-1 distance when f is 1-Lipschitz.
@@ -255,8 +251,6 @@ def hinge_generator_loss(d_fake_logits: Any) -> tf.Tensor:
 
 def hinge_discriminator_loss(d_real_logits: Any, d_fake_logits: Any) -> tf.Tensor:
     """Hinge-GAN discriminator loss ``E relu(1 - l(x)) + E relu(1 + l(G(z)))``.
-
-    Notebook: none (no chapter uses it by name).
 
     Zero once real logits are ``>= 1`` and generated ones ``<= -1``: D stops pushing past the margin.
 

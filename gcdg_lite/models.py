@@ -108,8 +108,6 @@ def _critic_layer(layer: layers.Layer, spectral_norm: bool) -> layers.Layer:
 class PhaseShuffle(layers.Layer):
     """Shift each example's feature map in time by a random ``k`` in ``[-rad, rad]`` steps.
 
-    Notebook: none (no chapter uses it by name).
-
     WaveGAN's discriminator could otherwise tell real from generated clips by the *phase* of the
     generator's periodic up-sampling artefacts; shuffling the phase a little removes that shortcut.
     The gap left by the shift is filled by reflection, so the shape is unchanged. Active only when
@@ -161,8 +159,6 @@ STFT_HEAD_SIZES = (64, 128, 256, 512, 1024, 2048)
 @keras.saving.register_keras_serializable(package="gcdg_lite")
 class LogSTFT(layers.Layer):
     """Waves ``(batch, samples)`` -> log-magnitude spectrograms ``(batch, frames, n_fft // 2 + 1, 1)``.
-
-    Notebook: none (no chapter uses it by name).
 
     :func:`gcdg_lite.features.stft_logmag` as a layer: Hann window of ``n_fft`` samples, hop ``n_fft // 4``,
     whole frames only (``frames = 1 + (samples - n_fft) // hop``, not centred), all ``n_fft // 2 + 1`` bins,
@@ -364,17 +360,12 @@ def _check_name(name: str) -> str:
 
 
 def default_config(name: str) -> dict[str, Any]:
-    """A copy of model ``name``'s default config (see :data:`DEFAULTS`).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """A copy of model ``name``'s default config (see :data:`DEFAULTS`)."""
     return copy.deepcopy(DEFAULTS[_check_name(name)])
 
 
 def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
     """Model ``name``'s full config: :data:`DEFAULTS` updated by ``config``, validated (not built).
-
-    Notebook: none (no chapter uses it by name).
 
     The trainer resolves a run's ``model_kwargs`` with it before building anything.
 
@@ -428,8 +419,6 @@ def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
 def check_sizes(config: Any, name: str = "model") -> None:
     """Refuse a size-like option above :data:`SIZE_LIMITS` (whole numbers only; types are checked elsewhere).
 
-    Notebook: none (no chapter uses it by name).
-
     Raises:
         ConfigError: naming the option, its value and its limit.
     """
@@ -467,8 +456,6 @@ def _stft_head_params(n_fft: int, samples: int, d: int) -> int:
 
 def estimate_params(name: str, config: dict[str, Any]) -> int:
     """Trainable parameters of G and D together, from a resolved config (:func:`resolve_config`), without building.
-
-    Notebook: none (no chapter uses it by name).
 
     Equal to ``count_params(G) + count_params(D)`` of :func:`build` (checked by ``tests/test_models.py``);
     plain integer arithmetic, so absurd sizes are counted, not allocated.
@@ -558,8 +545,6 @@ def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
 
 def domain(name: str) -> str:
     """``"wave"`` if model ``name`` makes waveforms, ``"spec"`` if it makes spectrograms.
-
-    Notebook: none (no chapter uses it by name).
 
     Raises:
         ConfigError: unknown model name.

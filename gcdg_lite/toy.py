@@ -81,8 +81,6 @@ def eight_gaussians(n: int, seed: int = 0, radius: float = RADIUS, std: float = 
 class ModeCount:
     """Outcome of :func:`count_modes`.
 
-    Notebook: none (no chapter uses it by name).
-
     Attributes:
         covered: number of modes holding at least ``min_share`` of the points (0 .. number of modes).
         high_quality: fraction of the points within ``within`` standard deviations of some centre.
@@ -122,8 +120,6 @@ def count_modes(points: Any, centres: Any = None, std: float = STD, within: floa
 def toy_models(hidden: int = 64, seed: int = 0) -> tuple[Any, Any]:
     """A small MLP generator and discriminator for 2-D points.
 
-    Notebook: none (no chapter uses it by name).
-
     G: noise ``(batch, 2)`` -> Dense(hidden, relu) -> Dense(hidden, relu) -> points ``(batch, 2)``.
     D: points ``(batch, 2)`` -> Dense(hidden, relu) -> Dense(hidden, relu) -> logit ``(batch, 1)``.
 
@@ -148,8 +144,6 @@ def toy_models(hidden: int = 64, seed: int = 0) -> tuple[Any, Any]:
 @dataclass
 class ToyRun:
     """A trained toy GAN: the players, the settings and the per-step losses.
-
-    Notebook: none (no chapter uses it by name).
 
     Attributes:
         generator, discriminator: the Keras models of :func:`toy_models`, trained.

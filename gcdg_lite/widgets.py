@@ -46,8 +46,6 @@ def spectrogram_png(clip: np.ndarray, sr: int = SR, title: str | None = None,
                     size: tuple[float, float] = (4.0, 2.2), dpi: int = 80) -> bytes:
     """PNG bytes of ``gcdg_lite.audio.plot_spectrogram(clip, sr)`` (a figure that is never shown).
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         clip: mono audio ``(samples,)`` float32 in [-1, 1].
         sr: sample rate in Hz (default 16000).
@@ -85,10 +83,7 @@ def _player(clip: np.ndarray, sr: int):
 
 
 def audio_html(clip: np.ndarray, sr: int = SR) -> str:
-    """An ``<audio controls>`` element with the clip embedded as a base64 WAV (static fallback).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """An ``<audio controls>`` element with the clip embedded as a base64 WAV (static fallback)."""
     return _player(clip, sr)._repr_html_()
 
 
@@ -100,8 +95,6 @@ def _cell(clip: np.ndarray, sr: int, label: str) -> str:
 
 def widgets_available() -> bool:
     """True inside an IPython kernel with ``ipywidgets`` installed (a front end may show widgets).
-
-    Notebook: none (no chapter uses it by name).
 
     ``GCDG_WIDGETS=static`` in the environment forces the static views; the book build sets it (see
     ``book/_ext/gcdg_book.py``), because a rendered page cannot run a live widget.
@@ -123,8 +116,6 @@ def widgets_available() -> bool:
 # ----------------------------------------------------------------------------- the View protocol
 class View:
     """Base of every view: a lazily built ipywidget plus a static HTML fallback.
-
-    Notebook: none (no chapter uses it by name).
 
     Subclasses implement :meth:`_build` (the ipywidget) and :meth:`static_html`.
     ``_repr_mimebundle_`` returns ``text/plain``, ``text/html`` (the static fallback) and, where a
@@ -171,8 +162,6 @@ class View:
 def widget_view(widget) -> dict[str, Any] | None:
     """The ``application/vnd.jupyter.widget-view+json`` entry that shows ``widget`` (``None``: no view).
 
-    Notebook: none (no chapter uses it by name).
-
     ipywidgets 8 returns it from ``widget._repr_mimebundle_()``. ipywidgets 7 (7.7.1 on Google Colab)
     has no such method — it displays itself through ``_ipython_display_`` — so the entry is built the
     way 7.x builds it: protocol version 2.0 and the widget's model id.
@@ -191,10 +180,7 @@ def _box(title: str, body: str) -> str:
 
 # ----------------------------------------------------------------------------- dataset browser
 class DatasetBrowser(View):
-    """Texture drop-down and clip selector → player and spectrogram (see :func:`dataset_browser`).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """Texture drop-down and clip selector → player and spectrogram (see :func:`dataset_browser`)."""
 
     def __init__(self, textures: Sequence[str], n: int, sr: int, samples: int, seed: int) -> None:
         super().__init__()
@@ -315,10 +301,7 @@ def _resolve_generator(source: Any, sr: int | None, to_audio: Callable | None
 
 
 class LatentExplorer(View):
-    """Sliders over latent directions → regenerated audio and spectrogram (see :func:`latent_explorer`).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """Sliders over latent directions → regenerated audio and spectrogram (see :func:`latent_explorer`)."""
 
     def __init__(self, source: Any, n_directions: int, seed: int, span: float, method: str,
                  sr: int | None, to_audio: Callable | None, n_probe: int) -> None:
@@ -412,8 +395,6 @@ def latent_explorer(run_or_generator: Any, n_directions: int = 3, seed: int = 0,
 # ----------------------------------------------------------------------------- live training view
 class LiveView(View):
     """A training callback ``view(step, row, run)`` that shows loss curves and the latest sample.
-
-    Notebook: none (no chapter uses it by name).
 
     Pass it to :func:`gcdg_lite.train.fit` — ``fit(data, config, callbacks=[view])``. At most every
     ``min_interval_s`` seconds (and at the last callback of the run) it redraws: the loss curves of the

@@ -31,10 +31,7 @@ COMMANDS = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the top-level parser with every available sub-command registered.
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """Return the top-level parser with every available sub-command registered."""
     parser = argparse.ArgumentParser(
         prog="python -m gcdg_lite",
         description="gcdg-book tools: built-in corpus, data inspection, training, sampling, evaluation.",
@@ -53,10 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse ``argv`` (default ``sys.argv[1:]``), run the sub-command and return its exit status.
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """Parse ``argv`` (default ``sys.argv[1:]``), run the sub-command and return its exit status."""
     tensorflow_environment()
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -237,8 +237,6 @@ def synth_vowel(vowel: str = "a", f0: float = 120.0, sr: int = SR, samples: int 
                 ) -> np.ndarray | tuple[np.ndarray, Params]:
     """One sustained vowel from the source-filter model.
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         vowel: a key of :data:`VOWELS` (``"a", "ae", "e", "i", "o", "u", "uh"``).
         f0: mean fundamental frequency in Hz (speech: 80-300).
@@ -533,8 +531,6 @@ def _hum(rng: np.random.Generator, sr: int, samples: int) -> tuple[np.ndarray, P
 @dataclass(frozen=True)
 class Texture:
     """A named recipe: ``recipe(rng, sr, samples) -> (clip float64 (samples,), params dict)``.
-
-    Notebook: none (no chapter uses it by name).
 
     ``engine`` is True for the textures made by the text-to-speech engine (:mod:`.speech`).
     """

@@ -95,8 +95,6 @@ _MAGIC = {".wav": (b"RIFF", b"RIFX", b"RF64"), ".flac": (b"fLaC",), ".ogg": (b"O
 class FileReport:
     """What one usable file gave: ``path``, original ``sr`` (Hz), ``channels``, ``duration`` (s),
     ``clips`` kept, ``silent`` clips skipped, ``padded`` (whether its last clip was zero-padded).
-
-    Notebook: none (no chapter uses it by name).
     """
 
     path: str
@@ -121,8 +119,6 @@ class LoadReport:
     ``bad`` files were read (or refused, e.g. a named pipe) and are unusable; ``skipped`` entries
     were not read because they repeat a folder or file already searched (a link loop) or cannot be
     listed. ``links`` are the symlinks followed; ``ignored`` the files that are not WAV/FLAC/OGG.
-
-    Notebook: none (no chapter uses it by name).
     """
 
     root: str
@@ -201,8 +197,6 @@ class LoadReport:
 @dataclass
 class ClipSet:
     """Clips loaded from a folder.
-
-    Notebook: none (no chapter uses it by name).
 
     Attributes:
         clips: ``(n, samples)`` float32 in [-1, 1].
@@ -435,8 +429,6 @@ def _gather(x: np.ndarray, offset: int, starts: np.ndarray, samples: int) -> np.
 def slice_clips(x: np.ndarray, samples: int, hop: int) -> tuple[np.ndarray, np.ndarray, bool]:
     """Cut a signal into clips, padding the last piece when it is at least half a clip.
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         x: ``(length,)`` float signal.
         samples: clip length in samples.
@@ -506,10 +498,7 @@ class _Cutter:
 
 
 def silent_fraction(clips: np.ndarray, sr: int, silence_db: float) -> np.ndarray:
-    """Fraction of each clip's 20 ms frames (:func:`frame_levels`) below ``silence_db`` dBFS, ``(n,)``.
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """Fraction of each clip's 20 ms frames (:func:`frame_levels`) below ``silence_db`` dBFS, ``(n,)``."""
     return np.mean(frame_levels(clips, sr) < silence_db, axis=1)
 
 
@@ -556,8 +545,6 @@ def load_folder(path: str | os.PathLike, sr: int = SR, samples: int = SAMPLES, h
                 silence_db: float = SILENCE_DB, skip_bad: bool = False,
                 normalise: str | None = "file") -> ClipSet:
     """Load every WAV/FLAC/OGG file under ``path`` as clips, following the module's rules.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         path: a folder (searched recursively) or a single audio file.

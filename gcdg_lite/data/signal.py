@@ -62,8 +62,6 @@ def finish(x: np.ndarray, sr: int) -> np.ndarray:
 def frame_levels(clips: np.ndarray, sr: int, frame: float = SILENCE_FRAME) -> np.ndarray:
     """RMS level in dBFS of each clip's consecutive frames of ``frame`` seconds.
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         clips: ``(n, samples)`` float, full scale 1.0.
         sr: sample rate in Hz; a frame is ``round(frame * sr)`` samples (at most the clip).

@@ -192,8 +192,6 @@ def speech_voices(split: str = "tune") -> list[str]:
 def pseudo_sentence(rng: np.random.Generator, language: str, split: str = "tune") -> str:
     """One pseudo-sentence in ``language`` from the split's word list.
 
-    Notebook: none (no chapter uses it by name).
-
     1-3 phrases joined by commas; a phrase is 2-5 words, each a function word (probability 0.35,
     never twice in a row, never last) or a content word; ends with ``.`` (80 %), ``?`` (15 %) or
     ``!`` (5 %). The words are real, the grammar is not: what matters for a texture is the sound.
@@ -354,8 +352,6 @@ def _resample(x: np.ndarray, sr_in: int, sr: int) -> np.ndarray:
 def speak(text: str, voice: str = "en-us", rate: int = 175, pitch: int = 50, pitch_range: int = 50,
           sr: int = SR, seed: int = 0) -> np.ndarray:
     """Say ``text`` with eSpeak NG.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         text: what to say (UTF-8; punctuation shapes the intonation).

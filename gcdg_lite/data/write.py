@@ -73,8 +73,6 @@ def write_corpus(texture: str, n: int, out: str | os.PathLike, seed: int = 0, sr
                  samples: int = SAMPLES, force: bool = False) -> list[Path]:
     """Write clips ``0 .. n-1`` of a built-in texture to ``out`` as 16-bit mono WAV files.
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         texture: a built-in texture name (see :func:`~gcdg_lite.data.corpus.list_textures`).
         n: number of clips, 1 to :data:`MAX_FILES`.

@@ -58,10 +58,7 @@ _MODULE = re.compile(r"^ch\d+$")
 
 @dataclass(frozen=True)
 class Checker:
-    """A registered checker: ``fn(answer) -> bool | str`` and the generic hint for a wrong answer.
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """A registered checker: ``fn(answer) -> bool | str`` and the generic hint for a wrong answer."""
 
     key: str
     fn: Callable[[Any], "bool | str"]
@@ -75,8 +72,6 @@ _loaded = False
 def checker(key: str, hint: str = "not quite yet; re-read the exercise and the cells just above it."
             ) -> Callable[[Callable[[Any], "bool | str"]], Callable[[Any], "bool | str"]]:
     """Decorator that registers ``fn(answer) -> bool | str`` as the checker of exercise ``key``.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         key: ``"chN.k"`` — chapter number ``N`` and the exercise's name or number ``k``
@@ -125,8 +120,6 @@ def _load_chapters() -> None:
 def scalar(answer: Any) -> float:
     """The one number in ``answer`` (a float, a 0-d or one-element array or tensor), for checkers.
 
-    Notebook: none (no chapter uses it by name).
-
     Raises:
         ValueError: when ``answer`` holds more or fewer than one number (:func:`check` turns this into
             the hint plus a one-line note, so the student's notebook keeps running).
@@ -139,8 +132,6 @@ def scalar(answer: Any) -> float:
 
 def as_function(answer: Any, what: str = "a function") -> Callable[..., Any]:
     """``answer`` itself when it can be called, for checkers of exercises whose answer is a function.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         answer: the student's answer.
@@ -158,8 +149,6 @@ def as_function(answer: Any, what: str = "a function") -> Callable[..., Any]:
 
 def keys() -> list[str]:
     """Every registered exercise key, sorted by chapter and exercise (e.g. ``["ch1.1", "ch1.2", ...]``).
-
-    Notebook: none (no chapter uses it by name).
     """
     _load_chapters()
 

@@ -125,8 +125,6 @@ def c2st_features(clips: np.ndarray, sr: int = SR,
                   texture: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Per-clip features of the classifier two-sample test (see the module docstring).
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         clips: float array (n, samples) in [-1, 1].
         sr: sample rate in Hz (default 16000).
@@ -149,8 +147,6 @@ def combine(spectral: np.ndarray, texture: dict[str, np.ndarray]) -> np.ndarray:
 
 def classifier_accuracy(feat_a: np.ndarray, feat_b: np.ndarray, seed: int = 0, folds: int = 5) -> float:
     """Cross-validated accuracy of telling set ``a`` from set ``b`` by their feature vectors.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         feat_a: array (n_a, d), e.g. :func:`c2st_features` of real clips.
@@ -183,8 +179,6 @@ def classifier_accuracy(feat_a: np.ndarray, feat_b: np.ndarray, seed: int = 0, f
 def c2st(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed: int = 0,
          folds: int = 5) -> float:
     """Classifier two-sample test accuracy between real and generated clips.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         real_clips: float array (n_real >= 2, samples), held-out real clips in [-1, 1].

@@ -33,8 +33,6 @@ SR_RANGE = (1000, 384000)
 def as_clips(clips: Any, name: str = "clips", samples: int | None = None) -> np.ndarray:
     """Validate audio clips and return them as float64 ``(n_clips, samples)``.
 
-    Notebook: none (no chapter uses it by name).
-
     :func:`gcdg_lite.checks.as_audio` with the metrics' rules: a single 1-D clip becomes
     ``(1, samples)``, at least :data:`MIN_SAMPLES` samples, peak at most :data:`MAX_PEAK`.
 

@@ -49,8 +49,6 @@ IMAG_TOL = 1e-3
 class IllConditionedError(DataError, FloatingPointError):
     """The feature covariances are too ill-conditioned for a Fréchet distance (a :class:`GcdgError`).
 
-    Notebook: none (no chapter uses it by name).
-
     Also a ``FloatingPointError``, so code written for the old exception still catches it.
     """
 
@@ -64,8 +62,6 @@ def _gaussian(feat: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 def frechet_distance(feat_a: np.ndarray, feat_b: np.ndarray, eps: float = 1e-6) -> float:
     """Fréchet distance between Gaussians fitted to two feature sets.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         feat_a: array (n_a, d), e.g. real log-mel stats (n_a >= 2).
@@ -113,19 +109,13 @@ def _acceptable(covmean: np.ndarray) -> bool:
 
 
 def polynomial_kernel(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Cubic polynomial kernel ``(x . y / d + 1) ** 3``; x (n, d), y (m, d) -> (n, m).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """Cubic polynomial kernel ``(x . y / d + 1) ** 3``; x (n, d), y (m, d) -> (n, m)."""
     d = x.shape[1]
     return (x @ y.T / d + 1.0) ** 3
 
 
 def mmd2_unbiased(feat_a: np.ndarray, feat_b: np.ndarray) -> float:
-    """Unbiased MMD² of two sets of the same size m >= 2 with :func:`polynomial_kernel`.
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """Unbiased MMD² of two sets of the same size m >= 2 with :func:`polynomial_kernel`."""
     m = min(len(feat_a), len(feat_b))
     a, b = feat_a[:m], feat_b[:m]
     kaa, kbb, kab = polynomial_kernel(a, a), polynomial_kernel(b, b), polynomial_kernel(a, b)
@@ -137,8 +127,6 @@ def mmd2_unbiased(feat_a: np.ndarray, feat_b: np.ndarray) -> float:
 def kid(feat_a: np.ndarray, feat_b: np.ndarray, n_subsets: int = 50,
         subset_size: int | None = None, seed: int = 0) -> tuple[float, float]:
     """Kernel distance (KID): unbiased MMD² averaged over random subsets.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         feat_a: array (n_a, d), the reference set (standardise it first, e.g. with

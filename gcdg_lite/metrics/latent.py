@@ -16,8 +16,6 @@ def latent_directions(generate: Callable[[np.ndarray], np.ndarray], latent: Call
                       k: int = 3, method: str = "pca", seed: int = 0, n_probe: int = 32) -> np.ndarray:
     """``k`` orthonormal latent directions ``(k, noise_dim)`` float32 to explore.
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         generate: latent vectors ``(n, noise_dim)`` → audio ``(n, samples)`` (e.g. ``Run.generate``).
         latent: ``(n, seed)`` → latent vectors ``(n, noise_dim)`` (e.g. ``Run.latent``).

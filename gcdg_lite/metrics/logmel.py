@@ -65,8 +65,6 @@ def mel_db(power: np.ndarray, sr: int = SR) -> np.ndarray:
 def log_mel_frames(clips: np.ndarray, sr: int = SR, chunk: int = 64) -> np.ndarray:
     """Log-mel spectrogram of each clip, in dB (floor -100 dB).
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         clips: float array (n, samples) or (samples,), audio in [-1, 1].
         sr: sample rate in Hz (default 16000).
@@ -100,8 +98,6 @@ def logmel_stats(clips: np.ndarray, sr: int = SR) -> np.ndarray:
 def standardise(reference: np.ndarray, *others: np.ndarray,
                 std_floor: float = STD_FLOOR_DB) -> list[np.ndarray]:
     """Z-score feature sets with the mean and spread of the ``reference`` set.
-
-    Notebook: none (no chapter uses it by name).
 
     Each dimension is shifted by the reference mean and divided by
     ``max(reference std, std_floor)``; the floor (default 0.5 dB) stops a dimension that is almost

@@ -35,8 +35,6 @@ from ..defaults import SR
 class MemorisationResult:
     """Outcome of :func:`memorisation`.
 
-    Notebook: none (no chapter uses it by name).
-
     Attributes:
         ratio: median generated-to-train nearest distance / typical train-to-train nearest distance.
         per_clip: (n_fake,) each generated clip's nearest distance divided by the typical distance.

@@ -31,8 +31,6 @@ from scipy.spatial.distance import jensenshannon
 class NDBResult:
     """Outcome of :func:`ndb`.
 
-    Notebook: none (no chapter uses it by name).
-
     Attributes:
         ndb_k: fraction of bins whose proportions differ significantly (0..1).
         js: Jensen–Shannon divergence of the bin proportions, bits (0..1).
@@ -58,8 +56,6 @@ def default_k(n_real: int) -> int:
 def ndb(real_feats: np.ndarray, fake_feats: np.ndarray, k: int | None = None,
         alpha: float = 0.05, seed: int = 0) -> NDBResult:
     """Number of statistically different bins between real and generated features.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         real_feats: array (n_r, d), reference features (standardised log-mel stats in the book).

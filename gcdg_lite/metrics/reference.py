@@ -101,10 +101,7 @@ def clip_rms(clips: np.ndarray) -> np.ndarray:
 
 
 def split_halves(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Two disjoint random index sets of size ``n // 2`` each (fixed by ``seed``).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """Two disjoint random index sets of size ``n // 2`` each (fixed by ``seed``)."""
     perm = np.random.default_rng(seed).permutation(n)
     half = n // 2
     return perm[:half], perm[half:2 * half]

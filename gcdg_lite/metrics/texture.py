@@ -54,8 +54,6 @@ def erb_filterbank(n_fft: int, sr: int = SR, n_bands: int = 24, fmin_hz: float =
                    fmax_hz: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Half-cosine ERB-spaced filters on the ``rfft`` grid.
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         n_fft: signal length in samples (the FFT size).
         sr: sample rate in Hz.
@@ -79,8 +77,6 @@ def erb_filterbank(n_fft: int, sr: int = SR, n_bands: int = 24, fmin_hz: float =
 
 def envelopes(clips: np.ndarray, sr: int = SR, n_bands: int = 24) -> tuple[np.ndarray, float]:
     """Compressed sub-band envelopes ``|analytic(band_k(x))| ** 0.3``, at a reduced rate.
-
-    Notebook: none (no chapter uses it by name).
 
     Each band's analytic signal occupies only the bins of its filter, so we shift those bins down
     to 0 Hz (which leaves the magnitude unchanged) and take a short inverse FFT whose length just
@@ -166,8 +162,6 @@ def texture_snr_groups(set_a: np.ndarray | dict[str, np.ndarray],
                        set_b: np.ndarray | dict[str, np.ndarray],
                        sr: int = SR) -> dict[str, float]:
     """Texture SNR (dB) of each statistic group, set ``a`` as reference.
-
-    Notebook: none (no chapter uses it by name).
 
     Args:
         set_a: clips (n_a, samples) or the dict returned by :func:`texture_stats`.

@@ -399,8 +399,6 @@ def clips_digest(clips: np.ndarray) -> str:
 def resolve_precision(policy: str) -> str:
     """Turn ``"auto"`` into a concrete Keras dtype policy name for this machine.
 
-    Notebook: none (no chapter uses it by name).
-
     ``auto``: ``float32`` on GPU (mixed_float16 not yet measured faster) and on CPUs without bfloat16
     units; ``mixed_bfloat16`` on CPUs that report ``avx512_bf16`` or ``amx_bf16``, where oneDNN runs bf16
     convolutions natively (faster there than float32; emulated, and much slower, elsewhere: the timings
@@ -423,10 +421,7 @@ def resolve_precision(policy: str) -> str:
 
 
 def cpu_has_bf16() -> bool:
-    """True when ``/proc/cpuinfo`` lists native bfloat16 units (``avx512_bf16`` or ``amx_bf16``).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """True when ``/proc/cpuinfo`` lists native bfloat16 units (``avx512_bf16`` or ``amx_bf16``)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as fh:
             flags = fh.read()

@@ -36,8 +36,6 @@ GLOB_CHARS = frozenset("*?[]")
 def run_path(out: "str | os.PathLike", what: str = "out") -> str:
     """``out`` as a normalised path string (no trailing slash, no ``.`` parts), checked for use as a folder.
 
-    Notebook: none (no chapter uses it by name).
-
     Raises:
         ConfigError: ``out`` is not a str or path (bytes included), is empty, or holds a glob
             character (``* ? [ ]``: TensorFlow reads checkpoint paths as patterns, so such a run could
@@ -72,8 +70,6 @@ def _is_link(path: str) -> bool:
 def inside(root: str, *parts: str) -> str:
     """``os.path.join(root, *parts)``, refused if any existing part below ``root`` is a link.
 
-    Notebook: none (no chapter uses it by name).
-
     Raises:
         RunError: a part is a symbolic link (remove it; a run folder holds no links), or a part
             climbs out of ``root`` (``..`` or an absolute path).
@@ -92,8 +88,6 @@ def inside(root: str, *parts: str) -> str:
 
 def write_atomic(path: str, write: Callable[[IO], None], mode: str = "w", **open_kw) -> None:
     """Write ``path`` whole or not at all: ``write(fh)`` fills an exclusive temporary file beside it.
-
-    Notebook: none (no chapter uses it by name).
 
     The temporary file is made by ``tempfile.mkstemp`` in the target's folder (a fresh name, created
     exclusively: no existing file or link is ever opened) and renamed over ``path``; a link named
@@ -176,8 +170,6 @@ def lock_owner(lock: str) -> int | None:
 def acquire(folder: str, doing: str = "training this run", stop: str = " (Ctrl-C saves)", name: str = LOCK) -> str:
     """Take the lock file ``folder/name`` (default ``.lock``) for this process; returns its path.
 
-    Notebook: none (no chapter uses it by name).
-
     The lock holds this process's pid and start time. A lock whose process is gone, or whose pid now
     belongs to another process (started at another time), is stale and taken over.
 
@@ -217,8 +209,6 @@ def release(lock: str | None) -> None:
 def set_aside(path: str) -> str:
     """Rename folder ``path`` to a new, unique hidden sibling and return that name; nothing is deleted.
 
-    Notebook: none (no chapter uses it by name).
-
     Raises:
         RunError: the rename failed (a mount point, a busy folder, no permission); ``path`` is untouched.
     """
@@ -253,8 +243,6 @@ def remove_tree(path: str) -> None:
 @contextmanager
 def claim(path: str, resuming: bool, replace: bool) -> Iterator[str]:
     """Own run folder ``path`` while a run is set up in it; yields the lock file's path.
-
-    Notebook: none (no chapter uses it by name).
 
     ``resuming``: the run in ``path`` is continued (locked as it is). ``replace``: the run in ``path`` is
     locked, then set aside (:func:`set_aside`) and a new, empty folder made in its place. Otherwise the

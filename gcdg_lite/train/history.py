@@ -27,8 +27,6 @@ COLUMNS = ("step",) + METRICS + ("steps_per_s", "time_s")
 def read_history(path: str | os.PathLike, repair: bool = False) -> list[dict]:
     """Rows of a ``history.csv`` as dicts (``step`` as int, the rest as float); ``[]`` if absent.
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         path: the CSV file.
         repair: drop an unreadable LAST row (a save interrupted by a kill or a full disk) instead of

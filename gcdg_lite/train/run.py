@@ -37,8 +37,6 @@ SAMPLES_DIR = "samples"
 def as_clips(data: Any, what: str = "training data") -> np.ndarray:
     """Audio clips as float32 ``(n, samples)`` in [-1, 1], checked (``checks.as_audio``).
 
-    Notebook: none (no chapter uses it by name).
-
     Raises:
         DataError: not a non-empty 2-D float array, integer or boolean samples (convert them first,
             e.g. ``x / 32768`` for int16), values outside [-1, 1], or NaN/Inf.
@@ -63,8 +61,6 @@ def load_clips(data: Any, options: TrainConfig) -> tuple[np.ndarray, str | None]
 
 def examples(clips: np.ndarray, config: TrainConfig, norm=None) -> tuple[np.ndarray, Any]:
     """What the discriminator of ``config.model`` sees: ``features.examples`` for its domain.
-
-    Notebook: none (no chapter uses it by name).
 
     Returns:
         ``(examples, specnorm)``: waves and ``None``, or normalised spectrograms ``(n, H, W, 1)`` and the
@@ -103,8 +99,6 @@ def _load_specnorm(path: str):
 # ---------------------------------------------------------------------- the Run
 class Run:
     """A trained (or training) GAN and its folder.
-
-    Notebook: none (no chapter uses it by name).
 
     Attributes:
         path: the run folder.
@@ -253,8 +247,6 @@ class Run:
 
 def load_run(path: str | os.PathLike) -> Run:
     """Open a run folder written by :func:`fit` and restore its latest checkpoint.
-
-    Notebook: none (no chapter uses it by name).
 
     Raises:
         RunError: the folder has no config or no checkpoint, or its files are damaged.

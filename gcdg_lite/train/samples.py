@@ -48,8 +48,6 @@ _NEW = ".gcdg-new-"  # prefix of the temporary folder inside an output folder
 def check_request(n, seed, names: tuple[str, str] = ("n", "seed")) -> None:
     """Refuse an ``n`` outside 1..MAX_CLIPS or a ``seed`` outside 0..MAX_RUN_SEED (whole numbers only).
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         n, seed: the request.
         names: how the message names them (``("--n", "--seed")`` on the command line).
@@ -64,8 +62,6 @@ def check_request(n, seed, names: tuple[str, str] = ("n", "seed")) -> None:
 def batches(run, n: int, seed: int = 0) -> Iterator[np.ndarray]:
     """Generated clips of ``run`` as float32 ``(b, samples)`` arrays, ``b <= BATCH``, ``n`` clips in all.
 
-    Notebook: none (no chapter uses it by name).
-
     The latent vectors ``(n, noise_dim)`` are drawn at once from ``seed`` (``run.latent``), so clip ``i``
     is the same whatever the batch size.
     """
@@ -77,10 +73,7 @@ def batches(run, n: int, seed: int = 0) -> Iterator[np.ndarray]:
 
 
 def generate(run, n: int, seed: int = 0) -> np.ndarray:
-    """All ``n`` clips ``(n, samples)`` float32 in [-1, 1] (:func:`batches` joined; held in memory).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """All ``n`` clips ``(n, samples)`` float32 in [-1, 1] (:func:`batches` joined; held in memory)."""
     return np.concatenate(list(batches(run, n, seed)), axis=0)
 
 
@@ -207,8 +200,6 @@ def write_set(run, where: "str | os.PathLike", n: int, seed: int = 0, prefix: st
               overwrite: bool = False) -> list[str]:
     """Write ``n`` mono 16-bit WAVs of ``run`` into folder ``where`` and list them in its manifest.
 
-    Notebook: none (no chapter uses it by name).
-
     The folder is created if missing (and removed again if the write fails). A folder lock
     (``where/.gcdg-samples.lock``) is held for the whole write; the check of what ``where`` holds runs under it.
 
@@ -276,8 +267,6 @@ def _replace_folder(new: str, target: str) -> None:
 def write_step(run, step: int, n: int, seed: int = 0, prefix: str = "sample") -> list[str]:
     """Write the listening checkpoint ``RUN/samples/step_XXXXXX/`` (``n`` WAVs) for the trainer.
 
-    Notebook: none (no chapter uses it by name).
-
     The caller holds the run lock. The folder is written whole under a temporary name in
     ``RUN/samples`` and swapped in; a link at ``RUN/samples`` or at the step folder is replaced by a
     real folder (the link removed, its target untouched), so nothing outside the run is written,
@@ -309,10 +298,7 @@ def write_step(run, step: int, n: int, seed: int = 0, prefix: str = "sample") ->
 
 # ---------------------------------------------------------------------- reading them back
 def step_folders(run_path: str) -> list[tuple[int, Path]]:
-    """``(step, folder)`` of every real ``RUN/samples/step_XXXXXX`` folder, oldest first (links skipped).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """``(step, folder)`` of every real ``RUN/samples/step_XXXXXX`` folder, oldest first (links skipped)."""
     root = os.path.join(str(run_path), SAMPLES_DIR)
     if os.path.islink(root) or not os.path.isdir(root):
         return []
@@ -325,9 +311,6 @@ def step_folders(run_path: str) -> list[tuple[int, Path]]:
 
 
 def wavs(where: "str | os.PathLike") -> list[Path]:
-    """The regular ``*.wav`` files of a folder, sorted by name (links are not followed).
-
-    Notebook: none (no chapter uses it by name).
-    """
+    """The regular ``*.wav`` files of a folder, sorted by name (links are not followed)."""
     return sorted(Path(e.path) for e in os.scandir(where)
                   if e.name.lower().endswith(".wav") and e.is_file(follow_symlinks=False))

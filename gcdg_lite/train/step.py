@@ -76,8 +76,6 @@ _MIRRORED: dict[tuple[str, ...], tf.distribute.Strategy] = {}
 def choose_strategy(devices: list[str] | None = None) -> tf.distribute.Strategy:
     """``MirroredStrategy`` over ``devices`` when there are several, else the default one-device strategy.
 
-    Notebook: none (no chapter uses it by name).
-
     One ``MirroredStrategy`` is made per set of devices and reused by every later run in the process:
     a second strategy over the same devices numbers its collective operations afresh, and the
     all-reduces of a run built under it were seen to pair up wrongly across devices (a shape
@@ -328,7 +326,5 @@ class Engine:
 
 def latent(n: int, seed: int, noise_dim: int) -> np.ndarray:
     """``n`` latent vectors ~ N(0, I) of size ``noise_dim`` from ``tf.random.Generator.from_seed(seed)``.
-
-    Notebook: none (no chapter uses it by name).
     """
     return tf.random.Generator.from_seed(int(seed)).normal([int(n), int(noise_dim)]).numpy().astype(np.float32)
