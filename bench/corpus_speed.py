@@ -18,9 +18,9 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = "1"
 
 import argparse  # noqa: E402
-import platform  # noqa: E402
 import time  # noqa: E402
 
+from common import cpu_model  # noqa: E402  (also puts this checkout's gcdg_lite first on sys.path)
 from gcdg_lite.data.corpus import TEXTURES, texture  # noqa: E402
 
 TARGET = 50.0
@@ -37,7 +37,7 @@ def main() -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     audio_s = args.n * args.samples / args.sr
     print(f"# corpus speed: {args.n} clips x {args.samples} samples at {args.sr} Hz = {audio_s:.1f} s "
-          f"of audio per run, best of {args.repeats}, one core ({platform.processor() or platform.machine()})")
+          f"of audio per run, best of {args.repeats}, one core ({cpu_model()})")
     print()
     print("| texture | CPU ms per clip | x real time (CPU) | x real time (wall) | >= 50x |")
     print("|---|---:|---:|---:|:---:|")

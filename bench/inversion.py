@@ -29,14 +29,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.path.insert(0, HERE)
+from common import JUDGES, fmt, load_sets, prepare, score, training_examples
 
 #: Hann window's time-frequency ratio for PGHI, times n_fft^2 (Prusa, Balazs & Sondergaard 2017, Table 1)
 HANN_GAMMA = 0.25645
@@ -112,9 +109,7 @@ VARIANTS = ["gl_default", "gl_zero_k2", "pghi_k2", "pghi_k4", "pghi_gl_k2", "pgh
 
 
 def main(argv: list[str] | None = None) -> dict:
-    import quality
     from gcdg_lite import features
-    from gcdg_lite.train import TrainConfig, examples
 
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--work", required=True, help="bench/quality.py's work folder (its data/ is made if missing)")
@@ -131,9 +126,8 @@ def main(argv: list[str] | None = None) -> dict:
             raise SystemExit("the pghi variants need the pghipy package: pip install pghipy "
                              "(or leave them out with --only gl_default,gl_zero_k2)") from None
 
-    sets = quality.load_sets(quality.prepare(args.work))
-    config = TrainConfig().resolve(sets["tuning"])
-    _, norm = examples(sets["tuning"], config)
+    sets = load_sets(prepare(args.work))
+    config, _, norm = training_examples(sets["tuning"])
     clips = sets["tuning"][:N_CLIPS]
     logmag = norm.denormalise(norm.normalise(features.logmag_chunks(clips, config.n_fft, config.hop)))
     logmag = np.asarray(logmag, np.float32)
@@ -145,10 +139,10 @@ def main(argv: list[str] | None = None) -> dict:
         audio = invert(logmag, variant, config.n_fft, config.hop, clips.shape[1])
         seconds = (time.perf_counter() - t0) / N_CLIPS
         sc = convergence(logmag, audio, config.n_fft, config.hop)
-        scores = {j: quality.score(sets[j], audio) for j in quality.JUDGES}
+        scores = {j: score(sets[j], audio) for j in JUDGES}
         results[variant] = {"seconds_per_clip": seconds, "spectral_convergence": sc, "scores": scores}
-        for j, label in quality.JUDGES.items():
-            print(f"{variant:<12} {label:<32} {quality._fmt(scores[j])}; SC {sc:.3f}, {seconds * 1000:.0f} ms/clip")
+        for j, label in JUDGES.items():
+            print(f"{variant:<12} {label:<32} {fmt(scores[j])}; SC {sc:.3f}, {seconds * 1000:.0f} ms/clip")
     print("RESULT " + json.dumps(results))
     return results
 

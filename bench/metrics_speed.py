@@ -16,6 +16,8 @@ import time
 
 import numpy as np
 
+from common import cpu_model
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -47,7 +49,7 @@ def main() -> None:
     print(f"{'evaluate() total':<18}{total:>9.2f}   target < 60 s: "
           f"{'PASS' if total < 60 else 'FAIL'}")
     print(f"CPU time of this process {cpu:.2f} s; load average (1 min) {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores (other users slow the wall-clock time)")
+          f"on {os.cpu_count()} cores of {cpu_model()} (other users slow the wall-clock time)")
     print()
     print(format_table(result))
     assert np.isfinite(total)

@@ -30,11 +30,11 @@ would score. CPU time of the training command and the load average are recorded 
 
 **Compare** (``--compare``): two long-running processes train on the tuning set, in turns of
 ``--interval`` seconds of training each (so a changing load hits both alike): the tutorial recipe
-(``bench/throughput.py``'s ``tutorial()``: one ``tf.function`` step with two tapes, non-saturating
-cross-entropy, Adam 2e-4, beta_1 0.5, Keras' default beta_2 0.999, no EMA, no augmentation,
-TensorFlow's default settings, float32) and our defaults (the engine exactly as ``python -m gcdg_lite
-train`` builds it: ``TrainConfig()``, the CLI's TensorFlow settings). After every turn both draw 128
-clips (same latent points, same inversion) scored on ``speech_heldout``. The tutorial stops at
+(``bench/common.py``'s ``tutorial()``, as ``bench/throughput.py`` times it: one ``tf.function`` step
+with two tapes, non-saturating cross-entropy, Adam 2e-4, beta_1 0.5, Keras' default beta_2 0.999, no
+EMA, no augmentation, TensorFlow's default settings, float32) and our defaults (the engine exactly as
+``python -m gcdg_lite train`` builds it: ``TrainConfig()``, the CLI's TensorFlow settings). After every
+turn both draw 128 clips (same latent points, same inversion) scored on ``speech_heldout``. The tutorial stops at
 ``--tutorial-steps`` (1000); we report the best FD score it reached, when (training seconds), and when
 our defaults first reached it: the ratio is the target (>= 3x).
 
@@ -52,63 +52,13 @@ import time
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
+from common import (JUDGES, Worker, child_env, cpu_model, fmt, load, load_sets, pm, prepare, score, trainer,
+                    training_examples, tutorial, utc_now)
 
-#: what the three folders hold: (texture, corpus seed)
-SETS = {"tuning": ("speech", 0), "same_voices": ("speech", 1), "heldout": ("speech_heldout", 0)}
-#: the two held-out sets every generator is scored against, and their labels
-JUDGES = {"same_voices": "held-out clips, tuning voices", "heldout": "speech_heldout (other voices)"}
-N_CLIPS = 256
 LATENT_SEED = 1
 
 
-# ---------------------------------------------------------------------- data and scores
-def prepare(work: str, n: int = N_CLIPS) -> dict[str, str]:
-    """Write the three corpus folders into ``work`` (skipped when already there); returns their paths."""
-    paths = {}
-    for name, (texture, seed) in SETS.items():
-        folder = os.path.join(work, "data", name)
-        if not (os.path.isdir(folder) and len([f for f in os.listdir(folder) if f.endswith(".wav")]) >= n):
-            subprocess.run([sys.executable, "-m", "gcdg_lite", "corpus", "--texture", texture, "--n", str(n),
-                            "--seed", str(seed), "--out", folder, "--force"], check=True, capture_output=True)
-        paths[name] = folder
-    return paths
-
-
-def load_sets(paths: dict[str, str]) -> dict[str, np.ndarray]:
-    from gcdg_lite.data import load_source
-
-    return {name: load_source(folder) for name, folder in paths.items()}
-
-
-def score(real: np.ndarray, fake: np.ndarray) -> dict:
-    """The three target numbers of ``evaluate(real, fake)`` (3 splits), each with its sd over splits,
-    and the same numbers for the protocol's mean-spectrum anchor."""
-    from gcdg_lite.metrics import evaluate
-
-    r = evaluate(real, fake, seed=0, splits=3)
-    fd, c2 = r["fd"], r["c2st"]
-    noise_x = [a / f for a, f in zip(fd["per_split"]["spectrum_noise"], fd["per_split"]["floor"])]
-    return {"x_floor": fd["x_floor"], "x_floor_sd": fd["x_floor_sd"], "score": fd["score"],
-            "score_sd": fd["score_sd"], "c2st": c2["value"], "c2st_sd": c2["value_sd"],
-            "c2st_floor": c2["floor"], "fd_floor": fd["floor"],
-            "mean_spectrum": {"x_floor": float(np.mean(noise_x)), "score": 1.0,
-                              "c2st": c2["anchors"]["spectrum_noise"]["value"]},
-            "rms": float(np.sqrt(np.mean(fake ** 2))), "rms_real": float(np.sqrt(np.mean(real ** 2)))}
-
-
-def _fmt(s: dict) -> str:
-    return (f"FD {s['x_floor']:.1f} ± {s['x_floor_sd']:.1f} x floor, score {s['score']:.3f} ± {s['score_sd']:.3f}, "
-            f"c2st {s['c2st']:.3f} ± {s['c2st_sd']:.3f} (floor {s['c2st_floor']:.2f}); rms {s['rms']:.3f} "
-            f"(real {s['rms_real']:.3f})")
-
-
-def _pm(values: list[float], digits: int = 3) -> str:
-    sd = float(np.std(values, ddof=1)) if len(values) > 1 else float("nan")
-    return f"{np.mean(values):.{digits}f} ± {sd:.{digits}f}"
-
-
+# ---------------------------------------------------------------------- anchors
 def inversion_ceiling(clips: np.ndarray, config, norm) -> np.ndarray:
     """Real ``clips`` through the SpecGAN path alone: |STFT| -> SpecNorm -> back -> spec_to_audio."""
     from gcdg_lite import features
@@ -133,17 +83,13 @@ def anchors(sets: dict[str, np.ndarray], config, norm) -> dict:
     return out
 
 
-def _load() -> str:
-    return "/".join(f"{v:.1f}" for v in os.getloadavg())
-
-
 # ---------------------------------------------------------------------- target 5: the CLI defaults
 def train_cli(data: str, out: str, steps: int | None, seed: int, minutes: float, extra: list[str]) -> dict:
     """``python -m gcdg_lite train`` as a new user runs it (``steps=None``: the CLI's default), stopped after
     ``minutes``; its costs."""
     cmd = [sys.executable, "-m", "gcdg_lite", "train", "--data", data, "--seed", str(seed),
            *(["--steps", str(steps)] if steps is not None else []), "--out", out, "--quiet", "--overwrite", *extra]
-    before, load0 = os.times(), _load()
+    before, load0 = os.times(), load()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stopped = False
@@ -159,7 +105,7 @@ def train_cli(data: str, out: str, steps: int | None, seed: int, minutes: float,
         raise SystemExit(f"train failed:\n{err[-3000:]}")
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "stopped_at_limit": stopped,
-            "load_before": load0, "load_after": _load()}
+            "load_before": load0, "load_after": load()}
 
 
 def targets(args, extra: list[str]) -> dict:
@@ -178,10 +124,10 @@ def targets(args, extra: list[str]) -> dict:
         print(f"seed {seed}: {run.step} steps in {cost['wall_s'] / 60:.1f} min wall ({cost['cpu_s']:.0f} s CPU; load "
               f"{cost['load_before']} before, {cost['load_after']} after)", flush=True)
         for j, label in JUDGES.items():
-            print(f"    {label:<32} {_fmt(scores[j])}", flush=True)
+            print(f"    {label:<32} {fmt(scores[j])}", flush=True)
         if anchor is None and not args.no_anchors:
             anchor = anchors(sets, run.config, run.specnorm)
-    summary = {j: {k: _pm([r["scores"][j][k] for r in runs], 2 if k == "x_floor" else 3)
+    summary = {j: {k: pm([r["scores"][j][k] for r in runs], ".2f" if k == "x_floor" else ".3f")
                    for k in ("x_floor", "score", "c2st")} for j in JUDGES}
     print(f"\n{args.tag}: mean ± sd over seeds {args.seeds} ({np.mean([r['steps'] for r in runs]):.0f} steps, "
           f"{np.mean([r['wall_s'] for r in runs]) / 60:.1f} min wall on average)")
@@ -191,7 +137,7 @@ def targets(args, extra: list[str]) -> dict:
     if anchor:
         for name, by_judge in anchor.items():
             for j, label in JUDGES.items():
-                print(f"    anchor {name:<18} {label:<32} {_fmt(by_judge[j])}")
+                print(f"    anchor {name:<18} {label:<32} {fmt(by_judge[j])}")
         for j, label in JUDGES.items():
             m = runs[0]["scores"][j]["mean_spectrum"]
             print(f"    anchor mean spectrum      {label:<32} FD {m['x_floor']:.1f} x floor, score 1 by "
@@ -200,15 +146,12 @@ def targets(args, extra: list[str]) -> dict:
 
 
 def ceiling_only(args) -> dict:
-    from gcdg_lite.train import TrainConfig, examples
-
     sets = load_sets(prepare(args.work))
-    config = TrainConfig().resolve(sets["tuning"])
-    _, norm = examples(sets["tuning"], config)
+    config, _, norm = training_examples(sets["tuning"])
     anchor = anchors(sets, config, norm)
     for name, by_judge in anchor.items():
         for j, label in JUDGES.items():
-            print(f"{name:<18} {label:<32} {_fmt(by_judge[j])}")
+            print(f"{name:<18} {label:<32} {fmt(by_judge[j])}")
     return {"anchors": anchor}
 
 
@@ -216,15 +159,13 @@ def ceiling_only(args) -> dict:
 def child(recipe: str, data: str, out_dir: str) -> None:
     """Serve one recipe over stdin/stdout: ``train SECONDS MAX_STEPS`` -> ``DONE steps seconds``;
     ``sample NAME`` -> writes ``out_dir/NAME.npy`` (128 clips) -> ``SAMPLED``; ``quit``."""
-    import throughput
-
     from gcdg_lite import features
     from gcdg_lite.train import Run, latent
 
     if recipe == "tutorial":
-        run = throughput.tutorial("specgan", 32, "non_saturating", data=data, beta_2=0.999)
+        run = tutorial("specgan", 32, "non_saturating", data=data, beta_2=0.999)
     else:
-        run = throughput.trainer("specgan", 32, "non_saturating", data=data)
+        run = trainer("specgan", 32, "non_saturating", data=data)
     config, norm = run.config, run.specnorm
     z = latent(128, LATENT_SEED, 100)
     chunk = 1 if recipe == "tutorial" else config.steps_per_call
@@ -256,36 +197,28 @@ def child(recipe: str, data: str, out_dir: str) -> None:
             return
 
 
-class Recipe:
-    def __init__(self, recipe: str, data: str, out_dir: str):
-        sys.path.insert(0, HERE)
-        import throughput
+class Recipe(Worker):
+    """One recipe's process (:func:`child`), with the TensorFlow settings it is timed with."""
 
-        env = throughput._child_env("default" if recipe == "tutorial" else "cli")
-        self.name, self.out_dir = recipe, out_dir
-        self.proc = subprocess.Popen([sys.executable, __file__, "--child", recipe, "--data", data, "--work", out_dir],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1, env=env)
+    def __init__(self, recipe: str, data: str, out_dir: str):
+        super().__init__(recipe, [sys.executable, __file__, "--child", recipe, "--data", data, "--work", out_dir],
+                         child_env("default" if recipe == "tutorial" else "cli"))
+        self.out_dir = out_dir
         self.steps, self.seconds, self.curve = 0, 0.0, []
 
-    def expect(self, prefix: str) -> str:
-        for line in self.proc.stdout:
-            if line.startswith(prefix):
-                return line[len(prefix):].strip()
-        raise RuntimeError(f"{self.name}: child exited (status {self.proc.wait()}) before {prefix!r}")
-
     def train(self, seconds: float, max_steps: int) -> None:
-        self.proc.stdin.write(f"train {seconds} {max_steps}\n")
+        self.send(f"train {seconds} {max_steps}")
         steps, secs = self.expect("DONE ").split()
         self.steps, self.seconds = int(steps), float(secs)
 
     def sample(self) -> np.ndarray:
         name = f"{self.name}_{self.steps:06d}"
-        self.proc.stdin.write(f"sample {name}\n")
+        self.send(f"sample {name}")
         self.expect("SAMPLED")
         return np.load(os.path.join(self.out_dir, name + ".npy"))
 
     def quit(self) -> None:
-        self.proc.stdin.write("quit\n")
+        self.send("quit")
         self.proc.wait()
 
 
@@ -297,7 +230,7 @@ def compare(args) -> dict:
     tut, ours = Recipe("tutorial", paths["tuning"], out_dir), Recipe("ours", paths["tuning"], out_dir)
     for r in (tut, ours):
         r.expect("READY")
-    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; turns of {args.interval:.0f} s; tutorial "
+    print(f"# {utc_now()}; turns of {args.interval:.0f} s; tutorial "
           f"recipe to {args.tutorial_steps} steps; scored on speech_heldout", flush=True)
     turn = 0
     while tut.steps < args.tutorial_steps:
@@ -305,8 +238,8 @@ def compare(args) -> dict:
             r.train(args.interval, args.tutorial_steps if r is tut else 10**9)
         for r in (tut, ours):
             s = score(sets["heldout"], r.sample())
-            r.curve.append({"steps": r.steps, "train_s": round(r.seconds, 1), "load": _load(), **s})
-            print(f"turn {turn + 1} {r.name:<8} {r.steps:5d} steps {r.seconds:6.0f} s  {_fmt(s)}  load {_load()}",
+            r.curve.append({"steps": r.steps, "train_s": round(r.seconds, 1), "load": load(), **s})
+            print(f"turn {turn + 1} {r.name:<8} {r.steps:5d} steps {r.seconds:6.0f} s  {fmt(s)}  load {load()}",
                   flush=True)
         turn += 1
     for r in (tut, ours):
@@ -346,19 +279,12 @@ def main(argv=None) -> int:
         child(args.child, args.data, args.work)
         return 0
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    started = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load_before": _load(),
-               "cpu": _cpu(), "cpus": os.cpu_count()}
-    print(f"# {started['started']}; {started['cpu']}, {started['cpus']} CPUs; load {started['load_before']}", flush=True)
+    started = {"started": utc_now(), "load_before": load(), "cpu": cpu_model(), "cpus": os.cpu_count()}
+    print(f"# {started['started']}; {started['cpu']}, {started['cpus']} CPUs; load {started['load_before']}",
+          flush=True)
     res = compare(args) if args.compare else ceiling_only(args) if args.ceiling else targets(args, extra)
-    print("RESULT " + json.dumps({**started, **res, "load_after": _load()}, default=float))
+    print("RESULT " + json.dumps({**started, **res, "load_after": load()}, default=float))
     return 0
-
-
-def _cpu() -> str:
-    sys.path.insert(0, HERE)
-    import throughput
-
-    return throughput._cpu_model()
 
 
 if __name__ == "__main__":

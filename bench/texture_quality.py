@@ -8,8 +8,10 @@ Usage::
 For each seed and policy: ``TrainConfig(seed=S, augment=POLICY)`` (everything else the command line's
 default: width 8, 2400 steps, EMA 0.99) trained on 256 one-second clips of the built-in ``--texture``
 (corpus seed 0), exactly as chapter 4 trains its SpecGAN on vowels; then 128 clips (latent seed 7) scored by
-``gcdg_lite.metrics.evaluate`` (3 splits, through ``bench/quality.py``'s ``score``) against 128 held-out
-clips of the texture (corpus seed 1), as chapter 4 scores it, beside the mean-spectrum anchor (FD score 1). Seed 0 with the default policy is therefore the number chapter 4 prints at ``book``.
+``gcdg_lite.metrics.evaluate`` (3 splits, through ``bench/common.py``'s ``score``, as ``bench/quality.py``
+scores) against 128 held-out clips of the texture (corpus seed 1), as chapter 4 scores it, beside the
+mean-spectrum anchor (FD score 1). Seed 0 with the default policy is therefore the number chapter 4
+prints at ``book``.
 Runs are written to ``--work`` (a finished run is restored, not retrained). Prints one line per run and
 a JSON line ``RESULT [...]``.
 """
@@ -21,8 +23,7 @@ import os
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [os.path.dirname(HERE), HERE]
+from common import fmt, score  # the same yardstick and printout as bench/quality.py
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +36,6 @@ def main(argv: list[str] | None = None) -> int:
 
     import gcdg_lite as gl
     from gcdg_lite.train import TrainConfig, fit
-    from quality import _fmt, score  # the same yardstick and printout as bench/quality.py
 
     clips = gl.data.load_source(f"builtin:{args.texture}", n=256, samples=16384, seed=0)
     real = gl.data.texture(args.texture, n=128, seed=1, samples=16384)
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append({"texture": args.texture, "augment": run.config.augment, "seed": seed, "steps": run.step,
                             "wall_s": round(time.perf_counter() - t0, 1), **s})
             m = s["mean_spectrum"]
-            print(f"{args.texture} augment={run.config.augment:<16} seed {seed}: {run.step} steps, {_fmt(s)}; "
+            print(f"{args.texture} augment={run.config.augment:<16} seed {seed}: {run.step} steps, {fmt(s)}; "
                   f"mean-spectrum anchor FD {m['x_floor']:.1f} x floor, c2st {m['c2st']:.3f}", flush=True)
     print("RESULT " + json.dumps(results))
     return 0

@@ -31,8 +31,12 @@ samples, as ``python -m gcdg_lite train --data builtin:vowels`` loads them):
   AVX512-BF16/AMX units; emulated, and slow, elsewhere); ``trainer_fp32``: with ``precision="float32"``.
 * ``trainer_plain``: the trainer without DiffAugment and without spectral normalisation in D (what
   those two defaults cost per step).
-* ``trainer_before``: the trainer of another checkout (``--before PATH``), built and called the same
-  way: a before/after comparison of a change to the trainer, measured side by side.
+* ``trainer_before``: the trainer of another checkout (``--before PATH``), served by that checkout's own
+  ``bench/throughput.py`` (so it is built the way that version built it, through that version's API):
+  a before/after comparison of a change to the trainer, measured side by side.
+
+The ``tutorial`` and ``trainer`` recipes live in ``bench/common.py`` (``bench/quality.py --compare``
+trains them too).
 
 Each variant lives in its own long-running subprocess (so its peak memory is its own
 ``ru_maxrss``); all are built and warmed up (tracing excluded) first, then timed in interleaved
@@ -53,106 +57,7 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-# the package under test: this checkout, or (trainer_before) the one named by --before
-sys.path.insert(0, os.environ.get("GCDG_BENCH_TREE") or os.path.dirname(HERE))
-
-N_CLIPS = 256
-
-
-def _examples(model: str, batch: int, data: str = "builtin:vowels", **cfg):
-    """``(config, examples, specnorm)``: the resolved TrainConfig, D's training examples and (specgan)
-    the spectrogram normalisation, as ``fit`` makes them from the source ``data`` (a folder or
-    ``builtin:``: 256 clips of 16384 samples, seed 0, the CLI's default)."""
-    from gcdg_lite.data import load_source
-    from gcdg_lite.train import TrainConfig, examples
-
-    waves = load_source(data, n=N_CLIPS if data.startswith("builtin:") else None)
-    config = TrainConfig(model=model, batch=batch, **cfg).resolve(waves, source=data)
-    return (config, *examples(waves, config))
-
-
-def _examples_before(model: str, batch: int, **cfg):
-    """The same as :func:`_examples` through the private helpers of gcdg_lite before its config was
-    resolved in one place (commit 9d60bd2 and earlier), for ``trainer_before``."""
-    import tempfile
-
-    from gcdg_lite.train import TrainConfig
-    from gcdg_lite.train.run import _spec_examples, _waves
-
-    config = TrainConfig(model=model, batch=batch, data="builtin:vowels", **cfg)
-    config.validate()
-    waves = _waves("builtin:vowels", config)
-    return config, (_spec_examples(waves, config, tempfile.mkdtemp())[0] if model == "specgan" else waves), None
-
-
-def tutorial(model: str, batch: int, loss: str, data: str = "builtin:vowels", beta_2: float = 0.9, seed: int = 0):
-    """A plain tutorial-style loop; returns ``run(steps)``.
-
-    Adam 2e-4 with beta_1 0.5 for both players; ``beta_2`` 0.9 (default) as the trainer's config,
-    for a like-for-like throughput comparison; ``bench/quality.py --compare`` passes Keras' default
-    0.999, the recipe's own. ``run.generator`` is G, ``run.config`` the resolved config of the same
-    model and data, ``run.specnorm`` (specgan) the normalisation of D's examples, so the recipe's
-    samples can be turned into audio the way a run's are.
-    """
-    import keras
-    import tensorflow as tf
-
-    from gcdg_lite import losses, models
-
-    config, examples, norm = _examples(model, batch, data, loss=loss, seed=seed)
-    keras.utils.set_random_seed(seed)
-    G, D = models.build(model, **config.model_kwargs)
-    spec = losses.get_loss(loss)
-    opt_g = keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=beta_2)
-    opt_d = keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=beta_2)
-    ds = tf.data.Dataset.from_tensor_slices(examples).shuffle(len(examples), seed=seed).repeat()
-    it = iter(ds.batch(batch, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
-    noise_dim = G.inputs[0].shape[-1]
-
-    @tf.function
-    def train_step(real):
-        z = tf.random.normal([batch, noise_dim])
-        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
-            fake = G(z, training=True)
-            real_out = D(real, training=True)
-            fake_out = D(fake, training=True)
-            g_loss = spec.generator_loss(fake_out)
-            d_loss = spec.discriminator_loss(real_out, fake_out)
-        opt_g.apply_gradients(zip(gen_tape.gradient(g_loss, G.trainable_variables), G.trainable_variables))
-        opt_d.apply_gradients(zip(disc_tape.gradient(d_loss, D.trainable_variables), D.trainable_variables))
-        return g_loss, d_loss
-
-    def run(steps):
-        for _ in range(steps):
-            g, d = train_step(next(it))
-        float(g), float(d)  # wait for the last step, as a loop that logs its losses would
-
-    run.generator, run.config, run.specnorm = G, config, norm
-    return run
-
-
-def trainer(model: str, batch: int, loss: str, data: str = "builtin:vowels", **cfg):
-    """gcdg_lite's engine as ``fit`` builds and calls it; returns ``run(steps)``; ``run.engine``,
-    ``run.config`` and ``run.specnorm`` as for :func:`tutorial`."""
-    from gcdg_lite.train import TrainConfig
-    from gcdg_lite.train.step import Engine
-
-    resolved_here = hasattr(TrainConfig, "resolve")  # False in the checkout that trainer_before imports
-    config, examples, norm = (_examples(model, batch, data, loss=loss, **cfg) if resolved_here
-                              else _examples_before(model, batch, loss=loss, **cfg))
-    engine = Engine(config, examples)
-    spc = config.steps_per_call
-
-    def run(steps):
-        done = 0
-        while done < steps:
-            rows = engine.train(min(spc, steps - done))  # numpy metrics, as fit's loop fetches them
-            done += len(rows)
-
-    run.engine, run.config, run.specnorm = engine, config, norm
-    return run
-
+from common import Worker, child_env, cpu_model, trainer, tutorial, utc_now
 
 #: variant -> (how to build it, oneDNN setting of its process: "cli" = what ``python -m gcdg_lite`` sets,
 #: "default" = TensorFlow's own default, "on" = TF_ENABLE_ONEDNN_OPTS=1, the algorithm its step runs)
@@ -168,7 +73,8 @@ VARIANTS = {
     # the trainer without DiffAugment and without spectral normalisation in D: what they cost per step
     "trainer_plain": (lambda m, b, l: trainer(m, b, l, augment="none", model_kwargs={"spectral_norm": False}),
                       "cli", "alternating"),
-    # the trainer of another checkout (--before PATH), built the same way: before/after a change
+    # the trainer of another checkout (--before PATH): that checkout's own bench/throughput.py serves its
+    # ``trainer`` variant (see Child), so nothing here has to speak an older gcdg_lite's API
     "trainer_before": (lambda m, b, l: trainer(m, b, l), "cli", "alternating"),
 }
 
@@ -232,26 +138,6 @@ def matmul_ceiling(size: int = 2048, repeats: int = 5) -> float:
     return best
 
 
-def _child_env(mode: str) -> dict:
-    """The environment a child process starts with (TensorFlow reads it at import), for a oneDNN
-    ``mode`` of :data:`VARIANTS`: "default", "on" or "cli"."""
-    env = dict(os.environ)
-    env.pop("TF_ENABLE_ONEDNN_OPTS", None)
-    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
-    if mode == "on":
-        env["TF_ENABLE_ONEDNN_OPTS"] = "1"
-    elif mode == "cli":
-        from gcdg_lite.cli import tensorflow_environment
-
-        saved = dict(os.environ)
-        os.environ.pop("TF_ENABLE_ONEDNN_OPTS", None)
-        tensorflow_environment()  # exactly the settings `python -m gcdg_lite train` starts TensorFlow with
-        env.update({k: os.environ[k] for k in ("TF_ENABLE_ONEDNN_OPTS", "TF_CPP_MIN_LOG_LEVEL")})
-        os.environ.clear()
-        os.environ.update(saved)
-    return env
-
-
 def child(variant: str, model: str, batch: int, loss: str, warmup: int) -> None:
     """Serve one variant over stdin/stdout: ``run N`` -> ``TIME seconds``; ``quit`` -> ``RESULT {...}``."""
     # what TensorFlow reads at import; ``import gcdg_lite`` later sets a default that TF never sees
@@ -276,52 +162,52 @@ def child(variant: str, model: str, batch: int, loss: str, warmup: int) -> None:
             return
 
 
-def _cpu_model() -> str:
-    import platform
+class Child(Worker):
+    """One variant's process; ``trainer_before`` runs the ``trainer`` variant of the ``--before`` checkout's
+    own ``bench/throughput.py`` (which puts that checkout first on ``sys.path``; the line protocol of
+    :func:`child` is the same in every version from commit 9d60bd2 on)."""
 
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError:
-        return platform.processor() or platform.machine()
-    name = next((ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("model name")), "?")
-    bf16 = "avx512_bf16" in text or "amx_bf16" in text
-    simd = "avx512f" if "avx512f" in text else "avx2" if "avx2" in text else "no avx2"
-    return f"{name} ({simd}, {'with' if bf16 else 'no'} bf16 units)"
-
-
-class Child:
     def __init__(self, variant, model, args):
-        cmd = [sys.executable, __file__, "--child", variant, "--models", model, "--batch", str(args.batch),
-               "--loss", args.loss, "--warmup", str(args.warmup)]
-        self.variant = variant
-        env = _child_env(VARIANTS[variant][1])
+        script, served = __file__, variant
         if variant == "trainer_before":
-            if not args.before:
-                raise SystemExit("trainer_before needs --before PATH (a checkout of the gcdg_lite to compare with)")
-            env["GCDG_BENCH_TREE"] = os.path.abspath(args.before)
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
-                                     env=env)
+            script, served = before_script(args.before), "trainer"
+        cmd = [sys.executable, script, "--child", served, "--models", model, "--batch", str(args.batch),
+               "--loss", args.loss, "--warmup", str(args.warmup)]
+        env = child_env(VARIANTS[variant][1])
+        if variant == "trainer_before":
+            env["GCDG_BENCH_TREE"] = os.path.abspath(args.before)  # read by the versions of 2026-12-01/02
+        super().__init__(variant, cmd, env)
+        self.variant = variant
         self.rates, self.loads = [], []
 
-    def expect(self, prefix: str) -> str:
-        for line in self.proc.stdout:
-            if line.startswith(prefix):
-                return line[len(prefix):].strip()
-        raise RuntimeError(f"{self.variant}: child exited (status {self.proc.wait()}) before {prefix!r}")
-
     def time(self, steps: int) -> float:
-        self.proc.stdin.write(f"run {steps}\n")
+        self.send(f"run {steps}")
         rate = steps / float(self.expect("TIME "))
         self.rates.append(rate)
         self.loads.append(os.getloadavg()[0])
         return rate
 
     def finish(self) -> dict:
-        self.proc.stdin.write("quit\n")
+        self.send("quit")
         res = json.loads(self.expect("RESULT "))
         self.proc.wait()
         return res
+
+
+def before_script(before: str | None) -> str:
+    """The ``bench/throughput.py`` of the checkout ``before`` (``--before``).
+
+    Raises:
+        ValueError: ``before`` is not given, or holds no ``bench/throughput.py`` (the message says what to do).
+    """
+    if not before:
+        raise ValueError("trainer_before needs --before PATH (a checkout of gcdg-book to compare with, "
+                         "e.g. `git worktree add /tmp/before 9d60bd2`)")
+    script = os.path.join(os.path.abspath(before), "bench", "throughput.py")
+    if not os.path.isfile(script):
+        raise ValueError(f"--before {before}: no bench/throughput.py there; give a checkout of gcdg-book "
+                         "(e.g. `git worktree add /tmp/before 9d60bd2`)")
+    return script
 
 
 def main(argv=None) -> int:
@@ -334,8 +220,8 @@ def main(argv=None) -> int:
     p.add_argument("--steps", type=int, default=3, help="timed steps per variant per round")
     p.add_argument("--rounds", type=int, default=6, help="interleaved timed rounds")
     p.add_argument("--warmup", type=int, default=2, help="untimed steps first (tracing)")
-    p.add_argument("--before", help="a checkout of gcdg-book whose trainer the trainer_before variant runs "
-                   "(e.g. `git worktree add /tmp/before 9d60bd2`)")
+    p.add_argument("--before", help="a checkout of gcdg-book whose trainer the trainer_before variant runs, "
+                   "through that checkout's own bench/throughput.py (e.g. `git worktree add /tmp/before 9d60bd2`)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child == "matmul":
@@ -346,10 +232,18 @@ def main(argv=None) -> int:
         return 0
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     variants = args.variants.split(",")
-    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {_cpu_model()}, {os.cpu_count()} CPUs; "
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        p.error(f"--variants: unknown {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
+    if "trainer_before" in variants:
+        try:
+            before_script(args.before)
+        except ValueError as e:
+            p.error(str(e))
+    print(f"# {utc_now()}; {cpu_model()}, {os.cpu_count()} CPUs; "
           f"batch {args.batch}, loss {args.loss}, {args.steps} steps x {args.rounds} interleaved rounds; "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
-    out = subprocess.run([sys.executable, __file__, "--child", "matmul"], env=_child_env("on"), capture_output=True,
+    out = subprocess.run([sys.executable, __file__, "--child", "matmul"], env=child_env("on"), capture_output=True,
                          text=True)
     ceiling = float(out.stdout.split("RESULT", 1)[1]) if "RESULT" in out.stdout else float("nan")
     print(f"# ceiling: a 2048x2048 float32 matmul (oneDNN on) runs at best {ceiling:.0f} GFLOP/s here", flush=True)

@@ -20,11 +20,13 @@ import time
 
 import numpy as np
 
+from common import pm
+
 SAMPLES = 16384
 
 
 def _pm(values: list[float]) -> str:
-    return f"{np.mean(values):.3g} ± {np.std(values, ddof=1):.2g}"
+    return pm(values, ".3g", ".2g")
 
 
 def _untrained_specgan(real: np.ndarray, n: int) -> np.ndarray:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 
 import keras
 import pytest
@@ -12,9 +13,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("throughput", os.path.join(HERE, "..", "bench", "throughput.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    """bench/throughput.py as a module (bench/ on sys.path while it loads, as for ``python bench/...``:
+    it imports bench/common.py)."""
+    folder = os.path.join(HERE, "..", "bench")
+    sys.path.insert(0, folder)
+    try:
+        spec = importlib.util.spec_from_file_location("throughput", os.path.join(folder, "throughput.py"))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+    finally:
+        sys.path.remove(folder)
     return mod
 
 
