@@ -10,9 +10,10 @@ are 2-D, in the same (arbitrary) units as the radius.
   discriminator (points -> one logit).
 * :func:`train_ring` — the alternating algorithm of chapter 3 with any loss pair of
   :data:`gcdg_lite.losses.LOSSES` by name, WGAN-GP's penalty and critic steps as its
-  :class:`~gcdg_lite.losses.LossSpec` says, and an optional R1 penalty; every penalty is the one in
-  :mod:`gcdg_lite.losses`. One compiled ``tf.function`` per 250 steps; 2000 steps took 3-5 s on the
-  book's 2-core CPU (about 20 s for ``wgan_gp``, with its five critic steps per generator step).
+  :class:`~gcdg_lite.losses.LossSpec` says, and an optional R1 penalty: each step is
+  :func:`gcdg_lite.train.alternating_step`, the update ``fit`` compiles. One compiled ``tf.function``
+  per 250 steps; 2000 steps took 3-5 s on the book's 2-core CPU (about 20 s for ``wgan_gp``, with its
+  five critic steps per generator step).
 * :func:`count_modes` — how many modes a point set covers and which share of its points are
   "high-quality" samples (near some mode).
 

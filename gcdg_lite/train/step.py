@@ -27,6 +27,7 @@ batch norm in specgan's generator sees per-device statistics, and phase shuffle 
 from __future__ import annotations
 
 import contextlib
+import functools
 
 import keras
 import numpy as np
@@ -74,7 +75,10 @@ def build_models(config: TrainConfig):
     return G, D, G_ema
 
 
-_MIRRORED: dict[tuple[str, ...], tf.distribute.Strategy] = {}
+@functools.cache
+def _mirrored(devices: tuple[str, ...]) -> tf.distribute.Strategy:
+    """The process's one ``MirroredStrategy`` over ``devices`` (why one: :func:`choose_strategy`)."""
+    return tf.distribute.MirroredStrategy(list(devices))
 
 
 def choose_strategy(devices: list[str] | None = None) -> tf.distribute.Strategy:
@@ -94,16 +98,13 @@ def choose_strategy(devices: list[str] | None = None) -> tf.distribute.Strategy:
         devices = [d.name for d in tf.config.list_logical_devices("GPU")]
     if len(devices) < 2:
         return tf.distribute.get_strategy()
-    key = tuple(devices)
-    if key not in _MIRRORED:
-        _MIRRORED[key] = tf.distribute.MirroredStrategy(list(devices))
-    return _MIRRORED[key]
+    return _mirrored(tuple(devices))
 
 
 class Engine:
     """Device-side state and the compiled steps of one run.
 
-    Notebook: 04_code_example.ipynb.
+    Notebook: none (no chapter uses it by name).
 
     Args:
         config: the run's resolved :class:`TrainConfig` (``TrainConfig.resolve``).

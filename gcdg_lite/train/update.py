@@ -34,7 +34,7 @@ def alternating_step(G: keras.Model, D: keras.Model, opt_g, opt_d, spec: losses.
                      critic_batch: CriticBatch, generator_batch: GeneratorBatch, n_critic: int | tf.Tensor,
                      augment: Callable | None = None, r1: float = 0.0, r1_every: int = 1, step=None,
                      replicas: int = 1, metrics: bool = True) -> dict[str, tf.Tensor]:
-    """One alternating GAN step (chapter 3): ``n_critic`` updates of D, then one of G; returns its metrics.
+    """One alternating GAN step: ``n_critic`` updates of D, then one of G; returns its metrics.
 
     Notebook: 04_code_example.ipynb.
 
@@ -86,8 +86,6 @@ def critic_penalty(D: keras.Model, real, fake, spec: losses.LossSpec, alpha=None
                    r1_every: int = 1, step=None) -> tf.Tensor:
     """The discriminator's regularisers on what it saw: WGAN-GP's gradient penalty and R1 (0 when neither is on).
 
-    Notebook: none (no chapter uses it by name).
-
     Args:
         D: the discriminator.
         real, fake: the real and generated batches D saw, ``(B, ...)``.
@@ -117,8 +115,6 @@ def descend(opt, tape: tf.GradientTape, loss: tf.Tensor, model: keras.Model, rep
             norm: bool = True) -> tf.Tensor:
     """One optimiser step on ``loss`` for ``model``'s weights; returns this device's gradient norm (0 unless ``norm``).
 
-    Notebook: none (no chapter uses it by name).
-
     The loss is differentiated times ``scale / replicas``: Keras sums the replicas' gradients, and a
     ``LossScaleOptimizer`` (``mixed_float16``) divides its loss scale out again when it applies them.
     """
@@ -134,8 +130,6 @@ def descend(opt, tape: tf.GradientTape, loss: tf.Tensor, model: keras.Model, rep
 
 def verdicts(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> dict[str, tf.Tensor]:
     """D's mean verdict on a real and a generated batch: as a probability (``d_real``, ``d_fake``) and raw logits.
-
-    Notebook: none (no chapter uses it by name).
     """
     return dict(d_real=tf.reduce_mean(tf.sigmoid(real_logits)), d_fake=tf.reduce_mean(tf.sigmoid(fake_logits)),
                 d_real_raw=tf.reduce_mean(real_logits), d_fake_raw=tf.reduce_mean(fake_logits))
