@@ -73,7 +73,7 @@ API: dict[str, tuple[str, ...]] = {
                "resolve_config"),
     "toy": ("LATENT", "MODES", "RADIUS", "STD", "ModeCount", "ToyRun", "count_modes", "eight_gaussians",
             "mode_centres", "toy_models", "train_ring"),
-    "train": ("HISTORY_COLUMNS", "Engine", "Run", "TrainConfig", "as_clips", "choose_strategy",
+    "train": ("HISTORY_COLUMNS", "Engine", "Run", "TrainConfig", "alternating_step", "as_clips", "choose_strategy",
               "cpu_has_bf16", "examples", "fit", "latent", "load_run", "plot_history", "read_history",
               "resolve_precision"),
     "widgets": ("DatasetBrowser", "LatentExplorer", "LiveView", "View", "audio_html", "dataset_browser",

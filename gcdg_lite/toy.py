@@ -10,9 +10,10 @@ are 2-D, in the same (arbitrary) units as the radius.
   discriminator (points -> one logit).
 * :func:`train_ring` — the alternating algorithm of chapter 3 with any loss pair of
   :data:`gcdg_lite.losses.LOSSES` by name, WGAN-GP's penalty and critic steps as its
-  :class:`~gcdg_lite.losses.LossSpec` says, and an optional R1 penalty; every penalty is the one in
-  :mod:`gcdg_lite.losses`. One compiled ``tf.function`` per 250 steps; 2000 steps took 3-5 s on the
-  book's 2-core CPU (about 20 s for ``wgan_gp``, with its five critic steps per generator step).
+  :class:`~gcdg_lite.losses.LossSpec` says, and an optional R1 penalty: each step is
+  :func:`gcdg_lite.train.alternating_step`, the update ``fit`` compiles. One compiled ``tf.function``
+  per 250 steps; 2000 steps took 3-5 s on the book's 2-core CPU (about 20 s for ``wgan_gp``, with its
+  five critic steps per generator step).
 * :func:`count_modes` — how many modes a point set covers and which share of its points are
   "high-quality" samples (near some mode).
 
@@ -23,6 +24,7 @@ some mode (as in Srivastava et al., 2017, VEEGAN); a mode is **covered** when at
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -202,10 +204,7 @@ def train_ring(loss: str = "non_saturating", steps: int = 2000, seed: int = 0, b
     if int(steps) < 1 or int(batch) < 1:
         raise ConfigError(f"steps={steps!r}, batch={batch!r}: both must be at least 1")
     k_critic = spec.n_critic if n_critic is None else int(n_critic)
-    key = (spec.name, float(r1), int(batch), float(lr), int(hidden), k_critic)
-    if key not in _TRAINERS:
-        _TRAINERS[key] = _Trainer(spec, float(r1), int(batch), float(lr), int(hidden), k_critic)
-    trainer = _TRAINERS[key]
+    trainer = _trainer(spec.name, float(r1), int(batch), float(lr), int(hidden), k_critic)
     trainer.reset(int(seed))
     t0 = time.perf_counter()
     steps, per_call = int(steps), 250
@@ -217,19 +216,27 @@ def train_ring(loss: str = "non_saturating", steps: int = 2000, seed: int = 0, b
     return ToyRun(G, D, spec.name, float(r1), int(seed), steps, int(batch), np.concatenate(parts, axis=0), seconds)
 
 
-#: compiled trainers by (loss, r1, batch, lr, hidden, n_critic): a second seed reuses the traced graph
-_TRAINERS: dict[tuple, "_Trainer"] = {}
+@functools.cache
+def _trainer(loss: str, gamma: float, batch: int, lr: float, hidden: int, k_critic: int) -> "_Trainer":
+    """The compiled trainer for these settings, made once per process: a second seed reuses the traced graph."""
+    return _Trainer(loss, gamma, batch, lr, hidden, k_critic)
 
 
 class _Trainer:
-    """Models, optimisers, random generator and the compiled ``chunk(k)`` of :func:`train_ring`, reset per run."""
+    """Models, optimisers, random generator and the compiled ``chunk(k)`` of :func:`train_ring`, reset per run.
 
-    def __init__(self, spec: Any, gamma: float, batch: int, lr: float, hidden: int, k_critic: int) -> None:
+    Each step is :func:`gcdg_lite.train.update.alternating_step`, the update ``fit`` compiles, with the
+    critic updates as one graph loop and every batch drawn from the trainer's generator as it goes.
+    """
+
+    def __init__(self, loss: str, gamma: float, batch: int, lr: float, hidden: int, k_critic: int) -> None:
         import keras
         import tensorflow as tf
 
         from . import losses as L
+        from .train.update import alternating_step
 
+        spec = L.get_loss(loss)
         self.hidden = hidden
         self.G, self.D = toy_models(hidden, 0)
         self.opt_g = keras.optimizers.Adam(lr, beta_1=0.5, beta_2=0.9)
@@ -237,30 +244,22 @@ class _Trainer:
         self.opt_g.build(self.G.trainable_variables)
         self.opt_d.build(self.D.trainable_variables)
         self.rng = tf.random.Generator.from_seed(0)
-        G, D, opt_g, opt_d, rng = self.G, self.D, self.opt_g, self.opt_d, self.rng
+        rng = self.rng
         centres = tf.constant(mode_centres(), tf.float32)
 
         def real_batch() -> tf.Tensor:
             k = rng.uniform([batch], 0, MODES, dtype=tf.int32)
             return tf.gather(centres, k) + STD * rng.normal([batch, 2])
 
+        def critic_batch(_k) -> tuple:  # real points, noise, WGAN-GP's alpha; no augmentation
+            x, z = real_batch(), rng.normal([batch, LATENT])
+            return x, z, rng.uniform([batch]) if spec.needs_gp else None, None
+
         def step() -> tf.Tensor:
-            d_loss = tf.constant(0.0)
-            for _ in tf.range(k_critic):  # a graph loop: WGAN-GP's five critic steps are traced once
-                x, z = real_batch(), rng.normal([batch, LATENT])
-                with tf.GradientTape() as tape:
-                    fake = G(z, training=True)
-                    d_loss = spec.discriminator_loss(D(x, training=True), D(fake, training=True))
-                    if spec.needs_gp:
-                        d_loss += L.gradient_penalty(D, x, fake, weight=spec.gp_weight, rng=rng)
-                    if gamma > 0:
-                        d_loss += L.r1_penalty(D, x, gamma=gamma)
-                opt_d.apply(tape.gradient(d_loss, D.trainable_variables), D.trainable_variables)
-            z = rng.normal([batch, LATENT])
-            with tf.GradientTape() as tape:
-                g_loss = spec.generator_loss(D(G(z, training=True), training=True))
-            opt_g.apply(tape.gradient(g_loss, G.trainable_variables), G.trainable_variables)
-            return tf.stack([d_loss, g_loss])
+            m = alternating_step(self.G, self.D, self.opt_g, self.opt_d, spec, critic_batch,
+                                 lambda: (rng.normal([batch, LATENT]), None),
+                                 tf.constant(k_critic), r1=gamma, metrics=False)  # a tensor: one graph loop
+            return tf.stack([m["loss_d"], m["loss_g"]])
 
         @tf.function
         def chunk(k: tf.Tensor) -> tf.Tensor:  # k steps in one graph call: Python is visited once per chunk

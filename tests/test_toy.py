@@ -72,3 +72,28 @@ def test_training_moves_the_points_towards_the_ring():
     r_before, r_after = np.linalg.norm(before, axis=1).mean(), np.linalg.norm(after, axis=1).mean()
     assert abs(r_after - 2.0) < 0.5 * abs(r_before - 2.0)
     assert toy.count_modes(after).high_quality > toy.count_modes(before).high_quality
+
+
+def test_the_ring_toy_and_the_trainer_run_one_update(monkeypatch):
+    """train_ring and Engine both compile gcdg_lite.train.update.alternating_step (chapter 4 prints it):
+    the toy with its critic steps as one graph loop (a tensor n_critic), the Engine unrolled (an int)."""
+    from gcdg_lite.train import TrainConfig, update
+    from gcdg_lite.train.step import Engine
+
+    calls = []
+    shared = update.alternating_step
+
+    def spy(G, D, opt_g, opt_d, spec, critic_batch, generator_batch, n_critic, *args, **kw):
+        calls.append((spec.name, "int" if isinstance(n_critic, int) else "tensor"))
+        return shared(G, D, opt_g, opt_d, spec, critic_batch, generator_batch, n_critic, *args, **kw)
+
+    monkeypatch.setattr(update, "alternating_step", spy)
+    monkeypatch.setattr("gcdg_lite.train.step.alternating_step", spy)
+    toy._trainer.cache_clear()                       # a fresh trainer traces the (spied) update
+    run = toy.train_ring("wgan_gp", steps=2, batch=16, hidden=8, seed=0)
+    assert np.all(np.isfinite(run.losses)) and calls == [("wgan_gp", "tensor")]
+    data = np.sin(np.linspace(0, 200, 16 * 1024, dtype=np.float32)).reshape(16, 1024) * 0.5
+    cfg = TrainConfig(model="seed_mlp", model_kwargs={"hidden": 8}, batch=4, precision="float32").resolve(data)
+    Engine(cfg, data).train(1)
+    assert calls[1:] == [(cfg.loss, "int")]
+    toy._trainer.cache_clear()                       # later tests must not reuse the spied trace

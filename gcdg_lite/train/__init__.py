@@ -2,8 +2,9 @@
 
 A reader can follow a run downward, never back: ``run`` (``fit``: options -> clips -> resolved config ->
 engine -> loop) -> ``config`` (``TrainConfig``: options, resolution, resume rules) -> ``models`` and
-``losses`` (what is trained, and on what) -> ``step`` (``Engine``: the compiled step) ->
-``checkpoint`` and ``history`` (what is written).
+``losses`` (what is trained, and on what) -> ``step`` (``Engine``: the compiled step) -> ``update``
+(``alternating_step``: the GAN update itself, also run by the ring toy) -> ``checkpoint`` and ``history``
+(what is written).
 
 Public API:
     TrainConfig       every setting of a run (resolved and saved as RUN/config.json)
@@ -13,10 +14,12 @@ Public API:
                       .sample_folders() .saved_samples() .plot_history()
     load_run(path)    -> Run restored from the latest checkpoint
     examples          clips -> what the discriminator sees (waves, or spectrograms + SpecNorm)
+    alternating_step  one GAN step: n_critic updates of D, then one of G (what Engine and the ring toy compile)
 
 A chapter's runs live in a ``gcdg_lite.budgets.Workspace`` (beside the budgets it reads, which call
-down into ``fit``). Names are imported on first use: ``TrainConfig`` and ``read_history`` need no TensorFlow (the defaults they
-read live in :mod:`gcdg_lite.defaults`); ``fit``, ``Run``, ``load_run`` and ``Engine`` load it.
+down into ``fit``). Names are imported on first use: ``TrainConfig`` and ``read_history`` need no
+TensorFlow (the defaults they read live in :mod:`gcdg_lite.defaults`); ``fit``, ``Run``, ``load_run``,
+``Engine`` and ``alternating_step`` load it.
 """
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ _HOMES: dict[str, tuple[str, str]] = {
     "read_history": (".history", "read_history"),
     "Run": (".run", "Run"), "as_clips": (".run", "as_clips"), "examples": (".run", "examples"),
     "fit": (".run", "fit"), "load_run": (".run", "load_run"),
+    "alternating_step": (".update", "alternating_step"),
     "Engine": (".step", "Engine"), "choose_strategy": (".step", "choose_strategy"), "latent": (".step", "latent"),
 }
 
@@ -52,4 +56,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(__all__) | {"augment", "checkpoint", "config", "folder", "history", "run", "samples", "step"})
+    return sorted(set(__all__) | {"augment", "checkpoint", "config", "folder", "history", "run", "samples", "step",
+                                        "update"})

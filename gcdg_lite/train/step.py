@@ -13,12 +13,13 @@ Each step has three parts, in this order:
    stateless draws keyed by its call count).
 2. :meth:`Engine.gan_step` — the algorithm of chapter 3 on one device's share of that batch:
    ``n_critic`` discriminator updates, then one generator update on fresh noise
-   (``update="alternating"``), or both from one forward pass (``update="simultaneous"``,
+   (``update="alternating"``: :func:`.update.alternating_step`, the update the ring toy of
+   :mod:`gcdg_lite.toy` runs too), or both from one forward pass (``update="simultaneous"``,
    :meth:`Engine.simultaneous_step`, as in the TensorFlow DCGAN tutorial).
 3. The EMA update of G's weights, on the (already averaged) weights.
 
 Several devices (``tf.distribute.MirroredStrategy``) each take an equal slice of the drawn batch; the
-optimisers sum their gradients, so :meth:`Engine.descend` divides each loss by the number of replicas
+optimisers sum their gradients, so :func:`.update.descend` divides each loss by the number of replicas
 (and, under ``mixed_float16``, multiplies it by the loss scale). A step on two devices therefore equals
 the one-device step on the same draws up to rounding, except for layers that look at their batch:
 batch norm in specgan's generator sees per-device statistics, and phase shuffle draws per device.
@@ -26,6 +27,7 @@ batch norm in specgan's generator sees per-device statistics, and phase shuffle 
 from __future__ import annotations
 
 import contextlib
+import functools
 
 import keras
 import numpy as np
@@ -34,8 +36,8 @@ import tensorflow as tf
 from ..errors import ConfigError, RunError
 from . import augment as aug
 from .config import TrainConfig
-
 from .history import METRICS  # per-step metrics returned by the graph, in this order (history.csv's columns)
+from .update import alternating_step, critic_penalty, descend, verdicts
 
 
 #: draws whose first axis is the batch (the others have the critic step first, then the batch)
@@ -70,7 +72,10 @@ def build_models(config: TrainConfig):
     return G, D, G_ema
 
 
-_MIRRORED: dict[tuple[str, ...], tf.distribute.Strategy] = {}
+@functools.cache
+def _mirrored(devices: tuple[str, ...]) -> tf.distribute.Strategy:
+    """The process's one ``MirroredStrategy`` over ``devices`` (why one: :func:`choose_strategy`)."""
+    return tf.distribute.MirroredStrategy(list(devices))
 
 
 def choose_strategy(devices: list[str] | None = None) -> tf.distribute.Strategy:
@@ -88,16 +93,11 @@ def choose_strategy(devices: list[str] | None = None) -> tf.distribute.Strategy:
         devices = [d.name for d in tf.config.list_logical_devices("GPU")]
     if len(devices) < 2:
         return tf.distribute.get_strategy()
-    key = tuple(devices)
-    if key not in _MIRRORED:
-        _MIRRORED[key] = tf.distribute.MirroredStrategy(list(devices))
-    return _MIRRORED[key]
+    return _mirrored(tuple(devices))
 
 
 class Engine:
     """Device-side state and the compiled steps of one run.
-
-    Notebook: 04_code_example.ipynb.
 
     Args:
         config: the run's resolved :class:`TrainConfig` (``TrainConfig.resolve``).
@@ -177,27 +177,21 @@ class Engine:
         """What D sees of examples ``x``: ``x`` augmented with the choices ``u`` (``x`` itself when off)."""
         return x if u is None else aug.augment(x, u, self.augment)
 
-    # ------------------------------------------------------------------ 2. the GAN step (one page)
+    # ------------------------------------------------------------------ 2. the GAN step
     def gan_step(self, real, z_d, z_g, alpha=None, aug_d=None, aug_g=None) -> tf.Tensor:
-        """One alternating GAN step on one device's share of the batch (chapter 4); returns its metrics.
+        """One alternating GAN step on one device's share of the batch (:func:`.update.alternating_step`).
 
-        ``n_critic`` times: D descends its loss on a real batch and G's output on fresh noise. Then G
-        descends its loss on D's verdict about G(new noise). With augmentation every batch D sees is
-        augmented first (:meth:`seen`), the penalties included. Shapes as in :meth:`draw`.
+        Critic update ``k`` takes ``real[k]``, ``z_d[k]``, ``alpha[k]`` and ``aug_d[k]``; the generator
+        update ``z_g`` and ``aug_g``. ``n_critic`` is a Python int: the critic updates are unrolled in
+        the graph. Shapes as in :meth:`draw`; returns the metrics row (:data:`METRICS`).
         """
-        G, D = self.G, self.D
-        for k in range(self.n_critic):  # a Python loop: unrolled in the graph
-            x = self.seen(real[k], None if aug_d is None else aug_d[k, :, 0])
-            fake = self.seen(G(z_d[k], training=True), None if aug_d is None else aug_d[k, :, 1])
-            with tf.GradientTape() as d_tape:
-                real_logits, fake_logits = D(x, training=True), D(fake, training=True)
-                penalty = self.penalty(x, fake, None if alpha is None else alpha[k])
-                d_loss = self.spec.discriminator_loss(real_logits, fake_logits) + penalty
-            d_norm = self.descend(self.opt_d, d_tape, d_loss, D)
-        with tf.GradientTape() as g_tape:
-            g_loss = self.spec.generator_loss(D(self.seen(G(z_g, training=True), aug_g), training=True))
-        g_norm = self.descend(self.opt_g, g_tape, g_loss, G)
-        return self.metrics(g_loss, d_loss, penalty, real_logits, fake_logits, g_norm, d_norm)
+        def critic_batch(k):
+            return real[k], z_d[k], None if alpha is None else alpha[k], None if aug_d is None else aug_d[k]
+
+        m = alternating_step(self.G, self.D, self.opt_g, self.opt_d, self.spec, critic_batch, lambda: (z_g, aug_g),
+                             self.n_critic, self.seen, float(self.config.r1), int(self.config.r1_every),
+                             self.step, self.replicas)
+        return self.metrics(m)
 
     def simultaneous_step(self, real, z_d, z_g, alpha=None, aug_d=None, aug_g=None) -> tf.Tensor:
         """The TensorFlow DCGAN tutorial's step: both players' gradients from ONE forward pass on (x, G(z)).
@@ -210,55 +204,21 @@ class Engine:
             x = self.seen(real[0], None if aug_d is None else aug_d[0, :, 0])
             fake = self.seen(G(z_d[0], training=True), None if aug_d is None else aug_d[0, :, 1])
             real_logits, fake_logits = D(x, training=True), D(fake, training=True)
-            penalty = self.penalty(x, fake, None if alpha is None else alpha[0])
+            penalty = critic_penalty(D, x, fake, self.spec, None if alpha is None else alpha[0],
+                                     float(self.config.r1), int(self.config.r1_every), self.step)
             d_loss = self.spec.discriminator_loss(real_logits, fake_logits) + penalty
             g_loss = self.spec.generator_loss(fake_logits)
-        d_norm = self.descend(self.opt_d, d_tape, d_loss, D)
-        g_norm = self.descend(self.opt_g, g_tape, g_loss, G)  # the tape kept D's weights of the forward pass
-        return self.metrics(g_loss, d_loss, penalty, real_logits, fake_logits, g_norm, d_norm)
+        d_norm = descend(self.opt_d, d_tape, d_loss, D, self.replicas)
+        g_norm = descend(self.opt_g, g_tape, g_loss, G, self.replicas)  # the tape kept D's weights of the forward pass
+        return self.metrics(dict(loss_g=g_loss, loss_d=d_loss, penalty=penalty, **verdicts(real_logits, fake_logits),
+                                 grad_norm_g=g_norm, grad_norm_d=d_norm))
 
     # ------------------------------------------------------------------ what wraps around the step
-    def penalty(self, real, fake, alpha) -> tf.Tensor:
-        """The discriminator's regularisers: WGAN-GP's gradient penalty and R1 (0 when neither is on).
-
-        Lazy R1 (``r1_every = k > 1``): R1 times ``k`` on the steps whose counter is a multiple of
-        ``k``, nothing on the others (a ``tf.cond``: the other steps skip its double backward pass).
-        """
-        from .. import losses
-
-        total = tf.constant(0.0)
-        if self.spec.needs_gp:
-            total += losses.gradient_penalty(self.D, real, fake, weight=self.spec.gp_weight, alpha=alpha)
-        if self.config.r1 > 0:
-            every = int(self.config.r1_every)
-            if every == 1:
-                total += losses.r1_penalty(self.D, real, gamma=self.config.r1)
-            else:
-                total += tf.cond(tf.equal(self.step % every, 0),
-                                 lambda: losses.r1_penalty(self.D, real, gamma=self.config.r1 * every),
-                                 lambda: tf.constant(0.0))
-        return total
-
-    def descend(self, opt, tape, loss, model) -> tf.Tensor:
-        """One optimiser step on ``loss`` for ``model``'s weights; returns this device's gradient norm.
-
-        The loss is differentiated times ``scale / replicas``: Keras sums the replicas' gradients, and a
-        ``LossScaleOptimizer`` (``mixed_float16``) divides its loss scale out again when it applies them.
-        """
-        scale = tf.cast(opt.dynamic_scale, tf.float32) if isinstance(opt, keras.optimizers.LossScaleOptimizer) \
-            else tf.constant(1.0)
-        variables = model.trainable_variables
-        grads = tape.gradient(loss, variables, output_gradients=scale / float(self.replicas))
-        opt.apply(grads, variables)
-        norm = tf.linalg.global_norm([tf.cast(g, tf.float32) for g in grads if g is not None])
-        return norm * (float(self.replicas) / scale)
-
     @staticmethod
-    def metrics(g_loss, d_loss, penalty, real_logits, fake_logits, g_norm, d_norm) -> tf.Tensor:
-        """One history row (:data:`METRICS`, in order) as a float32 vector."""
-        return tf.stack([g_loss, d_loss, penalty,
-                         tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits)),
-                         tf.reduce_mean(real_logits), tf.reduce_mean(fake_logits), g_norm, d_norm])
+    def metrics(m: dict[str, tf.Tensor]) -> tf.Tensor:
+        """One history row: the step's metrics by name (:func:`.update.alternating_step`) as a float32
+        vector in the order of :data:`METRICS`."""
+        return tf.stack([m[name] for name in METRICS])
 
     def update_ema(self) -> None:
         """EMA(G) <- decay * EMA(G) + (1 - decay) * G, for every weight (batch-norm statistics too)."""
