@@ -108,7 +108,8 @@ class TrainConfig:
         data: the data source string (``"builtin:vowels"`` or a folder); ``None`` for arrays.
         n_clips: clips drawn from a ``builtin:`` source or a folder (``None`` = the loader's default:
             256 built-in clips, every clip of a folder).
-        data_digest: resolved: a digest of the training clips (a resumed run must see the same clips).
+        data_digest: a digest of the training clips (a resumed run must see the same clips); left ``None``
+            in options: resolving on clips sets it, a saved run's is kept when read back.
         augment: DiffAugment policy: what random, differentiable changes are applied to every
             example D sees (real and generated, in D's and in G's update), a comma-separated subset
             of ``shift`` (circular time shift), ``mask`` (time and, for spectrograms, frequency

@@ -281,8 +281,8 @@ def fit(data, config: "TrainConfig | Mapping[str, Any] | None" = None, out: str 
             (``"builtin:vowels"`` or a folder of audio files); ``None`` on resume reuses the run's source.
         config: a :class:`TrainConfig` (default ``TrainConfig()``), or a dict of options. On resume
             the saved run takes them as changes (``RunConfig.with_changes``): a dict's options are
-            applied to the SAVED run, a TrainConfig is taken whole; either way only the resumable
-            fields (steps, ckpt_every, ...) may differ from the saved run.
+            applied to the SAVED run, a TrainConfig is taken whole, ``None`` continues it as saved;
+            either way only the resumable fields (steps, ckpt_every, ...) may differ from the saved run.
         out: the run folder; ``None`` = a new temporary folder. Normalised first (``run/`` is ``run``);
             refused when it holds a glob character, is the current folder, is a symbolic link, or lies
             inside the data folder it trains on.
