@@ -73,7 +73,7 @@ def anchors(sets: dict[str, np.ndarray], config, norm) -> dict:
     """Untrained generator (``config`` at step 0) and the inversion ceiling, scored on both judges."""
     from gcdg_lite.train import TrainConfig, fit
 
-    cfg0 = TrainConfig.from_dict({**config.to_dict(), "steps": 0, "seed": 0})
+    cfg0 = TrainConfig.from_options({"steps": 0, "seed": 0}, base=config)  # the run config, untrained
     untrained = fit(sets["tuning"], cfg0, out=None, progress=False).sample(128, seed=LATENT_SEED)
     out = {"untrained": {j: score(sets[j], untrained) for j in JUDGES},
            "tuning_clips": {j: score(sets[j], sets["tuning"][:128]) for j in JUDGES}}

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Any
+from typing import Any, Mapping
 
 import keras
 import tensorflow as tf
@@ -75,8 +75,8 @@ _DOMAINS = {"seed_mlp": "wave", "wavegan": "wave", "specgan": "spec"}
 SIZE_LIMITS: dict[str, int] = {"noise_dim": 4096, "d": 256, "hidden": 8192, "kernel": 128, "samples": 2**20}
 """Largest value of each size-like model option (far above any run of the book: its ``full`` budget uses
 ``d`` 32, the papers 64, every model ``noise_dim`` 100); a larger one is a typo that would end in an
-out-of-memory traceback. Checked by :func:`resolve_config` and, without building anything, by
-:meth:`gcdg_lite.train.TrainConfig.check` (so also on every saved ``config.json`` read)."""
+out-of-memory traceback. Checked by :func:`resolve_config` (so also when a run is resolved and on every
+saved ``config.json`` read) and by :meth:`gcdg_lite.train.TrainConfig.check`."""
 
 MAX_PARAMS = 100_000_000
 """Most trainable parameters (G + D together, :func:`estimate_params`) a model may have: the paper's
@@ -367,7 +367,8 @@ def default_config(name: str) -> dict[str, Any]:
 def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
     """Model ``name``'s full config: :data:`DEFAULTS` updated by ``config``, validated (not built).
 
-    The trainer resolves a run's ``model_kwargs`` with it before building anything.
+    A run's ``model_kwargs`` are resolved with it once, when its ``RunConfig`` is made
+    (``RunConfig.model_options``), and built with :func:`build_resolved`.
 
     Raises:
         ConfigError: unknown model name or option, or a value the model cannot use (names it).
@@ -532,8 +533,17 @@ def build(name: str, **config: Any) -> tuple[keras.Model, keras.Model]:
     Raises:
         ConfigError: unknown model name or option, or a value the model cannot use.
     """
-    cfg = resolve_config(name, config)
-    key = _check_name(name)
+    return build_resolved(name, resolve_config(name, config))
+
+
+def build_resolved(name: str, config: Mapping[str, Any]) -> tuple[keras.Model, keras.Model]:
+    """:func:`build` from a config :func:`resolve_config` has returned, which is neither filled nor checked
+    again: the trainer's entry (``RunConfig.model_options``, resolved once per run).
+
+    Returns:
+        ``(generator, discriminator)`` as :func:`build`.
+    """
+    key, cfg = _check_name(name), config
     if key == "seed_mlp":
         return _seed_mlp(cfg["noise_dim"], cfg["samples"], cfg["hidden"])
     if key == "wavegan":
@@ -571,7 +581,7 @@ def describe(name: str, **config: Any) -> dict[str, Any]:
         ``discriminator_params``.
     """
     cfg = resolve_config(name, config)
-    generator, discriminator = build(name, **config)
+    generator, discriminator = build_resolved(name, cfg)
     return {
         "name": _check_name(name),
         "domain": domain(name),

@@ -18,7 +18,7 @@ from gcdg_lite.data.corpus import texture
 from gcdg_lite.errors import ConfigError
 from gcdg_lite.features import SpecNorm, examples
 from gcdg_lite.metrics import evaluate, format_table
-from gcdg_lite.train import TrainConfig
+from gcdg_lite.train import RunConfig, TrainConfig
 
 #: clips long enough for evaluate (it refuses files shorter than 95 % of --samples)
 LONG = ["--samples", "4096"]
@@ -168,7 +168,7 @@ def test_a_config_json_nested_too_deep_is_one_line(spec_run, tmp_path, capsys):
     run = _damaged(spec_run, tmp_path, "config.json", "[" * 200_000 + "]" * 200_000)
     _one_line_both_ways(run, tmp_path, capsys, "config.json")
     with pytest.raises(ConfigError, match="config.json"):
-        TrainConfig.from_json(run / "config.json")
+        RunConfig.from_json(run / "config.json")
 
 
 def test_specnorm_mismatch_says_what_differs():

@@ -101,7 +101,7 @@ def test_a_failed_overwrite_puts_the_old_run_back(run, monkeypatch, capsys):
         raise OSError(28, "No space left on device")
 
     before = snapshot(run)
-    monkeypatch.setattr(config_mod.TrainConfig, "to_json", full)
+    monkeypatch.setattr(config_mod.RunConfig, "to_json", full)
     assert overwrite(run) == 2
     one_line(capsys, "No space left on device")
     assert snapshot(run) == before

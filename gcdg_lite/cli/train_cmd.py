@@ -122,7 +122,11 @@ def _heads(text: str) -> list[int]:
 
 
 def options(args: argparse.Namespace) -> dict:
-    """The ``TrainConfig`` options the user gave on the command line (flags left out are absent)."""
+    """The ``TrainConfig`` options the user gave on the command line (flags left out are absent).
+
+    ``fit`` applies them over the defaults (``TrainConfig``) or, with ``--resume``, over the saved run
+    (``RunConfig.with_changes``).
+    """
     given = {field: getattr(args, flag) for flag, field in FIELDS.items() if getattr(args, flag) is not None}
     if args.lr is not None:
         given.setdefault("lr_g", args.lr)

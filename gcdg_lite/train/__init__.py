@@ -1,13 +1,15 @@
 """``gcdg_lite.train`` — the one trainer used by the CLI and every notebook (chapter 4; chapter 5 ablations).
 
-A reader can follow a run downward, never back: ``run`` (``fit``: options -> clips -> resolved config ->
-engine -> loop) -> ``config`` (``TrainConfig``: options, resolution, resume rules) -> ``models`` and
-``losses`` (what is trained, and on what) -> ``step`` (``Engine``: the compiled step) -> ``update``
-(``alternating_step``: the GAN update itself, also run by the ring toy) -> ``checkpoint`` and ``history``
-(what is written).
+A reader can follow a run downward, never back: ``run`` (``fit``: options -> clips -> resolved run ->
+engine -> loop) -> ``config`` (``TrainConfig``, the options, resolve once into ``RunConfig``, the run;
+resume rules) -> ``models`` and ``losses`` (what is trained, and on what) -> ``step`` (``Engine``: the
+compiled step) -> ``update`` (``alternating_step``: the GAN update itself, also run by the ring toy) ->
+``checkpoint`` and ``history`` (what is written).
 
 Public API:
-    TrainConfig       every setting of a run (resolved and saved as RUN/config.json)
+    TrainConfig       the options of a run (None = the default); .resolve(clips) -> RunConfig
+    RunConfig         the resolved run, frozen: what Engine builds and RUN/config.json records;
+                      .from_json(path) .with_changes({...}) (resume) .check_resume(saved)
     fit(data, config, out=None, resume=False, callbacks=(), progress=True, overwrite=False) -> Run
     Run               .generator .discriminator .config .history .path .step .sample(n, seed)
                       .latent(n, seed) .generate(z) .write_samples(folder, n, seed)
@@ -36,7 +38,8 @@ __all__ = _public(__name__)
 #: public name -> (module, name there). Imported on first use, like ``gcdg_lite.data``: reading a config
 #: or a history (``TrainConfig``, ``read_history``) loads no TensorFlow; ``fit``, ``Run`` or ``Engine`` do.
 _HOMES: dict[str, tuple[str, str]] = {
-    "TrainConfig": (".config", "TrainConfig"), "cpu_has_bf16": (".config", "cpu_has_bf16"),
+    "TrainConfig": (".config", "TrainConfig"), "RunConfig": (".config", "RunConfig"),
+    "cpu_has_bf16": (".config", "cpu_has_bf16"),
     "resolve_precision": (".config", "resolve_precision"),
     "HISTORY_COLUMNS": (".history", "COLUMNS"), "plot_history": (".history", "plot_history"),
     "read_history": (".history", "read_history"),

@@ -1,16 +1,19 @@
-"""A run's configuration: the user's options, resolved once into every number that shapes the run (chapter 4).
+"""A run's configuration as two types: the user's options and the resolved run (chapter 4).
 
-:class:`TrainConfig` is frozen. Built by hand (``TrainConfig(model="wavegan")``) it holds *options*:
-fields left at ``None`` mean "the named default". :meth:`TrainConfig.resolve` turns options plus the
-training clips into the *resolved* config that the trainer runs and ``RUN/config.json`` records:
-every model option (the clip length included), the SpecGAN STFT geometry (from
+:class:`TrainConfig` holds *options*: built by hand (``TrainConfig(model="wavegan")``), fields left at
+``None`` mean "the named default"; its fields are checked when it is made. :meth:`TrainConfig.resolve`
+turns options plus the training clips, once, into a :class:`RunConfig`: the frozen *resolved* run that
+``Engine`` builds, ``fit`` trains, :meth:`RunConfig.to_json` records as ``RUN/config.json`` and resume
+reads back: every model option (the clip length included), the SpecGAN STFT geometry (from
 :data:`gcdg_lite.features.SPECGAN_GEOMETRY`), the critic steps, the EMA decay, the concrete dtype
-policy and a digest of the clips, all validated. Resolving a resolved config changes nothing.
+policy and a digest of the clips, each a concrete value; the model's full options
+(``models.resolve_config``), the loss and the augmentation policy are derived once, when it is made.
 
-Whether a saved run may be continued with a given config is decided here too
-(:meth:`TrainConfig.check_resume`): the fields in :data:`IDENTITY_FIELDS` must match, the
-:data:`RESUMABLE_FIELDS` (how long and how often) may change. ``TrainConfig()`` and
-``python -m gcdg_lite train`` without options describe the same run: both read :mod:`gcdg_lite.defaults`.
+Whether a saved run may be continued is decided here too: :meth:`RunConfig.with_changes` applies
+explicit changes to a saved run and :meth:`RunConfig.check_resume` compares two runs; the fields in
+:data:`IDENTITY_FIELDS` must match, the :data:`RESUMABLE_FIELDS` (how long and how often) may change.
+``TrainConfig()`` and ``python -m gcdg_lite train`` without options describe the same run: both read
+:mod:`gcdg_lite.defaults`.
 """
 from __future__ import annotations
 
@@ -53,9 +56,12 @@ MAX_CONFIG_BYTES = 1 << 20
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """How to train one GAN.
+    """How to train one GAN: the user's options (``None`` = the named default), checked when made.
 
     Notebook: 02_core_concepts.ipynb.
+
+    :meth:`resolve` turns them, with the clips, into the :class:`RunConfig` that is trained and saved
+    ("Resolved:" below says what the run holds where the option leaves it open).
 
     Every default is read from :mod:`gcdg_lite.defaults` (its name there is given in parentheses below);
     why each was chosen is in ``bench/README.md``.
@@ -102,7 +108,8 @@ class TrainConfig:
         data: the data source string (``"builtin:vowels"`` or a folder); ``None`` for arrays.
         n_clips: clips drawn from a ``builtin:`` source or a folder (``None`` = the loader's default:
             256 built-in clips, every clip of a folder).
-        data_digest: resolved: a digest of the training clips (a resumed run must see the same clips).
+        data_digest: a digest of the training clips (a resumed run must see the same clips); left ``None``
+            in options: resolving on clips sets it, a saved run's is kept when read back.
         augment: DiffAugment policy: what random, differentiable changes are applied to every
             example D sees (real and generated, in D's and in G's update), a comma-separated subset
             of ``shift`` (circular time shift), ``mask`` (time and, for spectrograms, frequency
@@ -143,60 +150,73 @@ class TrainConfig:
     r1_every: int = D.R1_EVERY
 
     # ------------------------------------------------------------------ building
-    @classmethod
-    def from_options(cls, options: "Mapping[str, Any] | TrainConfig | None" = None, base: "TrainConfig | None" = None,
-                     ) -> "TrainConfig":
-        """Options as a config: ``options`` (a mapping of field names, or a config) over ``base``.
+    def __post_init__(self) -> None:
+        """Check the type and range of every field (the model's options are checked by :meth:`resolve`)."""
+        _check_fields(self)
 
-        ``base`` defaults to ``TrainConfig()``; on resume it is the saved run, so that options not
-        given keep the saved values. ``model_kwargs`` are merged key by key over the base's.
+    @classmethod
+    def from_options(cls, options: "Mapping[str, Any] | TrainConfig | None" = None,
+                     base: "TrainConfig | RunConfig | None" = None) -> "TrainConfig":
+        """Options as a config: a :class:`TrainConfig` is taken whole; a mapping of field names is a set of
+        changes over ``base``.
+
+        ``base`` defaults to ``TrainConfig()``; on resume it is the saved :class:`RunConfig`, so that
+        options not given keep the saved values. ``model_kwargs`` are merged key by key over the base's
+        (when the model stays the same).
 
         Raises:
-            ConfigError: an unknown option name, or options that are not a mapping.
+            ConfigError: an unknown option name, options that are not a mapping, or a bad value.
         """
         if isinstance(options, TrainConfig):
             return options
-        base = base or cls()
-        if options is None:
-            return base
-        if not isinstance(options, Mapping):
+        if options is not None and not isinstance(options, Mapping):
             raise ConfigError(f"config must be a TrainConfig or a dict of its fields; got {type(options).__name__}")
+        if base is None and not options:
+            return cls()
+        values = {} if base is None else {f.name: getattr(base, f.name) for f in fields(cls)}
         names = {f.name for f in fields(cls)}
-        unknown = sorted(set(options) - names)
+        unknown = sorted(set(options or {}) - names)
         if unknown:
             raise ConfigError(f"unknown training option(s) {', '.join(unknown)}; the options are: {', '.join(sorted(names))}")
-        changes = dict(options)
+        changes = dict(options or {})
         if "model_kwargs" in changes:
             kwargs = changes["model_kwargs"]
             if not isinstance(kwargs, Mapping):
                 raise ConfigError(f"model_kwargs={kwargs!r} must be a dict, e.g. {{'d': 16}}")
-            same_model = changes.get("model", base.model) == base.model
-            changes["model_kwargs"] = {**(base.model_kwargs if same_model else {}), **kwargs}
-        return dataclasses.replace(base, **changes)
+            base_model = values.get("model", D.MODEL)
+            same_model = changes.get("model", base_model) == base_model
+            changes["model_kwargs"] = {**(values.get("model_kwargs", {}) if same_model else {}), **kwargs}
+        if "model_kwargs" in values:
+            values["model_kwargs"] = dict(values["model_kwargs"])
+        return cls(**{**values, **changes})
 
     def check(self) -> "TrainConfig":
-        """Check the type and range of every field, the model's sizes included; builds nothing; returns ``self``.
+        """Check the model's sizes (``models.check_sizes``) too; builds nothing; returns ``self``.
+
+        Every other field was checked when the options were made.
 
         Raises:
-            ConfigError: naming the first bad field and what to use instead.
+            ConfigError: naming the first bad size and its limit.
         """
-        _check_fields(self)
+        from .. import models  # the size limits live beside the models (this imports TensorFlow)
+
+        models.check_sizes(dict(self.model_kwargs), str(self.model))  # width, noise_dim...: upper bounds
         return self
 
     # ------------------------------------------------------------------ resolution
     def resolve(self, clips: np.ndarray | None = None, *, samples: int | None = None, source: str | None = None,
-                ) -> "TrainConfig":
-        """The resolved config for training on ``clips`` (or, without clips, on clips of ``samples``).
+                ) -> "RunConfig":
+        """The resolved run for training on ``clips`` (or, without clips, on clips of ``samples``).
 
-        Fills every default, checks every field and returns a new frozen config; see the module
-        docstring. ``source`` is the data source string the clips came from, if any.
+        Fills every default and returns a new frozen :class:`RunConfig`, which checks the model's options
+        (``models.resolve_config``, once); see the module docstring. ``source`` is the data source
+        string the clips came from, if any. Without clips the digest is kept (:attr:`data_digest`).
 
         Raises:
             ConfigError: naming the first bad field and what to use instead.
         """
         from .. import losses, models
 
-        _check_fields(self)
         if str(self.model).strip().lower() not in D.MODEL_CONFIGS:
             raise ConfigError(f"model={self.model!r} is unknown; choose one of {', '.join(D.MODEL_CONFIGS)}")
         model = str(self.model).strip().lower()
@@ -224,31 +244,121 @@ class TrainConfig:
             raise ConfigError(f"n_fft/hop are specgan settings; model {model!r} works on waveforms (leave them unset)")
         pinned = models.default_config(model)
         pinned.pop("size", None)
-        model_kwargs = {**pinned, **kwargs}
-        models.resolve_config(model, model_kwargs)  # raises ConfigError naming a bad option
         n_critic = int(spec.n_critic if self.n_critic is None else self.n_critic)
-        ema = float(D.EMA[model] if self.ema is None else self.ema)
-        steps = int(D.STEPS[model] if self.steps is None else self.steps)
-        augment = canonical(D.AUGMENT[model] if self.augment is None else self.augment)
         if self.update == "simultaneous" and n_critic != 1:
             raise ConfigError(f"update='simultaneous' needs n_critic=1 (loss {spec.name!r} uses {n_critic}); "
                               "use update='alternating'")
-        digest = self.data_digest if clips is None else clips_digest(clips)
-        return dataclasses.replace(
-            self, model=model, model_kwargs=model_kwargs, loss=spec.name, n_critic=n_critic, ema=ema, steps=steps,
-            precision=resolve_precision(self.precision), n_fft=n_fft, hop=hop,
-            data=self.data if source is None else str(source), data_digest=digest, augment=augment,
-            r1=float(self.r1), lr_g=float(self.lr_g), lr_d=float(self.lr_d),
-            beta_1=float(self.beta_1), beta_2=float(self.beta_2))
+        return RunConfig(
+            model=model, model_kwargs={**pinned, **kwargs}, loss=spec.name, r1=float(self.r1), n_critic=n_critic,
+            lr_g=float(self.lr_g), lr_d=float(self.lr_d), beta_1=float(self.beta_1), beta_2=float(self.beta_2),
+            batch=self.batch, steps=int(D.STEPS[model] if self.steps is None else self.steps), seed=self.seed,
+            ckpt_every=self.ckpt_every, sample_every=self.sample_every, n_sample_wavs=self.n_sample_wavs,
+            ema=float(D.EMA[model] if self.ema is None else self.ema), steps_per_call=self.steps_per_call,
+            precision=resolve_precision(self.precision), update=self.update, callback_every=self.callback_every,
+            sr=self.sr, n_fft=n_fft, hop=hop, griffin_lim_iters=self.griffin_lim_iters,
+            griffin_lim_oversample=self.griffin_lim_oversample, data=self.data if source is None else str(source),
+            n_clips=self.n_clips, data_digest=self.data_digest if clips is None else clips_digest(clips),
+            augment=canonical(D.AUGMENT[model] if self.augment is None else self.augment), r1_every=self.r1_every)
+
+
+@dataclass(frozen=True, eq=True)
+class RunConfig:
+    """A resolved run: every setting that shapes it, concrete, frozen; what ``RUN/config.json`` records.
+
+    Made by :meth:`TrainConfig.resolve` (from options and the clips) or read back by :meth:`from_json`;
+    ``Engine``, ``fit``, ``Run.config`` and resume take only this type. Its fields are
+    :class:`TrainConfig`'s, with no "use the default" left: ``n_critic``, ``steps``, ``ema`` and
+    ``augment`` hold the values the run uses, ``precision`` is concrete, ``model_kwargs`` every option of
+    the model. ``None`` remains only where it is a value: ``n_fft``/``hop`` of a wave model, ``data`` of
+    clips given as an array, ``n_clips`` of every clip given, ``data_digest`` of a run written before
+    digests (format 1).
+
+    Derived once, when it is made (the model's options are checked then): :attr:`model_options`
+    (``models.resolve_config``), :attr:`loss_spec` and :attr:`augment_policy`.
+    """
+
+    model: str
+    model_kwargs: Mapping[str, Any]
+    loss: str
+    r1: float
+    n_critic: int
+    lr_g: float
+    lr_d: float
+    beta_1: float
+    beta_2: float
+    batch: int
+    steps: int
+    seed: int
+    ckpt_every: int
+    sample_every: int
+    n_sample_wavs: int
+    ema: float
+    steps_per_call: int
+    precision: str
+    update: str
+    callback_every: int
+    sr: int
+    n_fft: int | None
+    hop: int | None
+    griffin_lim_iters: int
+    griffin_lim_oversample: int
+    data: str | None
+    n_clips: int | None
+    data_digest: str | None
+    augment: str
+    r1_every: int
+
+    def __post_init__(self) -> None:
+        """Derive the model's full options (checking them), the loss and the augmentation policy, once."""
+        from .. import losses, models
+
+        object.__setattr__(self, "_model_options", models.resolve_config(self.model, dict(self.model_kwargs)))
+        object.__setattr__(self, "_loss_spec", losses.get_loss(self.loss))
+        object.__setattr__(self, "_augment_policy", parse_augment(self.augment))
 
     @property
-    def samples(self) -> int | None:
-        """Clip length in samples (resolved configs always have it)."""
-        value = self.model_kwargs.get("samples")
-        return None if value is None else int(value)
+    def model_options(self) -> dict[str, Any]:
+        """Every option of the model as ``models.resolve_config`` returns it (for ``models.build_resolved``)."""
+        return dict(self._model_options)
 
-    def check_resume(self, saved: "TrainConfig", where: str = "the run") -> None:
-        """Raise :class:`ConfigError` unless this resolved config may continue ``saved`` (resolved).
+    @property
+    def loss_spec(self):
+        """The :class:`gcdg_lite.losses.LossSpec` of :attr:`loss`."""
+        return self._loss_spec
+
+    @property
+    def augment_policy(self) -> tuple[str, ...]:
+        """The DiffAugment changes of :attr:`augment`, in order (empty when off; ``augment.parse``)."""
+        return self._augment_policy
+
+    @property
+    def samples(self) -> int:
+        """Clip length in samples."""
+        return int(self.model_kwargs["samples"])
+
+    # ------------------------------------------------------------------ resume
+    def with_changes(self, changes: "Mapping[str, Any] | TrainConfig | None" = None, clips: np.ndarray | None = None,
+                     *, source: str | None = None, where: str = "the run") -> "RunConfig":
+        """This saved run continued with ``changes``: the resolved run to train on.
+
+        ``changes`` is a mapping of options applied over this run's values (e.g. ``{"steps": 4000}``;
+        ``model_kwargs`` key by key), or a :class:`TrainConfig` taken whole. The result is resolved
+        on ``clips`` (from ``source``; without clips, this run's clips are assumed) and may differ
+        from this run only in :data:`RESUMABLE_FIELDS` (:meth:`check_resume`).
+
+        Raises:
+            ConfigError: an unknown or bad option, or a change of a field that defines the computation
+                (naming each, with the saved value), or different clips.
+        """
+        options = TrainConfig.from_options(changes, base=self)
+        if clips is None:
+            options = dataclasses.replace(options, data_digest=self.data_digest)
+        resolved = options.resolve(clips, samples=self.samples, source=source)
+        resolved.check_resume(self, where)
+        return resolved
+
+    def check_resume(self, saved: "RunConfig", where: str = "the run") -> None:
+        """Raise :class:`ConfigError` unless this resolved run may continue ``saved``.
 
         Only :data:`RESUMABLE_FIELDS` may differ; the message lists every other field that does,
         with the saved value, and says what to do.
@@ -263,13 +373,6 @@ class TrainConfig:
         saved_values = ", ".join(f"{n}={getattr(saved, n)!r}" for n in diff if n != "data_digest")
         raise ConfigError(f"{where}: cannot resume with different {', '.join(d for d in diff if d != 'data_digest')} "
                           f"(saved: {saved_values}); leave them as saved, or train a new run in another folder")
-
-    @property
-    def critic_steps(self) -> int:
-        """D updates per G update of a resolved config."""
-        if self.n_critic is None:
-            raise ConfigError("this config is not resolved yet (n_critic unset); call resolve() first")
-        return int(self.n_critic)
 
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict[str, Any]:
@@ -287,18 +390,21 @@ class TrainConfig:
         write_atomic(os.fspath(path), lambda fh: fh.write(text), encoding="utf-8")
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], where: str = "config") -> "TrainConfig":
-        """Build from :meth:`to_dict` output; unknown keys (newer versions) are ignored.
+    def from_dict(cls, d: Mapping[str, Any], where: str = "config") -> "RunConfig":
+        """The run a :meth:`to_dict` output describes, read as options and resolved; unknown keys (newer
+        versions) are ignored.
 
         Folders written before the ``"format"`` key (format 1) stored ``"ema": null`` for "off";
-        that is read as 0. A config without ``"augment"`` (written before augmentation and
-        spectral normalisation existed) is read as ``augment="none"`` and, for wavegan/specgan,
-        ``spectral_norm=False``, whatever today's defaults. Field types are checked when the config is
-        resolved.
+        that is read as 0, and their unset fields get today's defaults. A config without ``"augment"``
+        (written before augmentation and spectral normalisation existed) is read as ``augment="none"``
+        and, for wavegan/specgan, ``spectral_norm=False``, whatever today's defaults.
+
+        Raises:
+            ConfigError: one line starting with ``where`` naming the first bad field (sizes included).
         """
         if not isinstance(d, Mapping):
             raise ConfigError(f"{where}: expected a JSON object of training options, found {type(d).__name__}")
-        names = {f.name for f in fields(cls)}
+        names = {f.name for f in fields(TrainConfig)}
         values = {k: v for k, v in d.items() if k in names}
         if d.get("format") is None and values.get("ema") is None:
             values["ema"] = 0.0
@@ -308,19 +414,18 @@ class TrainConfig:
             if isinstance(kwargs, Mapping) and values.get("model") in ("wavegan", "specgan"):
                 values["model_kwargs"] = {"spectral_norm": False, **kwargs}
         try:
-            config = cls(**values)
-            _check_fields(config)
+            return TrainConfig(**values).resolve()  # the model's options and sizes: checked once, there
         except (TypeError, ConfigError, RecursionError) as exc:
             text = str(exc) if not isinstance(exc, RecursionError) else "nested too deep to be a config"
             raise ConfigError(f"{where}: {text if len(text) <= 300 else text[:295] + ' ...'}") from None
-        return config
 
     @classmethod
-    def from_json(cls, path: str | os.PathLike) -> "TrainConfig":
-        """Read a config written by :meth:`to_json`; one :class:`ConfigError` naming the file if unreadable.
+    def from_json(cls, path: str | os.PathLike) -> "RunConfig":
+        """Read a run's ``config.json`` (format 1 or 2, see :meth:`from_dict`); one :class:`ConfigError`
+        naming the file if unreadable.
 
-        Every field is checked as by :meth:`check` (sizes included), so a hand-edited file gets one line
-        too. A file above :data:`MAX_CONFIG_BYTES`, or nested too deep for the JSON parser, is damaged.
+        Every field is checked (sizes included), so a hand-edited file gets one line too. A file above
+        :data:`MAX_CONFIG_BYTES`, or nested too deep for the JSON parser, is damaged.
         """
         try:
             with open(path, encoding="utf-8") as fh:
@@ -337,7 +442,7 @@ class TrainConfig:
 
 
 def _check_fields(c: TrainConfig) -> None:
-    """Types and ranges of every field; raises ConfigError naming the first bad one."""
+    """Types and ranges of every option (the model's options aside); raises ConfigError naming the first bad one."""
     def integer(name: str, low: int) -> None:
         check_int(name, getattr(c, name), low, LIMITS.get(name))
 
@@ -379,9 +484,6 @@ def _check_fields(c: TrainConfig) -> None:
         parse_augment(c.augment)  # raises ConfigError naming the bad policy
     if not isinstance(c.model_kwargs, Mapping):
         raise ConfigError(f"model_kwargs={shown(c.model_kwargs)} must be a dict, e.g. {{'d': 16}}")
-    from .. import models  # the size limits live beside the models (this imports TensorFlow)
-
-    models.check_sizes(dict(c.model_kwargs), str(c.model))  # width, noise_dim...: upper bounds
     for name in ("data", "data_digest"):
         if getattr(c, name) is not None and not isinstance(getattr(c, name), str):
             raise ConfigError(f"{name}={shown(getattr(c, name))} must be a string")

@@ -1,11 +1,12 @@
 """``fit`` trains a GAN into a run folder; :class:`Run` / ``load_run`` sample from it (chapter 4).
 
-A run folder ``RUN/`` holds ``config.json`` (the resolved :class:`TrainConfig`), ``ckpt/``
+A run folder ``RUN/`` holds ``config.json`` (the resolved run, a :class:`RunConfig`), ``ckpt/``
 (checkpoints), ``history.csv`` (one row per step), ``specnorm.json`` (specgan only: the spectrogram
 normalisation computed on the training data) and ``samples/step_XXXXXX/*.wav`` (listening checkpoints).
 
-``fit`` reads top to bottom: options -> clips -> resolved config (checked against the saved run on
-resume) -> examples and engine -> run folder -> the training loop. Nothing in an existing folder is
+``fit`` reads top to bottom: options (a :class:`TrainConfig`) -> clips -> the resolved run (a
+:class:`RunConfig`; on resume the saved run with the changes given, ``RunConfig.with_changes``) -> examples
+and engine -> run folder -> the training loop. Nothing in an existing folder is
 touched before the new run has been set up without error.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ import tensorflow as tf
 from ..errors import ConfigError, DataError, RunError, TrainingInterrupted
 from . import checkpoint as ckpt_lib
 from . import folder
-from .config import TrainConfig
+from .config import RunConfig, TrainConfig
 from .history import PANELS, History, plot_history, read_history
 from .step import METRICS, Engine, latent
 
@@ -46,8 +47,11 @@ def as_clips(data: Any, what: str = "training data") -> np.ndarray:
     return as_audio(data, what, ndim=2, peak=1.0, min_samples=1)
 
 
-def load_clips(data: Any, options: TrainConfig) -> tuple[np.ndarray, str | None]:
-    """The training clips of ``data`` (an array, or a source string for ``data.load_source``) and its source."""
+def load_clips(data: Any, options: "TrainConfig | RunConfig") -> tuple[np.ndarray, str | None]:
+    """The training clips of ``data`` (an array, or a source string for ``data.load_source``) and its source.
+
+    A source is read with the options' ``sr``, ``n_clips``, ``seed`` and clip length (``model_kwargs``).
+    """
     if isinstance(data, (str, os.PathLike)):
         from ..data import load_source
 
@@ -59,7 +63,7 @@ def load_clips(data: Any, options: TrainConfig) -> tuple[np.ndarray, str | None]
     return as_clips(data), None
 
 
-def examples(clips: np.ndarray, config: TrainConfig, norm=None) -> tuple[np.ndarray, Any]:
+def examples(clips: np.ndarray, config: RunConfig, norm=None) -> tuple[np.ndarray, Any]:
     """What the discriminator of ``config.model`` sees: ``features.examples`` for its domain.
 
     Returns:
@@ -102,12 +106,12 @@ class Run:
 
     Attributes:
         path: the run folder.
-        config: its resolved :class:`TrainConfig`.
+        config: its resolved :class:`RunConfig`.
         engine: the device-side state (models, optimisers, RNG, step counter).
         specnorm: specgan's spectrogram normalisation (``None`` for wave models).
     """
 
-    def __init__(self, path: str, config: TrainConfig, engine: Engine, specnorm=None, history=None, *,
+    def __init__(self, path: str, config: RunConfig, engine: Engine, specnorm=None, history=None, *,
                  manager: "tf.train.CheckpointManager | None" = None, lock: str | None = None):
         """``manager`` and ``lock`` are given by :func:`fit` to a run it trains: the checkpoint manager of
         ``path/ckpt`` and the lock file it holds (released by :meth:`_release` when training ends)."""
@@ -255,7 +259,7 @@ def load_run(path: str | os.PathLike) -> Run:
     cfg_path = folder.inside(path, "config.json")
     if not os.path.isfile(cfg_path):
         raise RunError(f"{path}: not a run folder (no config.json); train one with `python -m gcdg_lite train`")
-    config = TrainConfig.from_json(cfg_path).resolve(samples=None)
+    config = RunConfig.from_json(cfg_path)
     engine = Engine(config)
     step = ckpt_lib.restore_latest(ckpt_lib.manager(engine, path), engine)
     if step is None:
@@ -275,10 +279,10 @@ def fit(data, config: "TrainConfig | Mapping[str, Any] | None" = None, out: str 
     Args:
         data: float32 clips ``(n, samples)`` in [-1, 1], or a source string for ``data.load_source``
             (``"builtin:vowels"`` or a folder of audio files); ``None`` on resume reuses the run's source.
-        config: a :class:`TrainConfig` (default ``TrainConfig()``), or a dict of options. On resume a
-            TrainConfig is taken whole, while a dict's options are applied to the SAVED run's config;
-            either way only the resumable fields (steps, ckpt_every, ...) may differ from the saved run
-            (``TrainConfig.check_resume``).
+        config: a :class:`TrainConfig` (default ``TrainConfig()``), or a dict of options. On resume
+            the saved run takes them as changes (``RunConfig.with_changes``): a dict's options are
+            applied to the SAVED run, a TrainConfig is taken whole, ``None`` continues it as saved;
+            either way only the resumable fields (steps, ckpt_every, ...) may differ from the saved run.
         out: the run folder; ``None`` = a new temporary folder. Normalised first (``run/`` is ``run``);
             refused when it holds a glob character, is the current folder, is a symbolic link, or lies
             inside the data folder it trains on.
@@ -304,16 +308,17 @@ def fit(data, config: "TrainConfig | Mapping[str, Any] | None" = None, out: str 
     """
     callbacks, strategy = _check_arguments(callbacks, strategy, progress, overwrite)
     path, saved = _open_folder(out, resume, overwrite)
-    options = TrainConfig.from_options(config, base=saved if isinstance(config, Mapping) else None).check()
+    options = TrainConfig.from_options(config, base=saved)  # checked here, before any data is read
     if saved is not None and data is None:
         data = saved.data
     if data is None:
         raise ConfigError("no training data given (pass clips or a source such as 'builtin:vowels')")
     _check_outside_data(path, data)
     clips, source = load_clips(data, options)
-    resolved = options.resolve(clips, source=source)
-    if saved is not None:
-        resolved.check_resume(saved, where=path)
+    if saved is None:
+        resolved = options.resolve(clips, source=source)
+    else:
+        resolved = saved.with_changes(options, clips, source=source, where=path)
     run = _setup(clips, resolved, path, saved is not None, overwrite, strategy)
     _loop(run, callbacks, progress)
     return run
@@ -357,8 +362,8 @@ def _check_outside_data(path: str, data: Any) -> None:
                        "moving this one out first if it exists")
 
 
-def _open_folder(out, resume: "bool | str", overwrite: bool) -> tuple[str, TrainConfig | None]:
-    """The run folder's normalised path and, on resume, its saved (resolved) config. Changes nothing on disk.
+def _open_folder(out, resume: "bool | str", overwrite: bool) -> tuple[str, RunConfig | None]:
+    """The run folder's normalised path and, on resume, its saved run. Changes nothing on disk.
 
     Raises:
         ConfigError: ``out`` is not a path, or holds a glob character (``folder.run_path``).
@@ -383,8 +388,7 @@ def _open_folder(out, resume: "bool | str", overwrite: bool) -> tuple[str, Train
     if resume:
         if not os.path.isfile(cfg_path):
             raise RunError(f"{out}: nothing to resume (no config.json); drop --resume to start a new run")
-        saved = TrainConfig.from_json(cfg_path)
-        return out, saved.resolve(samples=saved.samples)
+        return out, RunConfig.from_json(cfg_path)
     if os.path.isdir(out) and os.listdir(out):
         if not overwrite:
             raise RunError(f"{out}: run folder already exists; use resume=True (--resume) to continue it "
@@ -401,8 +405,8 @@ LOCK = folder.LOCK
 RUN_FILES = ("config.json", "history.csv", "specnorm.json", "ckpt", SAMPLES_DIR)
 
 
-def _setup(clips: np.ndarray, config: TrainConfig, path: str, resuming: bool, overwrite: bool, strategy) -> Run:
-    """Examples, engine and run folder for a resolved config; restores the checkpoint on resume.
+def _setup(clips: np.ndarray, config: RunConfig, path: str, resuming: bool, overwrite: bool, strategy) -> Run:
+    """Examples, engine and run folder for a resolved run; restores the checkpoint on resume.
 
     An existing run that ``overwrite`` replaces is set aside (renamed, nothing deleted) and removed only
     once the new run is set up; on any error the new folder is removed and the old run put back.
@@ -425,7 +429,7 @@ def _setup(clips: np.ndarray, config: TrainConfig, path: str, resuming: bool, ov
                        "folder with free space") from None
 
 
-def _open_run(engine: Engine, config: TrainConfig, path: str, resuming: bool, norm, lock: str) -> Run:
+def _open_run(engine: Engine, config: RunConfig, path: str, resuming: bool, norm, lock: str) -> Run:
     """Checkpoint manager, history, config.json and specnorm.json of a locked run folder; the :class:`Run`."""
     mgr = ckpt_lib.manager(engine, path)
     start = ckpt_lib.restore_latest(mgr, engine) if resuming else 0

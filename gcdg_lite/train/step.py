@@ -35,7 +35,7 @@ import tensorflow as tf
 
 from ..errors import ConfigError, RunError
 from . import augment as aug
-from .config import TrainConfig
+from .config import RunConfig
 from .history import METRICS  # per-step metrics returned by the graph, in this order (history.csv's columns)
 from .update import alternating_step, critic_penalty, descend, verdicts
 
@@ -55,18 +55,20 @@ def dtype_policy(name: str):
         keras.config.set_dtype_policy(old)
 
 
-def build_models(config: TrainConfig):
-    """``(G, D, G_ema or None)`` for a resolved config, built by ``models.build`` under its precision.
+def build_models(config: RunConfig):
+    """``(G, D, G_ema or None)`` of a resolved run, built by ``models.build_resolved`` from its
+    ``model_options`` (resolved once, when the run was) under its precision.
 
     Weight initialisation is seeded with ``keras.utils.set_random_seed(config.seed)`` (the only use of
     global seeding; training randomness comes from the run's own generator).
     """
     from .. import models
 
+    options = config.model_options
     with dtype_policy(config.precision):
         keras.utils.set_random_seed(int(config.seed))
-        G, D = models.build(config.model, **config.model_kwargs)
-        G_ema = models.build(config.model, **config.model_kwargs)[0] if config.ema else None
+        G, D = models.build_resolved(config.model, options)
+        G_ema = models.build_resolved(config.model, options)[0] if config.ema else None
     if G_ema is not None:
         G_ema.set_weights(G.get_weights())
     return G, D, G_ema
@@ -100,24 +102,24 @@ class Engine:
     """Device-side state and the compiled steps of one run.
 
     Args:
-        config: the run's resolved :class:`TrainConfig` (``TrainConfig.resolve``).
+        config: the resolved run, a :class:`~gcdg_lite.train.config.RunConfig` (``TrainConfig.resolve``);
+            its loss, critic steps and augmentation policy are read as it holds them.
         examples: training examples as D sees them (``features.examples``): float32 ``(n, samples)``
             waves or ``(n, H, W, 1)`` normalised spectrograms; ``None`` for a sampling-only engine.
         strategy: a ``tf.distribute.Strategy``; default :func:`choose_strategy`.
     """
 
-    def __init__(self, config: TrainConfig, examples: np.ndarray | None = None, strategy=None):
-        from .. import losses
-
+    def __init__(self, config: RunConfig, examples: np.ndarray | None = None, strategy=None):
+        if not isinstance(config, RunConfig):
+            raise ConfigError(f"Engine needs a resolved run (TrainConfig(...).resolve(clips)), not a "
+                              f"{type(config).__name__}")
         self.config = config
         self.strategy = strategy or choose_strategy()
         self.replicas = int(self.strategy.num_replicas_in_sync)
         if config.batch % self.replicas:
             raise ConfigError(f"batch={config.batch} does not split evenly over {self.replicas} devices; "
                               f"use a multiple of {self.replicas}")
-        self.spec = losses.get_loss(config.loss)
-        self.n_critic = config.critic_steps
-        self.augment = aug.parse(config.augment or "none")
+        self.spec, self.n_critic, self.augment = config.loss_spec, config.n_critic, config.augment_policy
         with self.strategy.scope():
             self.G, self.D, self.G_ema = build_models(config)
             self.opt_g, self.opt_d = self._optimizer(config.lr_g), self._optimizer(config.lr_d)
