@@ -160,3 +160,18 @@ def test_train_config_equals_the_cli_run_it_describes_once_resolved(tmp_path):
     assert saved == resolved("builtin:vowels", dict(steps=1, n_clips=8))
     plain = resolved("builtin:vowels", dict(n_clips=8)).to_dict()
     assert {k for k, v in saved.to_dict().items() if plain[k] != v} == {"steps"}
+
+
+def test_a_resolved_run_gives_its_settings_to_a_new_run():
+    """``fit(clips, dataclasses.replace(run.config, steps=0))`` (chapter 4's untrained twin): a RunConfig as
+    options resolves to the same run on the same clips."""
+    import dataclasses
+
+    import numpy as np
+
+    from gcdg_lite.train import RunConfig, TrainConfig
+
+    clips = np.zeros((4, 1024), np.float32)
+    run = TrainConfig(model="seed_mlp", loss="wgan_gp", steps=7, batch=2).resolve(clips, source=None)
+    again = TrainConfig.from_options(dataclasses.replace(run, steps=0)).resolve(clips)
+    assert isinstance(again, RunConfig) and again == dataclasses.replace(run, steps=0)

@@ -155,10 +155,10 @@ class TrainConfig:
         _check_fields(self)
 
     @classmethod
-    def from_options(cls, options: "Mapping[str, Any] | TrainConfig | None" = None,
+    def from_options(cls, options: "Mapping[str, Any] | TrainConfig | RunConfig | None" = None,
                      base: "TrainConfig | RunConfig | None" = None) -> "TrainConfig":
-        """Options as a config: a :class:`TrainConfig` is taken whole; a mapping of field names is a set of
-        changes over ``base``.
+        """Options as a config: a :class:`TrainConfig` is taken whole, a :class:`RunConfig` gives its
+        settings (train a new run like that one); a mapping of field names is a set of changes over ``base``.
 
         ``base`` defaults to ``TrainConfig()``; on resume it is the saved :class:`RunConfig`, so that
         options not given keep the saved values. ``model_kwargs`` are merged key by key over the base's
@@ -169,8 +169,11 @@ class TrainConfig:
         """
         if isinstance(options, TrainConfig):
             return options
+        if isinstance(options, RunConfig):  # another run's settings, as options for a new run
+            return cls.from_options(None, base=options)
         if options is not None and not isinstance(options, Mapping):
-            raise ConfigError(f"config must be a TrainConfig or a dict of its fields; got {type(options).__name__}")
+            raise ConfigError(f"config must be a TrainConfig, a RunConfig or a dict of its fields; got "
+                              f"{type(options).__name__}")
         if base is None and not options:
             return cls()
         values = {} if base is None else {f.name: getattr(base, f.name) for f in fields(cls)}
