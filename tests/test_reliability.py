@@ -54,21 +54,6 @@ def history_steps(run) -> list[int]:
         return [int(r["step"]) for r in csv.DictReader(fh)]
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    """A small finished run (2 steps, a checkpoint per step) to copy for each test."""
-    run = tmp_path_factory.mktemp("base") / "run"
-    assert train_cli(run, "--ckpt-every", "1") == 0
-    return run
-
-
-@pytest.fixture
-def run(trained, tmp_path):
-    import shutil
-
-    dst = tmp_path / "run"
-    shutil.copytree(trained, dst)
-    return dst
 
 
 # --------------------------------------------------------------------------- data loss

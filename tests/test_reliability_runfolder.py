@@ -17,19 +17,6 @@ from gcdg_lite.errors import ConfigError
 from test_reliability import FAST, history_steps, one_line, snapshot, train_cli
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    """A small finished run (2 steps, a checkpoint per step) to copy for each test."""
-    run = tmp_path_factory.mktemp("base") / "run"
-    assert train_cli(run, "--ckpt-every", "1") == 0
-    return run
-
-
-@pytest.fixture
-def run(trained, tmp_path):
-    dst = tmp_path / "run"
-    shutil.copytree(trained, dst)
-    return dst
 
 
 def overwrite(out, steps=3) -> int:

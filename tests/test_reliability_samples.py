@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import subprocess
 import sys
 
@@ -22,19 +21,6 @@ from test_reliability import one_line, snapshot, train_cli
 MANIFEST = ".gcdg-samples.json"
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    """A small finished run (2 steps) to copy for each test."""
-    run = tmp_path_factory.mktemp("base") / "run"
-    assert train_cli(run, "--ckpt-every", "1") == 0
-    return run
-
-
-@pytest.fixture
-def run(trained, tmp_path):
-    dst = tmp_path / "run"
-    shutil.copytree(trained, dst)
-    return dst
 
 
 def user_wavs(folder, k=3):
