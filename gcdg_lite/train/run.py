@@ -23,15 +23,14 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import tensorflow as tf
 
+from ..defaults import SAMPLES
 from ..errors import ConfigError, DataError, RunError, TrainingInterrupted
 from . import checkpoint as ckpt_lib
 from . import folder
 from .config import RunConfig, TrainConfig
 from .history import PANELS, History, plot_history, read_history
+from .samples import SAMPLES_DIR
 from .step import METRICS, Engine, latent
-
-from ..defaults import SAMPLES as DEFAULT_SAMPLES  # the clip length when none is given
-SAMPLES_DIR = "samples"
 
 
 # ---------------------------------------------------------------------- clips and examples
@@ -55,7 +54,7 @@ def load_clips(data: Any, options: "TrainConfig | RunConfig") -> tuple[np.ndarra
     if isinstance(data, (str, os.PathLike)):
         from ..data import load_source
 
-        samples = int(options.model_kwargs.get("samples") or DEFAULT_SAMPLES)
+        samples = int(options.model_kwargs.get("samples") or SAMPLES)
         clips = load_source(str(data), sr=options.sr, samples=samples, n=options.n_clips, seed=options.seed)
         return as_clips(clips), str(data)
     if options.n_clips is not None:
@@ -93,10 +92,8 @@ def _load_specnorm(path: str):
     except RecursionError:
         raise RunError(f"{file} is damaged (nested too deep to be a SpecGAN normalisation); train the run "
                        "again") from None
-    except (OSError, ValueError, ConfigError) as exc:
+    except (OSError, ValueError, ConfigError) as exc:  # SpecNorm.from_dict checks lengths, finiteness, std > 0
         raise RunError(f"{file} is damaged ({exc}); train the run again") from None
-    if not (np.all(np.isfinite(norm.mean)) and np.all(np.isfinite(norm.std)) and np.all(norm.std > 0)):
-        raise RunError(f"{file} holds non-finite or non-positive statistics; train the run again")
     return norm
 
 
@@ -399,8 +396,6 @@ def _open_folder(out, resume: "bool | str", overwrite: bool) -> tuple[str, RunCo
     return out, None
 
 
-#: the run's lock file (``folder.LOCK``), kept importable here
-LOCK = folder.LOCK
 #: the files and folders of a run; none of them may be a symbolic link
 RUN_FILES = ("config.json", "history.csv", "specnorm.json", "ckpt", SAMPLES_DIR)
 
