@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 from pathlib import Path
 
 import numpy as np
@@ -45,8 +44,6 @@ from ..errors import ConfigError, DataError
 
 #: a folder file shorter than this fraction of ``--samples`` is refused (it would be mostly padding)
 MIN_FILL = 0.95
-#: the trainer's listening checkpoints: ``RUN/samples/step_XXXXXX/`` (see ``gcdg_lite.train.run``)
-STEP_FOLDER = re.compile(r"step_(\d+)")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -114,14 +111,12 @@ def step_folders(spec: str) -> dict[int, Path]:
     ``spec`` is a run's ``samples`` folder when it holds ``step_XXXXXX`` sub-folders, and a run folder when
     its ``samples`` sub-folder does; anything else (a plain folder of audio, ``builtin:NAME``) gives ``{}``.
     """
+    from ..train.samples import SAMPLES_DIR, steps_in
+
     if str(spec).startswith("builtin:"):
         return {}
-    for folder in (Path(spec), Path(spec, "samples")):
-        try:
-            found = {int(m.group(1)): sub for sub in folder.iterdir()
-                     if (m := STEP_FOLDER.fullmatch(sub.name)) and sub.is_dir()}
-        except OSError:  # missing, not a folder, unreadable: the loader says so
-            found = {}
+    for folder in (Path(spec), Path(spec, SAMPLES_DIR)):
+        found = dict(steps_in(folder))  # missing or unreadable: {} (the loader then says so)
         if found:
             return found
     return {}
@@ -212,4 +207,4 @@ def _note(note: str | None) -> str:
 
 def _step_of(folder: str, note: str | None) -> int | None:
     """The step number of a chosen ``step_XXXXXX`` folder (None when the set is not a run's samples)."""
-    return None if note is None else int(STEP_FOLDER.fullmatch(Path(folder).name).group(1))
+    return None if note is None else int(Path(folder).name[len("step_"):])

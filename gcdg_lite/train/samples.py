@@ -299,14 +299,22 @@ def write_step(run, step: int, n: int, seed: int = 0, prefix: str = "sample") ->
 # ---------------------------------------------------------------------- reading them back
 def step_folders(run_path: str) -> list[tuple[int, Path]]:
     """``(step, folder)`` of every real ``RUN/samples/step_XXXXXX`` folder, oldest first (links skipped)."""
-    root = os.path.join(str(run_path), SAMPLES_DIR)
+    return steps_in(os.path.join(str(run_path), SAMPLES_DIR))
+
+
+def steps_in(root: "str | os.PathLike") -> list[tuple[int, Path]]:
+    """``(step, folder)`` of the real ``step_XXXXXX`` sub-folders of ``root`` (a run's ``samples`` folder),
+    oldest first; ``[]`` when ``root`` is a link, missing, not a folder or unreadable."""
     if os.path.islink(root) or not os.path.isdir(root):
         return []
     found = []
-    for entry in os.scandir(root):
-        tail = entry.name[len("step_"):]
-        if entry.name.startswith("step_") and tail.isdigit() and entry.is_dir(follow_symlinks=False):
-            found.append((int(tail), Path(entry.path)))
+    try:
+        for entry in os.scandir(root):
+            tail = entry.name[len("step_"):]
+            if entry.name.startswith("step_") and tail.isdigit() and entry.is_dir(follow_symlinks=False):
+                found.append((int(tail), Path(entry.path)))
+    except OSError:
+        return []
     return sorted(found)
 
 
