@@ -449,10 +449,7 @@ def slice_clips(x: np.ndarray, samples: int, hop: int) -> tuple[np.ndarray, np.n
 
 def _n_slices(length: int, samples: int, hop: int) -> int:
     """How many clips :func:`slice_clips` cuts from ``length`` samples (without cutting them)."""
-    full = (length - samples) // hop + 1 if length >= samples else 0
-    nxt = full * hop
-    covered = (full - 1) * hop + samples if full else 0
-    return full + int(covered < length and length - nxt >= (samples + 1) // 2)
+    return len(_starts(length, samples, hop)[0])
 
 
 class _Cutter:
