@@ -35,7 +35,9 @@ class Budget:
         gan_steps: training steps of the code example's SpecGAN run (04_code_example.ipynb) on one-second
             clips; at ``book`` the command line's default (``gcdg_lite.defaults.STEPS``; the recipe that
             ``bench/quality.py`` measures on speech, ``bench/README.md``, Quality).
-        gan_width: width multiplier ``d`` of that SpecGAN run; at ``book`` the command line's default
+        phase_steps: training steps of chapter 4's PhaseGAN run (the phase-aware model, on the same clips as
+            that SpecGAN run); at ``book`` the command line's default for ``phasegan``.
+        gan_width: width multiplier ``d`` of that SpecGAN run (and of the PhaseGAN run); at ``book`` the command line's default
             (``gcdg_lite.defaults.MODEL_CONFIGS``).
         batch: clips per training batch; at ``book`` the command line's default (``gcdg_lite.defaults.BATCH``).
         n_clips: clips of training data per texture.
@@ -47,6 +49,7 @@ class Budget:
     steps: int
     small_steps: int
     gan_steps: int
+    phase_steps: int
     gan_width: int
     batch: int
     n_clips: int
@@ -55,12 +58,13 @@ class Budget:
 
 
 BUDGETS: dict[str, Budget] = {
-    "ci": Budget("ci", steps=12, small_steps=6, gan_steps=6, gan_width=4, batch=8, n_clips=32, n_eval=24, width=4),
+    "ci": Budget("ci", steps=12, small_steps=6, gan_steps=6, phase_steps=4, gan_width=4, batch=8, n_clips=32, n_eval=24, width=4),
     # book: chapter 4's SpecGAN is the command line's default run
     "book": Budget("book", steps=600, small_steps=200, gan_steps=defaults.STEPS["specgan"],
+                   phase_steps=defaults.STEPS["phasegan"],
                    gan_width=defaults.MODEL_CONFIGS["specgan"]["d"], batch=defaults.BATCH,
                    n_clips=defaults.BUILTIN_CLIPS, n_eval=128, width=16),
-    "full": Budget("full", steps=6000, small_steps=1500, gan_steps=10000, gan_width=32, batch=64, n_clips=1024, n_eval=256,
+    "full": Budget("full", steps=6000, small_steps=1500, gan_steps=10000, phase_steps=6000, gan_width=32, batch=64, n_clips=1024, n_eval=256,
                    width=32),
 }
 

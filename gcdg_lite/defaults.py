@@ -37,6 +37,8 @@ MODEL_CONFIGS: dict[str, dict[str, Any]] = {
                 "phase_shuffle": 2, "leak": 0.2, "spectral_norm": False, "stft_heads": []},
     "specgan": {"noise_dim": 100, "size": 128, "d": 8, "kernel": 5, "upsample": "transpose", "leak": 0.2,
                 "norm": "batch", "spectral_norm": True},
+    "phasegan": {"noise_dim": 100, "samples": SAMPLES, "d": 8, "kernel": 5, "leak": 0.2, "spectral_norm": True,
+                 "noise": False, "stft_heads": [], "critic": "wave"},
 }
 
 # ---------------------------------------------------------------------- how it is trained
@@ -45,7 +47,7 @@ LOSS = "non_saturating"
 #: discriminator updates per generator update of the losses that do not use 1 (``n_critic`` left unset)
 N_CRITIC = {"wgan_gp": 5}
 #: generator updates of a run when ``steps`` is left unset, per model
-STEPS = {"seed_mlp": 1000, "wavegan": 1000, "specgan": 2400}
+STEPS = {"seed_mlp": 1000, "wavegan": 1000, "specgan": 2400, "phasegan": 1200}
 #: clips per batch
 BATCH = 32
 #: Adam learning rate of both G and D
@@ -57,9 +59,9 @@ R1, R1_EVERY = 0.0, 1
 #: seed of the weights, the noise, the batches and the augmentation
 SEED = 0
 #: EMA decay of G's weights when ``ema`` is left unset, per model (0 = off)
-EMA = {"seed_mlp": 0.0, "wavegan": 0.0, "specgan": 0.99}
+EMA = {"seed_mlp": 0.0, "wavegan": 0.0, "specgan": 0.99, "phasegan": 0.99}
 #: DiffAugment policy (``gcdg_lite.train.augment``) when ``augment`` is left unset, per model
-AUGMENT = {"seed_mlp": "none", "wavegan": "none", "specgan": "shift,mask"}
+AUGMENT = {"seed_mlp": "none", "wavegan": "none", "specgan": "shift,mask", "phasegan": "shift,mask"}
 #: ``alternating`` (D step(s), then a G step on fresh noise) or ``simultaneous``; the choices: :data:`UPDATES`
 UPDATE = "alternating"
 UPDATES = ("alternating", "simultaneous")

@@ -297,12 +297,14 @@ def examples(clips: np.ndarray, domain: str = "wave", norm: "SpecNorm | None" = 
 
     Args:
         clips: float32 audio ``(n, samples)`` in [-1, 1].
-        domain: ``"wave"`` (``seed_mlp``, ``wavegan``: the clips themselves) or ``"spec"``
-            (``specgan``: normalised log-magnitude images, geometry from :func:`specgan_geometry`).
+        domain: ``"wave"`` (``seed_mlp``, ``wavegan``, ``phasegan``: the clips themselves), ``"spec"``
+            (``specgan``: normalised log-magnitude images, geometry from :func:`specgan_geometry`) or
+            ``"phase"`` (``phasegan`` with ``critic="image"``: :func:`gcdg_lite.phase.encode` codes).
         norm: ``"spec"`` only: the :class:`SpecNorm` to apply; ``None`` fits one on ``clips``.
 
     Returns:
         ``(examples, norm)``: float32 ``(n, samples)`` and ``None`` for ``"wave"``; float32
+        ``(n, frames, bins, 2)`` and ``None`` for ``"phase"``; float32
         ``(n, size, size, 1)`` in [-1, 1] and the :class:`SpecNorm` used for ``"spec"``.
     """
     x = np.asarray(clips, np.float32)
@@ -310,8 +312,13 @@ def examples(clips: np.ndarray, domain: str = "wave", norm: "SpecNorm | None" = 
         raise ConfigError(f"clips must be an (n, samples) array; got shape {x.shape}")
     if domain == "wave":
         return x, None
+    if domain == "phase":
+        from .phase import encode, phase_geometry
+
+        geom = phase_geometry(x.shape[1])
+        return np.concatenate([encode(x[i:i + 64], geom).numpy() for i in range(0, len(x), 64)]), None
     if domain != "spec":
-        raise ConfigError(f"domain={domain!r}; use 'wave' or 'spec'")
+        raise ConfigError(f"domain={domain!r}; use 'wave', 'spec' or 'phase'")
     geo = specgan_geometry(x.shape[1])
     logmag = logmag_chunks(x, geo.n_fft, geo.hop)
     if norm is None:

@@ -54,6 +54,7 @@ from . import public as _public
 from .defaults import MODEL_CONFIGS
 from .errors import ConfigError
 from .features import SPECGAN_GEOMETRY, specgan_geometry, stft_logmag
+from .phase import PHASE_GEOMETRY, PhaseView, PixelNoise, ToWave, phase_geometry
 
 __all__ = _public(__name__)
 
@@ -70,7 +71,7 @@ DEFAULTS: dict[str, dict[str, Any]] = MODEL_CONFIGS
 ``build(name, **overrides)`` accepts exactly these keys (plus ``samples`` for ``specgan``, mapped to ``size``
 by :func:`gcdg_lite.features.specgan_geometry`: 16384 -> 128, 4096 -> 64)."""
 
-_DOMAINS = {"seed_mlp": "wave", "wavegan": "wave", "specgan": "spec"}
+_DOMAINS = {"seed_mlp": "wave", "wavegan": "wave", "specgan": "spec", "phasegan": "wave"}
 
 SIZE_LIMITS: dict[str, int] = {"noise_dim": 4096, "d": 256, "hidden": 8192, "kernel": 128, "samples": 2**20}
 """Largest value of each size-like model option (far above any run of the book: its ``full`` budget uses
@@ -341,6 +342,96 @@ def _specgan(noise_dim: int, size: int, d: int, kernel: int, upsample: str,
 
 
 # --------------------------------------------------------------------------------------------
+# PhaseGAN: log-magnitude + instantaneous frequency, an exact inverse STFT inside G (after GANSynth)
+# --------------------------------------------------------------------------------------------
+
+
+def _phase_layers(samples: int) -> int:
+    """Up-sampling layers of the ``phasegan`` generator: from 4 x 8 pixels to ``frames - 1`` x ``bins - 1``."""
+    geom = phase_geometry(samples)
+    return int(math.log2((geom.frames - 1) // 4))
+
+
+def _phasegan(noise_dim: int, samples: int, d: int, kernel: int, leak: float, spectral_norm: bool,
+              noise: bool, stft_heads: tuple[int, ...] = (), critic: str = "wave") -> tuple[keras.Model, keras.Model]:
+    """PhaseGAN: a SpecGAN-shaped generator that draws the phase too, and a critic that hears the result.
+
+    For 16384 samples (:data:`gcdg_lite.phase.PHASE_GEOMETRY`: 512-point frames every 128 samples,
+    129 frames x 257 bins) and width d:
+
+    G: z -> Dense(4*8*16d) -> (4, 8, 16d) BN ReLU -> (8, 16, 8d) -> (16, 32, 4d) -> (32, 64, 2d)
+       -> (64, 128, d), each a Conv2DTranspose(kernel 5, stride 2) BN ReLU; then a last transposed
+       convolution without padding to (131, 259, 2), cropped to (129, 257, 2); with ``noise`` per-pixel
+       noise of learned scale (:class:`gcdg_lite.phase.PixelNoise`); tanh -> the log-magnitude and IF
+       codes -> :class:`gcdg_lite.phase.ToWave` (phase by a running sum, exact inverse STFT) -> a wave
+       ``(batch, samples)``. Shorter clips drop the widest layer(s).
+    D: the wave -> :class:`gcdg_lite.phase.PhaseView` (the same STFT re-analyses real and generated clips
+       alike: log-magnitude and the magnitude-weighted IF as cosine and sine, 3 channels) -> Conv2D(d, 5,
+       stride 2) LReLU -> ... -> 16d channels -> flatten -> Dense(1) logit; plus ``stft_heads`` as in
+       ``wavegan``. Every layer spectrally normalised when ``spectral_norm``.
+
+    ``critic="image"`` is GANSynth's own choice instead: G stops at the codes ``(batch, frames, bins, 2)``
+    (no inverse STFT while training; a run decodes them when it samples) and D judges those codes, with
+    the real clips encoded the same way (domain ``"phase"``); ``stft_heads`` then does not apply.
+    """
+    n = _phase_layers(samples)
+    width0 = d * 2 ** (n - 1)
+    geom = phase_geometry(samples)
+
+    z = keras.Input((noise_dim,), name="noise")
+    h = layers.Dense(4 * 8 * width0, name="project")(z)
+    h = layers.Reshape((4, 8, width0))(h)
+    h = layers.BatchNormalization(name="bn_project")(h)
+    h = layers.ReLU()(h)
+    for i in range(n - 1):
+        h = layers.Conv2DTranspose(width0 // 2 ** (i + 1), kernel, strides=2, padding="same", name=f"up{i}")(h)
+        h = layers.BatchNormalization(name=f"bn{i}")(h)
+        h = layers.ReLU()(h)
+    h = layers.Conv2DTranspose(2, kernel, strides=2, padding="valid", name=f"up{n - 1}")(h)
+    extra_t, extra_f = h.shape[1] - geom.frames, h.shape[2] - geom.bins
+    h = layers.Cropping2D(((extra_t // 2, extra_t - extra_t // 2), (extra_f // 2, extra_f - extra_f // 2)))(h)
+    if noise:
+        h = PixelNoise(name="pixel_noise")([h, z])
+    code = layers.Activation("tanh", dtype="float32", name="code")(h)
+    if critic == "image":
+        generator = keras.Model(z, code, name="phasegan_generator")
+        x = keras.Input((geom.frames, geom.bins, 2), name="code")
+        h = x
+    else:
+        generator = keras.Model(z, ToWave(samples, name="wave")(code), name="phasegan_generator")
+        x = keras.Input((samples,), name="wave")
+        h = PhaseView(samples, name="phase_view")(x)
+    for i in range(n):
+        h = _critic_layer(layers.Conv2D(d * 2**i, kernel, strides=2, padding="same", name=f"down{i}"),
+                          spectral_norm)(h)
+        h = layers.LeakyReLU(leak)(h)
+    h = layers.Flatten()(h)
+    logit = _critic_layer(layers.Dense(1, dtype="float32", name="logit"), spectral_norm)(h)
+    if stft_heads:
+        heads = [_stft_head(x, k, d, leak, spectral_norm) for k in stft_heads]
+        logit = layers.Add(dtype="float32", name="logit_sum")([logit, *heads])
+    discriminator = keras.Model(x, logit, name="phasegan_discriminator")
+    return generator, discriminator
+
+
+def _phasegan_params(cfg: Mapping[str, Any]) -> int:
+    """Trainable parameters of ``phasegan`` (G + D) from its resolved config, without building."""
+    samples, d, z = cfg["samples"], cfg["d"], cfg["noise_dim"]
+    k, n, geom = cfg["kernel"] ** 2, _phase_layers(cfg["samples"]), phase_geometry(cfg["samples"])
+    width0 = d * 2 ** (n - 1)
+    widths = [width0 // 2**i for i in range(n)] + [2]  # G's channels, 4 x 8 pixels to the codes
+    g = z * 32 * width0 + 32 * width0 + sum(_conv(k, widths[i], widths[i + 1]) for i in range(n))
+    g += 2 * sum(widths[:-1])  # gamma and beta of every BatchNorm
+    g += 2 * geom.bins if cfg["noise"] else 0
+    c_in, frames, bins, dis = (2 if cfg["critic"] == "image" else 3), geom.frames, geom.bins, 0
+    for i in range(n):
+        dis += _conv(k, c_in, d * 2**i)
+        c_in, frames, bins = d * 2**i, -(-frames // 2), -(-bins // 2)
+    dis += frames * bins * c_in + 1
+    return g + dis + sum(_stft_head_params(h, samples, d) for h in cfg["stft_heads"])
+
+
+# --------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------
 
@@ -348,6 +439,8 @@ MODELS: dict[str, str] = {
     "seed_mlp": "the source's two-layer MLPs made correct (tanh wave out, logit out); chapter 2/4",
     "wavegan": "WaveGAN: 1-D up-sampling convolutions, phase-shuffled strided-conv critic; chapter 5",
     "specgan": "SpecGAN: DCGAN-like 2-D convolutions on normalised log-magnitude spectrograms; chapter 5",
+    "phasegan": "PhaseGAN: SpecGAN's generator drawing log-magnitude and instantaneous frequency, an exact "
+                "inverse STFT to a wave, a critic on the wave's STFT; chapter 4",
 }
 """Model name -> one-line description."""
 
@@ -396,11 +489,23 @@ def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
         raise ConfigError(f"model {key!r}: leak={cfg['leak']!r} must be a LeakyReLU slope in [0, 1], e.g. 0.2")
     if "upsample" in cfg and cfg["upsample"] not in ("transpose", "nearest"):
         raise ConfigError(f"model {key!r}: upsample={cfg['upsample']!r}; use 'transpose' or 'nearest'")
+    if key == "phasegan":
+        if cfg["samples"] not in PHASE_GEOMETRY:
+            raise ConfigError(f"phasegan: samples={cfg['samples']!r} is not supported; use one of "
+                              f"{', '.join(map(str, PHASE_GEOMETRY))}")
+        if not isinstance(cfg["noise"], bool):
+            raise ConfigError(f"phasegan: noise={cfg['noise']!r} must be true or false")
+        if cfg["critic"] not in ("wave", "image"):
+            raise ConfigError(f"phasegan: critic={cfg['critic']!r}; use 'wave' (D judges the wave's STFT) or "
+                              "'image' (D judges G's codes, as in GANSynth)")
+        if cfg["critic"] == "image" and cfg["stft_heads"]:
+            raise ConfigError("phasegan: stft_heads need critic='wave' (the image critic never sees a wave)")
+        cfg["stft_heads"] = _check_heads(cfg["stft_heads"], cfg["samples"], key)
     if key == "wavegan":
         _wave_strides(cfg["samples"])
         if not isinstance(cfg["phase_shuffle"], int) or not 0 <= cfg["phase_shuffle"] <= 8:
             raise ConfigError(f"wavegan: phase_shuffle={cfg['phase_shuffle']!r} must be an integer in 0..8 (0 = off)")
-        cfg["stft_heads"] = _check_heads(cfg["stft_heads"], cfg["samples"])
+        cfg["stft_heads"] = _check_heads(cfg["stft_heads"], cfg["samples"], key)
     if "spectral_norm" in cfg and not isinstance(cfg["spectral_norm"], bool):
         raise ConfigError(f"model {key!r}: spectral_norm={cfg['spectral_norm']!r} must be true or false")
     if key == "specgan" and cfg["norm"] not in ("none", "batch"):
@@ -463,6 +568,8 @@ def estimate_params(name: str, config: dict[str, Any]) -> int:
     """
     key, cfg = _check_name(name), config
     z = cfg["noise_dim"]
+    if key == "phasegan":
+        return _phasegan_params(cfg)
     if key == "seed_mlp":
         h, n = cfg["hidden"], cfg["samples"]
         return (z * h + h + h * n + n) + (n * h + h + h + 1)
@@ -484,15 +591,15 @@ def estimate_params(name: str, config: dict[str, Any]) -> int:
     return g + dis
 
 
-def _check_heads(heads: Any, samples: int) -> list[int]:
+def _check_heads(heads: Any, samples: int, model: str = "wavegan") -> list[int]:
     """``stft_heads`` as a list of distinct FFT lengths, longest first; ConfigError naming a bad one."""
     if isinstance(heads, (str, int)) or not hasattr(heads, "__iter__"):
-        raise ConfigError(f"wavegan: stft_heads={heads!r} must be a list of FFT lengths, e.g. [512, 256, 128] "
+        raise ConfigError(f"{model}: stft_heads={heads!r} must be a list of FFT lengths, e.g. [512, 256, 128] "
                           "(empty = no STFT heads)")
     out = []
     for n in heads:
         if isinstance(n, bool) or not isinstance(n, int) or n not in STFT_HEAD_SIZES or n > samples:
-            raise ConfigError(f"wavegan: stft_heads entry {n!r} must be one of "
+            raise ConfigError(f"{model}: stft_heads entry {n!r} must be one of "
                               f"{', '.join(map(str, STFT_HEAD_SIZES))} and at most samples={samples}")
         if n not in out:
             out.append(n)
@@ -549,17 +656,25 @@ def build_resolved(name: str, config: Mapping[str, Any]) -> tuple[keras.Model, k
     if key == "wavegan":
         return _wavegan(cfg["noise_dim"], cfg["samples"], cfg["d"], cfg["kernel"], cfg["upsample"],
                         cfg["phase_shuffle"], float(cfg["leak"]), cfg["spectral_norm"], tuple(cfg["stft_heads"]))
+    if key == "phasegan":
+        return _phasegan(cfg["noise_dim"], cfg["samples"], cfg["d"], cfg["kernel"], float(cfg["leak"]),
+                         cfg["spectral_norm"], cfg["noise"], tuple(cfg["stft_heads"]), cfg["critic"])
     return _specgan(cfg["noise_dim"], cfg["size"], cfg["d"], cfg["kernel"], cfg["upsample"], float(cfg["leak"]),
                     cfg["norm"], cfg["spectral_norm"])
 
 
-def domain(name: str) -> str:
-    """``"wave"`` if model ``name`` makes waveforms, ``"spec"`` if it makes spectrograms.
+def domain(name: str, config: Mapping[str, Any] | None = None) -> str:
+    """What model ``name``'s generator makes and its discriminator judges: ``"wave"`` (waveforms),
+    ``"spec"`` (SpecGAN's normalised spectrograms) or ``"phase"`` (``phasegan`` with ``critic="image"``:
+    log-magnitude and IF codes, :func:`gcdg_lite.phase.encode`).
 
     Raises:
         ConfigError: unknown model name.
     """
-    return _DOMAINS[_check_name(name)]
+    key = _check_name(name)
+    if key == "phasegan" and (config or {}).get("critic", DEFAULTS[key]["critic"]) == "image":
+        return "phase"
+    return _DOMAINS[key]
 
 
 def count_params(model: keras.Model) -> int:
@@ -584,7 +699,7 @@ def describe(name: str, **config: Any) -> dict[str, Any]:
     generator, discriminator = build_resolved(name, cfg)
     return {
         "name": _check_name(name),
-        "domain": domain(name),
+        "domain": domain(name, cfg),
         "config": cfg,
         "noise_shape": (cfg["noise_dim"],),
         "output_shape": tuple(generator.output.shape[1:]),

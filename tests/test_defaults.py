@@ -60,12 +60,14 @@ def test_help_text_follows_the_defaults_module(monkeypatch):
     monkeypatch.setattr(D, "BATCH", 7)
     monkeypatch.setattr(D, "SAMPLES", 4096)
     helps = _help()
-    assert "default 1234 for specgan, 1000 for seed_mlp and wavegan" in helps["steps"]
-    assert "default: gain for specgan, none for seed_mlp and wavegan" in helps["augment"]
-    assert "default 5 for specgan, 16 for wavegan; not for seed_mlp" in helps["width"]
+    assert "default 1234 for specgan, 1000 for seed_mlp and wavegan, 1200 for phasegan" in helps["steps"]
+    assert "default: gain for specgan, none for seed_mlp and wavegan, shift,mask for phasegan" in helps["augment"]
+    assert "default 5 for specgan, 16 for wavegan, 8 for phasegan; not for seed_mlp" in helps["width"]
     assert "default 7" in helps["batch"] and "default 4096" in helps["samples"]
-    assert "default: on for specgan, off for wavegan" in helps["spectral_norm"]
-    assert "default 0.99 for specgan, off for seed_mlp and wavegan" in helps["ema"]
+    assert "default: on for specgan and phasegan, off for wavegan" in helps["spectral_norm"]
+    assert "default 0.99 for specgan and phasegan, off for seed_mlp and wavegan" in helps["ema"]
+    monkeypatch.setitem(D.MODEL_CONFIGS, "phasegan", {**D.MODEL_CONFIGS["phasegan"], "critic": "image"})
+    assert "default: image for phasegan" in _help()["critic"]
 
 
 def test_train_config_models_and_budgets_read_the_defaults():

@@ -80,11 +80,18 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    f"(default {per_model(D.EMA, lambda v: f'{v:g}' if v else 'off')})")
     p.add_argument("--samples", type=int, help=f"clip length in samples (default {D.SAMPLES})")
     p.add_argument("--spectral-norm", choices=["on", "off"], help="spectral normalisation of every layer of D "
-                   f"(wavegan, specgan; default: {per_model(_option('spectral_norm'), lambda v: 'on' if v else 'off')})")
+                   f"(wavegan, specgan, phasegan; default: "
+                   f"{per_model(_option('spectral_norm'), lambda v: 'on' if v else 'off')})")
+    p.add_argument("--pixel-noise", choices=["on", "off"], help="phasegan: per-pixel noise of learned scale "
+                   "before G's output, a way to make the random phase of noisy textures (default: "
+                   f"{per_model(_option('noise'), lambda v: 'on' if v else 'off')})")
+    p.add_argument("--critic", choices=["wave", "image"], help="phasegan: D judges the wave G makes, re-analysed "
+                   "by the same STFT (wave), or G's own log-magnitude and IF codes, as in GANSynth (image); "
+                   f"default: {per_model(_option('critic'))}")
     p.add_argument("--upsample", choices=["transpose", "nearest"], help="G's up-sampling: transposed "
                    "convolutions or nearest-neighbour repeat + convolution (wavegan, specgan; default: "
                    f"{per_model(_option('upsample'))})")
-    p.add_argument("--stft-heads", type=_heads, metavar="N,N,...", help="wavegan: add critic heads that judge "
+    p.add_argument("--stft-heads", type=_heads, metavar="N,N,...", help="wavegan, phasegan: add critic heads that judge "
                    "log-magnitude STFTs of these FFT lengths, e.g. 512,256,128 (default none)")
     p.add_argument("--clips", type=int, help=f"clips drawn from the data (default: {D.BUILTIN_CLIPS} built-in "
                    "clips, every clip of a folder)")
@@ -132,8 +139,11 @@ def options(args: argparse.Namespace) -> dict:
         given.setdefault("lr_g", args.lr)
         given.setdefault("lr_d", args.lr)
     sn = None if args.spectral_norm is None else args.spectral_norm == "on"
+    noise = None if args.pixel_noise is None else args.pixel_noise == "on"
     kwargs = {k: v for k, v in (("d", args.width), ("samples", args.samples), ("spectral_norm", sn),
-                                ("upsample", args.upsample), ("stft_heads", args.stft_heads)) if v is not None}
+                                ("upsample", args.upsample), ("stft_heads", args.stft_heads), ("noise", noise),
+                                ("critic", args.critic))
+              if v is not None}
     if kwargs:
         given["model_kwargs"] = kwargs
     return given

@@ -71,7 +71,7 @@ def examples(clips: np.ndarray, config: RunConfig, norm=None) -> tuple[np.ndarra
     """
     from .. import features, models
 
-    return features.examples(clips, models.domain(config.model), norm=norm)
+    return features.examples(clips, models.domain(config.model, config.model_kwargs), norm=norm)
 
 
 def _write_json(path: str, obj: dict) -> None:
@@ -155,7 +155,8 @@ class Run:
 
         specgan: the generated normalised spectrograms are de-normalised and inverted with
         Griffin-Lim (``features.spec_to_audio``, ``config.griffin_lim_iters`` iterations on frames
-        oversampled ``config.griffin_lim_oversample`` times).
+        oversampled ``config.griffin_lim_oversample`` times). phasegan: G makes the wave itself (with
+        ``critic="image"``, its codes are decoded by :func:`gcdg_lite.phase.decode`).
 
         Raises:
             RunError: the generator's output is not finite (a diverged run).
@@ -173,6 +174,11 @@ class Run:
                                              n_iter=self.config.griffin_lim_iters, samples=samples,
                                              oversample=self.config.griffin_lim_oversample),
                                np.float32).reshape(len(lm), -1)
+        elif out.ndim == 4:  # phasegan with critic="image": log-magnitude and IF codes -> waves
+            from ..phase import decode, phase_geometry
+
+            audio = np.concatenate([decode(out[i:i + 64], phase_geometry(samples)).numpy()
+                                    for i in range(0, len(out), 64)])
         else:
             audio = out.reshape(len(out), -1)
         return np.clip(audio, -1.0, 1.0).astype(np.float32)
