@@ -1,7 +1,8 @@
 """Checkers for chapter 4 (Code example): the listing's weights, the generator loss from logits, a buggy
-discriminator step to repair, and how many Griffin-Lim iterations a spectrogram needs.
+discriminator step to repair, how many Griffin-Lim iterations a spectrogram needs, and phase from
+instantaneous frequency.
 
-Registered under ``ch4.1`` .. ``ch4.4`` (labels ``ex-ch4-1`` .. ``ex-ch4-4``). Each checker returns ``True``
+Registered under ``ch4.1`` .. ``ch4.5`` (labels ``ex-ch4-1`` .. ``ex-ch4-5``). Each checker returns ``True``
 or a hint that points at the mistake without giving the answer. Where a typed-in number would pass, the
 answer is a function that the checker runs on inputs of its own: logits as large as 60 (4.2), small models
 whose weights it inspects before and after the student's step (4.3), spectrograms of several textures (4.4).
@@ -318,3 +319,55 @@ def _griffin_lim_iters(answer: Any) -> bool | str:
         return ("on some spectrograms you stop too early: after the iterations you chose, the spectral "
                 f"convergence must be at most its 64-iteration value plus 0.02; {settings}.")
     return f"some choices differ from the fewest iterations within 0.02 of the 64-iteration value; {settings}."
+
+
+# --------------------------------------------------------------------------- 4.5 phase from instantaneous frequency
+
+#: the clips the checker encodes: (texture, seed, samples); a steady tone, a voice and a noise
+IF_CLIPS = (("hum", 5, 4096), ("speech", 3, 16384), ("rain", 2, 4096))
+
+
+def _phase_error(got: np.ndarray, spec: np.ndarray) -> float:
+    """Largest wrapped difference (radians) between ``got`` and the phase of ``spec`` over its loud cells."""
+    loud = np.abs(spec) > 1e-3 * np.abs(spec).max()
+    diff = np.angle(np.exp(1j * (got - np.angle(spec))))
+    return float(np.abs(diff[loud]).max())
+
+
+@checker("ch4.5", hint="the phase of frame t is the sum of the IF deviations of frames 0..t (the code is the "
+                       "deviation divided by pi), plus the phase a tone at the bin's centre frequency advances "
+                       "in t hops.")
+def _phase_from_if(answer: Any) -> bool | str:
+    from ..data import texture
+    from ..phase import encode, phase_geometry, stft
+
+    if not callable(answer):
+        return "answer should be a function, def answer(if_code, n_fft, hop): ... returning the phase (frames x bins)."
+    for name, seed, samples in IF_CLIPS:
+        geom = phase_geometry(samples)
+        clip = texture(name, n=1, seed=seed, samples=samples)
+        spec, code = stft(clip, geom)[0].numpy(), encode(clip, geom)[0, :, :, 1].numpy()
+        try:
+            got = np.asarray(answer(code.copy(), geom.n_fft, geom.hop), np.float64)
+        except Exception as exc:  # noqa: BLE001  a failing answer is a hint, not a crash
+            return f"your function failed on a {name} clip ({type(exc).__name__}: {exc})."
+        if got.shape != code.shape:
+            return f"return one phase per (frame, bin): shape {code.shape} for this clip, not {got.shape}."
+        if not np.all(np.isfinite(got)):
+            return "your phase has NaN or infinite values."
+        if _phase_error(got, spec) < 1e-2:
+            continue
+        k, t = np.arange(geom.bins)[None, :], np.arange(geom.frames)[:, None]
+        advance = 2 * np.pi * ((k * geom.hop * t) % geom.n_fft) / geom.n_fft
+        near = {  # answers with one known slip -> the hint for that slip
+            "the running sum of the deviations is right; each bin's phase also turns by 2 pi k hop / n_fft per "
+            "frame, the advance of a tone at the bin's centre.": np.cumsum(code * np.pi, 0),
+            "check the units: the code is the deviation in radians divided by pi.": np.cumsum(code, 0) + advance,
+            "sum the deviations over frames (axis 0), not over bins.": np.cumsum(code * np.pi, 1) + advance,
+        }
+        loud = np.abs(spec) > 1e-3 * np.abs(spec).max()
+        for hint, slip in near.items():
+            if np.abs(np.angle(np.exp(1j * (got - slip))))[loud].max() < 1e-2:
+                return hint
+        return f"on a {name} clip your phase differs from the STFT's by up to {_phase_error(got, spec):.2f} rad."
+    return True
