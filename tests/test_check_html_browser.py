@@ -65,7 +65,7 @@ def page(prose: str = "", output: str = "", head: str = "", launch: str = COLAB,
 <main><section class="tex2jax_ignore mathjax_ignore" id="background">
 <h1>1. Background (背景介绍)</h1>
 <p>The loss is <span class="math notranslate nohighlight">\\(\\log D(x) + \\log(1 - D(G(z)))\\)</span>, a price in $ is fine.</p>
-<div class="math notranslate nohighlight">\\[\\min_G \\max_D V(D, G) = \\mathbb{E}_x \\mathcal{L}\\]</div>
+<div class="math notranslate nohighlight">\\[\\min_G \\max_D V(D, G) = \\mathbb{{E}}_x \\mathcal{{L}}\\]</div>
 {prose}
 <div class="cell docutils container"><div class="cell_output docutils container">
 <div class="output text_html"><audio controls="controls"><source src="{_wav_uri()}" type="audio/wav" /></audio></div>
