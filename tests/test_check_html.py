@@ -33,7 +33,8 @@ def _book(tmp_path, chapter_html):
 def _run(tmp_path, chapter_html, *args):
     if not any(a.startswith("--screenshot") for a in args):
         args = ("--no-screenshot", *args)  # the page checks alone; the screenshot has its own tests
-    return check_html.main(["--build", str(_book(tmp_path, chapter_html)), *args])
+    # the browser check has its own tests (tests/test_check_html_browser.py)
+    return check_html.main(["--build", str(_book(tmp_path, chapter_html)), "--no-browser", *args])
 
 
 HAVE_CHROMIUM = check_html.find_chromium() is not None
@@ -85,7 +86,7 @@ def test_audio_outside_cell_outputs_does_not_count(tmp_path):
 def test_missing_page_and_missing_build(tmp_path, capsys):
     html = _book(tmp_path, GOOD.format(extra=""))
     (html / "book" / "intro.html").unlink()
-    assert check_html.main(["--build", str(html), "--no-screenshot"]) == 1
+    assert check_html.main(["--build", str(html), "--no-screenshot", "--no-browser"]) == 1
     assert "page missing" in capsys.readouterr().out
     assert check_html.main(["--build", str(tmp_path / "nowhere")]) == 2
 
@@ -127,7 +128,7 @@ def test_screenshot_with_headless_chromium(tmp_path):
 @needs_chromium
 def test_default_check_takes_the_screenshot_when_chromium_is_installed(tmp_path, capsys):
     html = _book(tmp_path, GOOD.format(extra=""))
-    assert check_html.main(["--build", str(html)]) == 0
+    assert check_html.main(["--build", str(html), "--no-browser"]) == 0
     shot = html.parent / "screenshot.png"
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "screenshot of notebooks/01_background.html" in capsys.readouterr().out
@@ -137,6 +138,6 @@ def test_default_check_takes_the_screenshot_when_chromium_is_installed(tmp_path,
 def test_a_blank_page_fails_the_screenshot(tmp_path, capsys):
     html = _book(tmp_path, GOOD.format(extra=""))
     (html / "blank.html").write_text("<html><body style='background:#fff'></body></html>")
-    assert check_html.main(["--build", str(html), "--page", "blank.html",
+    assert check_html.main(["--build", str(html), "--no-browser", "--page", "blank.html",
                             "--screenshot", str(tmp_path / "b.png")]) == 1
     assert "blank" in capsys.readouterr().out

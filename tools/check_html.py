@@ -7,7 +7,8 @@ Usage (from the repository root, after ``jupyter-book build .``)::
     python tools/check_html.py                                   # exit 1 if any chapter fails a check
     python tools/check_html.py --screenshot _build/chapter1.png  # screenshot required, saved there
     python tools/check_html.py --screenshot shot.png --page notebooks/04_code_example.html
-    python tools/check_html.py --no-screenshot                   # pages only
+    python tools/check_html.py --no-screenshot                   # no single-page screenshot
+    python tools/check_html.py --no-browser                      # skip the checks in headless Chromium
 
 A chapter page (every ``notebooks/...`` entry of ``_toc.yml``) must have, in its cell outputs:
 
@@ -22,6 +23,15 @@ A chapter page (every ``notebooks/...`` entry of ``_toc.yml``) must have, in its
 * a Chinese title (the source's section title) in its ``<h1>``.
 
 Every other page of the table of contents must exist.
+
+Then, when Debian's ``chromium`` and ``chromium-driver`` and the Python package ``selenium`` are installed
+(``apt-get install -y chromium chromium-driver fonts-noto-cjk``; ``selenium`` is in requirements.txt), every
+page is served from localhost and opened in headless Chromium (``tools/browser_check.py``): every formula
+typeset by MathJax (no raw ``$``, ``\\(`` or ``\\[`` left), no console error or failed request, every image
+decodes; on chapter pages every ``<audio>`` loads and the first plays, the first hidden solution opens when
+its toggle is clicked, and the launch-on-Colab button opens that chapter's notebook in ``repository.url``;
+a screenshot of each chapter goes to ``_build/screenshots/``. Without them it prints one note saying how to
+install them and checks the HTML only. ``--no-browser`` skips this part.
 
 The check also opens one chapter in headless Chromium and saves a screenshot of it. By default it goes to
 ``_build/screenshot.png`` (next to the ``html`` folder) and is taken whenever Debian's ``chromium`` is
@@ -200,6 +210,20 @@ def check(build: Path) -> int:
     return failures
 
 
+def browser_missing() -> str | None:
+    """What the browser check lacks besides chromium (chromium-driver, selenium), or None."""
+    import browser_check  # tools/, beside this file
+
+    return browser_check.missing()
+
+
+def browser_check_install() -> str:
+    """The one line that installs what the browser check needs."""
+    import browser_check  # tools/, beside this file
+
+    return browser_check.INSTALL
+
+
 def find_chromium() -> str | None:
     """Path of a Chromium executable, or None when none is installed."""
     for name in ("chromium", "chromium-browser"):
@@ -251,6 +275,56 @@ def first_chapter(build: Path) -> str:
     return "notebooks/01_background.html"
 
 
+def launch_url(book: Path, page: str) -> str | None:
+    """The Colab URL the launch button of ``page`` (e.g. ``notebooks/01_background``) must open, from the
+    book's ``_config.yml`` (``repository``, ``launch_buttons.colab_url``); None when the book has no
+    Colab button or the page is not a notebook."""
+    config_file = book / "_config.yml"
+    if not config_file.is_file() or not (book / f"{page}.ipynb").is_file():
+        return None
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    colab = ((config.get("launch_buttons") or {}).get("colab_url") or "").strip("/")
+    repo = config.get("repository") or {}
+    url = (repo.get("url") or "").rstrip("/")
+    if not colab or not url.startswith("https://github.com/"):
+        return None
+    path = "/".join(p for p in ((repo.get("path_to_book") or "").strip("/"), f"{page}.ipynb") if p)
+    return f"{colab}/github/{url.removeprefix('https://github.com/')}/blob/{repo.get('branch') or 'main'}/{path}"
+
+
+def check_in_browser(build: Path, shots: Path) -> int:
+    """Open every page of the table of contents in headless Chromium (``tools/browser_check.py``); print
+    one line per page; return the number of failing pages. Chapter screenshots go to ``shots``."""
+    import browser_check  # tools/, beside this file
+
+    book = build.parent.parent
+    toc = book / "_toc.yml"
+    names = [n for n in toc_files(toc if toc.is_file() else ROOT / "_toc.yml") if (build / f"{n}.html").is_file()]
+    failures = 0
+    try:
+        with browser_check.serve(build) as base, browser_check.open_browser() as driver:
+            for name in names:
+                chapter = name.startswith("notebooks/")
+                shot = shots / f"{Path(name).name}.png" if chapter else None
+                try:
+                    problems = browser_check.check_page(driver, f"{base}{name}.html", chapter=chapter,
+                                                        launch=launch_url(book, name) if chapter else None,
+                                                        screenshot=shot)
+                except Exception as exc:  # a page that hangs or crashes the browser: one line, go on
+                    problems = [f"the browser could not check it: {type(exc).__name__}: "
+                                f"{' '.join(str(exc).split())[:200]}"]
+                if problems:
+                    failures += 1
+                    print(f"FAIL {name} (in chromium): " + "; ".join(problems))
+                else:
+                    print(f"ok   {name} (in chromium)" + (f": screenshot {shot}" if shot else ""))
+    except Exception as exc:  # the browser itself did not start
+        print(f"FAIL browser check: headless chromium did not start: {type(exc).__name__}: "
+              f"{' '.join(str(exc).split())[:300]}")
+        return failures + 1
+    return failures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", type=Path, default=ROOT / "_build" / "html", help="built HTML (default _build/html)")
@@ -259,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="save a PNG of one chapter (headless chromium) and fail if that is not possible "
                            "(default: BUILD/../screenshot.png, taken only when chromium is installed)")
     shot.add_argument("--no-screenshot", action="store_true", help="check the pages only")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="skip the checks in headless chromium (audio plays, maths typeset, console, ...)")
     parser.add_argument("--page", default=None,
                         help="page for the screenshot, relative to --build (default the first chapter built)")
     args = parser.parse_args(argv)
@@ -266,6 +342,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.build} holds no built book; run `jupyter-book build .` first", file=sys.stderr)
         return 2
     failures = check(args.build)
+    if not args.no_browser:
+        lacking = "chromium" if find_chromium() is None else browser_missing()
+        if lacking:
+            print(f"note: no browser check: {lacking} not installed "
+                  f"(install: {browser_check_install()}); HTML checked only")
+        else:
+            failures += check_in_browser(args.build, args.build.parent / "screenshots")
     required = args.screenshot is not None
     out = args.screenshot or args.build.parent / "screenshot.png"
     page = args.page or first_chapter(args.build)

@@ -1,16 +1,170 @@
 """Sphinx extension of gcdg-book (loaded through ``sphinx.local_extensions`` in ``_config.yml``).
 
-It runs inside the ``jupyter-book build`` process before any notebook is executed and sets
-``GCDG_WIDGETS=static`` in that process's environment, which the notebook kernels inherit. The views of
-``gcdg_lite.widgets`` then render only their static HTML fallback (spectrogram images and ``<audio>``
-players): a rendered page cannot run a live widget anyway, and no widget state (which would double the
-size of the page and pull widget JavaScript from a CDN) ends up in the book.
+Two jobs:
+
+1. It runs inside the ``jupyter-book build`` process before any notebook is executed and sets
+   ``GCDG_WIDGETS=static`` in that process's environment, which the notebook kernels inherit. The views of
+   ``gcdg_lite.widgets`` then render only their static HTML fallback (spectrogram images and ``<audio>``
+   players): a rendered page cannot run a live widget anyway, and no widget state (which would double the
+   size of the page and pull widget JavaScript from a CDN) ends up in the book.
+2. It serves MathJax with the book, so that the formulas render offline (a classroom without internet):
+   ``_config.yml`` points ``mathjax_path`` at ``_static/mathjax/MathJax.js`` (MathJax 2.7), and after an
+   HTML build this extension copies MathJax's files there from the installed Python package
+   ``jupyter-server-mathjax`` (pinned in requirements.txt). Nothing is downloaded at build time. Because
+   MyST-Parser writes its "typeset only these elements" rule in MathJax 3's form, the rule is moved into
+   the MathJax 2 configuration (``tex2jax.processClass``) and the MathJax 3 one is dropped.
+3. It keeps the pages free of console errors and of requests that fail offline (``tools/check_html.py``
+   checks both in headless Chromium): the chapters' "Open in Colab" badge image, which Colab serves from
+   its own site, is drawn from a small SVG in ``_static/`` instead (the link is unchanged); an inline
+   script written twice into a page (sphinx-thebe's ``const THEBE_JS_URL``: a SyntaxError the second
+   time) is kept once; and the theme gets a valid default colour mode ("auto"; an empty one is logged as an
+   error by the theme's script).
 """
 from __future__ import annotations
 
 import os
+import re
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+MATHJAX_DIR = "mathjax"  # folder under _static/ that receives MathJax's files
+MATHJAX_PACKAGE = "jupyter_server_mathjax"
+INSTALL_HINT = "pip install -r requirements.txt  (it pins jupyter-server-mathjax)"
 
 
-def setup(app):  # noqa: D103 - Sphinx entry point
+def mathjax_source() -> Path:
+    """Folder holding ``MathJax.js`` (2.7) of the installed ``jupyter-server-mathjax`` package.
+
+    Raises ``ExtensionError`` with one line naming the package when it is not installed.
+    """
+    try:
+        import jupyter_server_mathjax
+    except ImportError as exc:
+        raise ExtensionError(f"the book serves MathJax offline from the package jupyter-server-mathjax, "
+                             f"which is not installed: {INSTALL_HINT}") from exc
+    static = Path(jupyter_server_mathjax.__file__).parent / "static"
+    if not (static / "MathJax.js").is_file():
+        raise ExtensionError(f"{static} holds no MathJax.js: reinstall jupyter-server-mathjax ({INSTALL_HINT})")
+    return static
+
+
+def uses_local_mathjax(app: Sphinx) -> bool:
+    """Whether ``mathjax_path`` is the copy served from ``_static/`` (not a URL)."""
+    path = app.config.mathjax_path or ""
+    return "://" not in path and path.split("?")[0].startswith(f"{MATHJAX_DIR}/")
+
+
+def configure_mathjax2(app: Sphinx) -> None:
+    """Builder-inited hook, after MyST-Parser's: keep MathJax 2 to the elements MyST marks as maths.
+
+    MyST-Parser (``myst_update_mathjax``) marks each page's body ``tex2jax_ignore mathjax_ignore`` and
+    sets ``mathjax3_config.options.processHtmlClass`` to the classes of its maths elements; MathJax 2
+    reads the same rule as ``tex2jax.processClass``. The MathJax 3 configuration is then dropped, so the
+    page holds one configuration and loads MathJax asynchronously.
+    """
+    if app.builder.format != "html" or not uses_local_mathjax(app):
+        return
+    mathjax_source()  # fail early, in one line, when the package is missing
+    v3 = app.config.mathjax3_config or {}
+    classes = (v3.get("options") or {}).get("processHtmlClass")
+    v2 = dict(app.config.mathjax2_config or {})
+    tex2jax = dict(v2.get("tex2jax") or {})
+    if classes:
+        tex2jax["processClass"] = classes
+    tex2jax.setdefault("ignoreClass", "tex2jax_ignore|mathjax_ignore")
+    v2["tex2jax"] = tex2jax
+    app.config.mathjax2_config = v2
+    app.config.mathjax3_config = None
+
+
+def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
+    """Build-finished hook: copy MathJax 2.7 (about 12 MB, with its STIX web fonts) to ``_static/mathjax``."""
+    if exception is not None or app.builder.format != "html" or not uses_local_mathjax(app):
+        return
+    target = Path(app.outdir) / "_static" / MATHJAX_DIR
+    shutil.copytree(mathjax_source(), target, dirs_exist_ok=True)
+    logger.info(f"gcdg_book: MathJax served offline from {target}")
+
+
+COLAB_BADGE_URL = "https://colab.research.google.com/assets/colab-badge.svg"
+COLAB_BADGE = "colab-badge.svg"  # under _static/
+COLAB_BADGE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="117" height="20" role="img"
+ aria-label="Open in Colab"><title>Open in Colab</title>
+<rect width="117" height="20" rx="3" fill="#555"/><rect x="24" width="93" height="20" rx="3" fill="#f9ab00"/>
+<rect x="24" width="4" height="20" fill="#f9ab00"/>
+<circle cx="9" cy="10" r="4.5" fill="none" stroke="#f9ab00" stroke-width="2.2"/>
+<circle cx="16" cy="10" r="4.5" fill="none" stroke="#e8710a" stroke-width="2.2"/>
+<text x="70" y="14" fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11"
+ text-anchor="middle">Open in Colab</text></svg>
+"""
+
+
+def set_theme_mode(app: Sphinx, config) -> None:
+    """Config-inited hook: give the theme (pydata-sphinx-theme, under sphinx-book-theme) a valid default
+    colour mode, ``html_context["default_mode"]``, unless the book sets one."""
+    context = dict(config.html_context or {})
+    if not context.get("default_mode"):
+        context["default_mode"] = "auto"
+        config.html_context = context
+
+
+INLINE_SCRIPT = re.compile(r"<script>(?P<body>[^<]*)</script>\n?")
+
+
+def drop_repeated_scripts(html: str) -> str:
+    """The page without the second and later copies of an identical inline ``<script>`` in its ``<head>`` (sphinx-thebe's
+    ``const THEBE_JS_URL = ...`` is written twice into every page: a SyntaxError the second time)."""
+    seen: set[str] = set()
+
+    def once(match: re.Match) -> str:
+        if match["body"] in seen:
+            return ""
+        seen.add(match["body"])
+        return match[0]
+
+    head, sep, rest = html.partition("</head>")  # the page's own scripts; cell outputs are left alone
+    return INLINE_SCRIPT.sub(once, head) + sep + rest if sep else html
+
+
+def clean_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Html-page-context hook: the Colab badge image from ``_static/``."""
+    body = context.get("body")
+    if isinstance(body, str) and COLAB_BADGE_URL in body:
+        local = context["pathto"](f"_static/{COLAB_BADGE}", 1)
+        context["body"] = body.replace(f'src="{COLAB_BADGE_URL}"', f'src="{local}"')
+
+
+def clean_pages(app: Sphinx, exception: Exception | None) -> None:
+    """Build-finished hook: each inline script once in every written page."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        cleaned = drop_repeated_scripts(text)
+        if cleaned != text:
+            page.write_text(cleaned, encoding="utf-8")
+
+
+def write_badge(app: Sphinx, exception: Exception | None) -> None:
+    """Build-finished hook: the "Open in Colab" badge drawn by :func:`clean_page`'s image."""
+    if exception is None and app.builder.format == "html":
+        (Path(app.outdir) / "_static" / COLAB_BADGE).write_text(COLAB_BADGE_SVG, encoding="utf-8")
+
+
+def setup(app: Sphinx):  # noqa: D103 - Sphinx entry point
     os.environ.setdefault("GCDG_WIDGETS", "static")
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("builder-inited", configure_mathjax2, priority=900)  # after MyST-Parser's (500)
+    app.connect("build-finished", copy_mathjax)
+    app.connect("config-inited", set_theme_mode)
+    app.connect("html-page-context", clean_page)
+    app.connect("build-finished", write_badge)
+    app.connect("build-finished", clean_pages)
+    return {"version": "1.2", "parallel_read_safe": True, "parallel_write_safe": True}

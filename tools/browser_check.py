@@ -1,0 +1,339 @@
+"""The built book checked as a reader's browser shows it: Debian's headless ``chromium`` driven through
+Debian's ``chromium-driver`` (Selenium), over pages served from localhost. Used by ``tools/check_html.py``.
+
+For every page of the book it checks that
+
+* every formula was typeset by MathJax: each ``.math`` element holds MathJax output, no MathJax error, and
+  no raw ``$…$``, ``\\(`` or ``\\[`` is left in the page's text (code blocks aside);
+* the browser console shows no error (a script error, a failed request: e.g. a file fetched from a CDN,
+  which an offline classroom cannot reach);
+* every image decodes;
+
+and on every chapter page also that
+
+* every ``<audio>`` player loads (``readyState`` >= 1, a finite ``duration`` > 0) and the first one plays
+  (muted, its ``currentTime`` advances);
+* the first hidden solution opens when its toggle (the admonition's title) is clicked;
+* the "launch on Colab" button links to this chapter's notebook in ``repository.url`` at
+  ``repository.branch``, and every other Colab link on the page opens this chapter's notebook too;
+
+and saves a screenshot of the chapter (1280 px wide) under ``_build/screenshots/``.
+
+Nothing here downloads a browser or a driver: without ``chromium``, ``chromedriver`` or the ``selenium``
+package, :func:`missing` says what to install and the caller checks the HTML only.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+INSTALL = "apt-get install -y chromium chromium-driver fonts-noto-cjk && pip install -r requirements.txt"
+PAGE_TIMEOUT_S = 90  # page load + typesetting, on a busy 2-core machine
+WINDOW = (1280, 2000)
+
+# --- JavaScript run in the page (each returns a JSON-able value) ------------------------------------
+
+# Wait until MathJax (2 or 3) has typeset the page; "none" when the page loads no MathJax.
+WAIT_MATHJAX = """
+const done = arguments[arguments.length - 1];
+const t0 = Date.now();
+const loads = document.querySelector('script[src*="MathJax.js"], script[src*="mathjax"], script[src*="tex-"]');
+(function poll() {
+  const MJ = window.MathJax;
+  if (MJ && MJ.Hub && MJ.isReady) { MJ.Hub.Queue(() => done('typeset')); return; }
+  if (MJ && MJ.startup && MJ.startup.promise) { MJ.startup.promise.then(() => done('typeset')); return; }
+  if (!loads) { done('none'); return; }
+  if (Date.now() - t0 > arguments_timeout) { done('MathJax did not start'); return; }
+  setTimeout(poll, 100);
+})();
+"""
+
+# Formulas: how many .math elements, which lack MathJax output, MathJax errors, raw TeX left in the text.
+MATHS = r"""
+const OUT = '.MathJax, .MathJax_Display, .MathJax_SVG, .MathJax_CHTML, .MathJax_PHTML, mjx-container';
+// Sphinx's maths elements (MathJax 2's own output also has spans of class "math": those are inside OUT)
+const maths = [...document.querySelectorAll('.math')].filter(m => !(m.parentElement && m.parentElement.closest(OUT)));
+const untypeset = maths.filter(m => !m.querySelector(OUT)).map(m => m.textContent.trim().slice(0, 60));
+const errors = [...document.querySelectorAll('.MathJax .merror, .MathJax .noError, mjx-merror, .MathJax_Error')]
+  .map(e => e.textContent.trim().slice(0, 60));
+const SKIP = 'pre, code, kbd, samp, script, style, textarea, .highlight, .MathJax_Preview, ' + OUT +
+             ', .MJX_Assistive_MathML, [aria-hidden="true"] svg';
+const RAW = [/\\\(/, /\\\[/, /\$\$/, /\$[^\s$][^$]*\$/, /\\begin\{/];
+const raw = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  if (!n.parentElement || n.parentElement.closest(SKIP)) continue;
+  for (const re of RAW) {
+    const m = re.exec(n.nodeValue);
+    if (m) { raw.push(n.nodeValue.slice(Math.max(0, m.index - 20), m.index + 40).replace(/\s+/g, ' ').trim()); break; }
+  }
+}
+return {count: maths.length, untypeset: untypeset, errors: errors, raw: raw};
+"""
+
+BROKEN_IMAGES = """
+return [...document.images].filter(i => i.complete && i.naturalWidth === 0)
+  .map(i => (i.getAttribute('src') || '').slice(0, 80));
+"""
+
+# Load every <audio>'s metadata, then play the first one (muted) until its currentTime advances.
+AUDIO = """
+const done = arguments[arguments.length - 1];
+const players = [...document.querySelectorAll('audio')];
+if (!players.length) { done({count: 0}); return; }
+players.forEach(a => { if (a.readyState === 0) { a.preload = 'metadata'; a.load(); } });
+const loaded = a => a.readyState >= 1 && isFinite(a.duration) && a.duration > 0;
+const t0 = Date.now();
+let playing = false;
+(function poll() {
+  const bad = players.filter(a => !loaded(a));
+  const first = players[0];
+  if (!bad.length && !playing) {
+    playing = true; first.muted = true;
+    const p = first.play(); if (p) p.catch(e => done({count: players.length, bad: [], play: 'play() refused: ' + e}));
+  }
+  if (!bad.length && first.currentTime > 0) {
+    first.pause();
+    done({count: players.length, bad: [], duration: first.duration, played: first.currentTime});
+    return;
+  }
+  if (Date.now() - t0 > 20000) {
+    done({count: players.length,
+          bad: bad.map(a => 'readyState ' + a.readyState + ', duration ' + a.duration + ', error ' +
+                       (a.error ? a.error.code : 'none') + ': ' + (a.currentSrc || a.src || '').slice(0, 50)),
+          play: bad.length ? null : 'the first player did not advance (currentTime ' + first.currentTime + ')'});
+    return;
+  }
+  setTimeout(poll, 100);
+})();
+"""
+
+# The first solution: hidden at first? visible after a click on its toggle?
+SOLUTION_STATE = """
+const sol = document.querySelector('.solution, details.solution');
+if (!sol) return {found: false};
+const body = [...sol.children].find(c => !c.classList.contains('admonition-title') && c.tagName !== 'SUMMARY'
+                                      && c.tagName !== 'BUTTON');
+const shown = el => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+return {found: true, id: sol.id || '', body: !!body, shown: shown(body)};
+"""
+# The element a reader clicks to open the first solution (its toggle button, else its summary or title).
+SOLUTION_TOGGLE = """
+const sol = document.querySelector('.solution, details.solution');
+const toggle = sol.querySelector('button.toggle-button') ||
+               sol.querySelector(':scope > summary, :scope > .admonition-title');
+if (toggle) toggle.scrollIntoView({block: 'center'});
+return toggle;
+"""
+
+LINKS = """
+return [...document.querySelectorAll('a[href*="colab.research.google.com"]')].map(a => ({
+  href: a.href, title: a.getAttribute('title') || a.getAttribute('data-bs-title') || '',
+  launch: a.classList.contains('dropdown-item') || /launch/i.test(a.getAttribute('title') || '')}));
+"""
+
+
+# --- environment ------------------------------------------------------------------------------------
+
+def find_chromium() -> str | None:
+    """Path of Debian's Chromium, or None."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+
+
+def find_chromedriver() -> str | None:
+    """Path of Debian's chromium-driver (``chromedriver``), or None."""
+    found = shutil.which("chromedriver")
+    if found:
+        return found
+    return "/usr/bin/chromedriver" if os.access("/usr/bin/chromedriver", os.X_OK) else None
+
+
+def missing() -> str | None:
+    """What the browser check lacks (one phrase), or None when chromium, its driver and Selenium are here."""
+    lacking = []
+    if find_chromium() is None:
+        lacking.append("chromium")
+    if find_chromedriver() is None:
+        lacking.append("chromium-driver")
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        lacking.append("the Python package selenium")
+    return " and ".join(lacking) if lacking else None
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's name
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` over HTTP on 127.0.0.1 (a free port) in a thread; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def open_browser() -> Iterator[Any]:
+    """Headless Chromium under Selenium, driven by Debian's chromedriver (nothing downloaded)."""
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never fetch a browser or driver
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = find_chromium() or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--mute-audio",
+                 "--autoplay-policy=no-user-gesture-required", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+                 f"--window-size={WINDOW[0]},{WINDOW[1]}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=find_chromedriver()))
+    driver.set_page_load_timeout(PAGE_TIMEOUT_S)
+    driver.set_script_timeout(PAGE_TIMEOUT_S)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+# --- the checks -------------------------------------------------------------------------------------
+
+def harmless(message: str) -> bool:
+    """Console errors that are no fault of the page: the browser's own favicon request, and MathJax 2's
+    probe font ``MathJax_Blank`` (``src: url(about:blank)``, which Chromium refuses as a cross-origin font;
+    MathJax only uses it to time the loading of its real web fonts)."""
+    return ("favicon.ico" in message or message.startswith("about:blank ")
+            or "Access to font at 'about:blank'" in message)
+
+
+def console_errors(driver: Any) -> list[str]:
+    """Messages of level SEVERE the console logged since the last call (harmless ones aside)."""
+    out = []
+    for entry in driver.get_log("browser"):
+        message = " ".join(entry.get("message", "").split())
+        if entry.get("level") == "SEVERE" and not harmless(message):
+            out.append(message[:200])
+    return out
+
+
+def maths_problems(driver: Any) -> list[str]:
+    """Wait for MathJax, then list untypeset formulas, MathJax errors and raw TeX left in the text."""
+    state = driver.execute_async_script(WAIT_MATHJAX.replace("arguments_timeout", str(PAGE_TIMEOUT_S * 1000 // 2)))
+    facts = driver.execute_script(MATHS)
+    problems = []
+    if state not in {"typeset", "none"}:
+        problems.append(f"{state} ({facts['count']} formulas on the page)")
+    elif state == "none" and facts["count"]:
+        problems.append(f"{facts['count']} formula(s) but the page loads no MathJax")
+    if facts["untypeset"] and state == "typeset":
+        problems.append(f"{len(facts['untypeset'])} of {facts['count']} formula(s) not typeset by MathJax, "
+                        f"e.g. {facts['untypeset'][0]!r}")
+    if facts["errors"]:
+        problems.append(f"MathJax could not typeset {len(facts['errors'])} formula(s), e.g. {facts['errors'][0]!r}")
+    if facts["raw"]:
+        problems.append(f"raw maths left in the text ({len(facts['raw'])}x), e.g. {facts['raw'][0]!r}")
+    return problems
+
+
+def audio_problems(driver: Any) -> list[str]:
+    """Every player loads its clip; the first one plays."""
+    facts = driver.execute_async_script(AUDIO)
+    if not facts["count"]:
+        return ["no <audio> player on the page"]
+    problems = []
+    if facts.get("bad"):
+        problems.append(f"{len(facts['bad'])} of {facts['count']} <audio> player(s) did not load, "
+                        f"e.g. {facts['bad'][0]}")
+    if facts.get("play"):
+        problems.append(f"<audio> does not play: {facts['play']}")
+    return problems
+
+
+def solution_problems(driver: Any) -> list[str]:
+    """The first solution starts hidden and opens when its toggle is clicked."""
+    before = driver.execute_script(SOLUTION_STATE)
+    if not before["found"]:
+        return []  # the HTML check already counts exercises and solutions
+    if not before["body"]:
+        return [f"solution {before['id']!r} has no content"]
+    if before["shown"]:
+        return [f"solution {before['id']!r} is shown before its toggle is clicked (not collapsed)"]
+    toggle = driver.execute_script(SOLUTION_TOGGLE)
+    if toggle is None:
+        return [f"solution {before['id']!r} has no toggle to click"]
+    try:
+        toggle.click()  # a real mouse click at the toggle's centre, as a reader's
+    except Exception as exc:  # covered or not interactable: say so
+        return [f"the toggle of solution {before['id']!r} cannot be clicked: {type(exc).__name__}"]
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if driver.execute_script(SOLUTION_STATE)["shown"]:
+            return []
+        time.sleep(0.1)
+    return [f"solution {before['id']!r} stays hidden after its toggle is clicked"]
+
+
+def launch_problems(driver: Any, expected: str) -> list[str]:
+    """The launch button opens ``expected``; every other Colab link opens the same notebook file."""
+    links = driver.execute_script(LINKS)
+    launch = [link for link in links if link["launch"]]
+    problems = []
+    if not launch:
+        problems.append(f"no launch-on-Colab button (expected a link to {expected})")
+    for link in launch:
+        if link["href"] != expected:
+            problems.append(f"the launch button opens {link['href']}, not {expected}")
+    name = expected.rsplit("/", 1)[-1]
+    for link in links:
+        if not link["launch"] and link["href"].split("?")[0].split("#")[0].rsplit("/", 1)[-1] != name:
+            problems.append(f"a Colab link opens {link['href']}, not the notebook {name}")
+    return problems
+
+
+def check_page(driver: Any, url: str, *, chapter: bool, launch: str | None = None,
+               screenshot: Path | None = None) -> list[str]:
+    """Open ``url`` and list what a reader would see wrong (empty when the page passes).
+
+    ``chapter``: also check audio and solutions; ``launch``: the Colab URL the launch button must open;
+    ``screenshot``: where to save a PNG of the top of the page (1280 px wide).
+    """
+    console_errors(driver)  # drop what earlier pages logged
+    driver.get(url)
+    problems = maths_problems(driver)
+    broken = driver.execute_script(BROKEN_IMAGES)
+    if broken:
+        problems.append(f"{len(broken)} image(s) do not decode, e.g. {broken[0]!r}")
+    if chapter:
+        problems += audio_problems(driver)
+        if launch is not None:
+            problems += launch_problems(driver, launch)
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        driver.execute_script("window.scrollTo(0, 0);")
+        driver.save_screenshot(str(screenshot))
+    if chapter:
+        problems += solution_problems(driver)
+    time.sleep(0.2)  # let late errors (a failed request after load) reach the log
+    problems += [f"console error: {msg}" for msg in dict.fromkeys(console_errors(driver))]
+    return problems
