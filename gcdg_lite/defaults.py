@@ -38,7 +38,8 @@ MODEL_CONFIGS: dict[str, dict[str, Any]] = {
     "specgan": {"noise_dim": 100, "size": 128, "d": 8, "kernel": 5, "upsample": "transpose", "leak": 0.2,
                 "norm": "batch", "spectral_norm": True},
     "phasegan": {"noise_dim": 100, "samples": SAMPLES, "d": 8, "kernel": 5, "leak": 0.2, "spectral_norm": True,
-                 "noise": False, "stft_heads": [], "critic": "wave"},
+                 "noise": False, "stft_heads": [], "critic": "wave",
+                 "mbstd": False},
 }
 
 # ---------------------------------------------------------------------- how it is trained

@@ -3,7 +3,9 @@
 ``build(name, **config) -> (generator, discriminator)``:
 
 * generator: noise ``(batch, noise_dim)`` float32 -> a wave ``(batch, samples)`` in [-1, 1] (``seed_mlp``,
-  ``wavegan``) or a normalised log-magnitude spectrogram ``(batch, H, W, 1)`` in [-1, 1] (``specgan``).
+  ``wavegan``; ``phasegan``'s wave comes from an inverse STFT and may leave [-1, 1]), a normalised
+  log-magnitude spectrogram ``(batch, H, W, 1)`` in [-1, 1] (``specgan``), or log-magnitude and IF codes
+  ``(batch, frames, bins, 2)`` (``phasegan`` with ``critic="image"``; :mod:`gcdg_lite.phase`).
 * discriminator: that shape -> ``(batch, 1)`` **logits** (no sigmoid; see :mod:`gcdg_lite.losses`).
 
 Every model is built from its config alone (the run folder saves the config as JSON) and holds only
@@ -30,6 +32,8 @@ specgan           size=128, d=8 (default)            479,665     274,497
 specgan (wider)   size=128, d=16                     1,503,329   1,092,993
 specgan (paper)   size=128, d=16, norm="none"        1,502,337   1,092,993
 specgan (small)   size=64, d=16                      476,641     271,489
+phasegan          samples=16384, d=8 (default)       686,714     278,609
+phasegan (image)  samples=16384, d=8, critic=image   686,714     278,409
 ================  =================================  ==========  ==========
 
 (WaveGAN and SpecGAN without batch norm have the same counts by construction: 16 x 16d features and 25-tap
@@ -38,7 +42,8 @@ kernels in 1-D versus 4 x 4 x 16d features and 5 x 5 kernels in 2-D.)
 Where the chapters use them (each function's docstring names its notebook): 2 (core concepts) builds
 ``seed_mlp``; 4 (code example) trains ``seed_mlp`` in place of the listing's models, then ``wavegan``
 (its checkerboard tones, phase shuffle, and short ``phase_shuffle=0`` / ``upsample="nearest"``
-ablations) and ``specgan``; 5 (trends & challenges) compares their sizes and speeds.
+ablations) and ``specgan``, then ``phasegan`` (section 4.5); 5 (trends & challenges) compares their sizes
+and speeds.
 """
 from __future__ import annotations
 
@@ -346,6 +351,26 @@ def _specgan(noise_dim: int, size: int, d: int, kernel: int, upsample: str,
 # --------------------------------------------------------------------------------------------
 
 
+@keras.saving.register_keras_serializable(package="gcdg_lite")
+class MinibatchStd(layers.Layer):
+    """Append one channel: the batch's standard deviation, averaged over features and positions (ProGAN).
+
+    A generator that makes the same clip for every ``z`` gives a batch with a small spread; with this
+    channel the critic can see that, which a critic judging one example at a time cannot (Karras et al.
+    2018; GANSynth's critic has it). It couples the examples of a batch, so it is off unless asked for.
+
+    Input ``(batch, height, width, channels)`` -> output ``(batch, height, width, channels + 1)``, float32.
+    """
+
+    def call(self, x: tf.Tensor) -> tf.Tensor:
+        x = tf.cast(x, tf.float32)
+        spread = tf.reduce_mean(tf.sqrt(tf.math.reduce_variance(x, axis=0) + 1e-8))
+        return tf.concat([x, tf.ones_like(x[..., :1]) * spread], axis=-1)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return (*input_shape[:-1], input_shape[-1] + 1)
+
+
 def _phase_layers(samples: int) -> int:
     """Up-sampling layers of the ``phasegan`` generator: from 4 x 8 pixels to ``frames - 1`` x ``bins - 1``."""
     geom = phase_geometry(samples)
@@ -353,7 +378,8 @@ def _phase_layers(samples: int) -> int:
 
 
 def _phasegan(noise_dim: int, samples: int, d: int, kernel: int, leak: float, spectral_norm: bool,
-              noise: bool, stft_heads: tuple[int, ...] = (), critic: str = "wave") -> tuple[keras.Model, keras.Model]:
+              noise: bool, stft_heads: tuple[int, ...] = (), critic: str = "wave", mbstd: bool = False
+              ) -> tuple[keras.Model, keras.Model]:
     """PhaseGAN: a SpecGAN-shaped generator that draws the phase too, and a critic that hears the result.
 
     For 16384 samples (:data:`gcdg_lite.phase.PHASE_GEOMETRY`: 512-point frames every 128 samples,
@@ -368,7 +394,8 @@ def _phasegan(noise_dim: int, samples: int, d: int, kernel: int, leak: float, sp
     D: the wave -> :class:`gcdg_lite.phase.PhaseView` (the same STFT re-analyses real and generated clips
        alike: log-magnitude and the magnitude-weighted IF as cosine and sine, 3 channels) -> Conv2D(d, 5,
        stride 2) LReLU -> ... -> 16d channels -> flatten -> Dense(1) logit; plus ``stft_heads`` as in
-       ``wavegan``. Every layer spectrally normalised when ``spectral_norm``.
+       ``wavegan``. Every layer spectrally normalised when ``spectral_norm``; with ``mbstd`` a
+       :class:`MinibatchStd` channel before the logit.
 
     ``critic="image"`` is GANSynth's own choice instead: G stops at the codes ``(batch, frames, bins, 2)``
     (no inverse STFT while training; a run decodes them when it samples) and D judges those codes, with
@@ -405,6 +432,8 @@ def _phasegan(noise_dim: int, samples: int, d: int, kernel: int, leak: float, sp
         h = _critic_layer(layers.Conv2D(d * 2**i, kernel, strides=2, padding="same", name=f"down{i}"),
                           spectral_norm)(h)
         h = layers.LeakyReLU(leak)(h)
+    if mbstd:
+        h = MinibatchStd(name="minibatch_std")(h)
     h = layers.Flatten()(h)
     logit = _critic_layer(layers.Dense(1, dtype="float32", name="logit"), spectral_norm)(h)
     if stft_heads:
@@ -427,7 +456,7 @@ def _phasegan_params(cfg: Mapping[str, Any]) -> int:
     for i in range(n):
         dis += _conv(k, c_in, d * 2**i)
         c_in, frames, bins = d * 2**i, -(-frames // 2), -(-bins // 2)
-    dis += frames * bins * c_in + 1
+    dis += frames * bins * (c_in + (1 if cfg["mbstd"] else 0)) + 1
     return g + dis + sum(_stft_head_params(h, samples, d) for h in cfg["stft_heads"])
 
 
@@ -493,8 +522,9 @@ def resolve_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
         if cfg["samples"] not in PHASE_GEOMETRY:
             raise ConfigError(f"phasegan: samples={cfg['samples']!r} is not supported; use one of "
                               f"{', '.join(map(str, PHASE_GEOMETRY))}")
-        if not isinstance(cfg["noise"], bool):
-            raise ConfigError(f"phasegan: noise={cfg['noise']!r} must be true or false")
+        for opt in ("noise", "mbstd"):
+            if not isinstance(cfg[opt], bool):
+                raise ConfigError(f"phasegan: {opt}={cfg[opt]!r} must be true or false")
         if cfg["critic"] not in ("wave", "image"):
             raise ConfigError(f"phasegan: critic={cfg['critic']!r}; use 'wave' (D judges the wave's STFT) or "
                               "'image' (D judges G's codes, as in GANSynth)")
@@ -658,7 +688,8 @@ def build_resolved(name: str, config: Mapping[str, Any]) -> tuple[keras.Model, k
                         cfg["phase_shuffle"], float(cfg["leak"]), cfg["spectral_norm"], tuple(cfg["stft_heads"]))
     if key == "phasegan":
         return _phasegan(cfg["noise_dim"], cfg["samples"], cfg["d"], cfg["kernel"], float(cfg["leak"]),
-                         cfg["spectral_norm"], cfg["noise"], tuple(cfg["stft_heads"]), cfg["critic"])
+                         cfg["spectral_norm"], cfg["noise"], tuple(cfg["stft_heads"]), cfg["critic"],
+                         cfg["mbstd"])
     return _specgan(cfg["noise_dim"], cfg["size"], cfg["d"], cfg["kernel"], cfg["upsample"], float(cfg["leak"]),
                     cfg["norm"], cfg["spectral_norm"])
 

@@ -102,6 +102,8 @@ DOCUMENTED = [  # (name, config, G params, D params): the table in the models do
     ("specgan", {"d": 16}, 1_503_329, 1_092_993),
     ("specgan", {"d": 16, "norm": "none"}, 1_502_337, 1_092_993),
     ("specgan", {"size": 64, "d": 16}, 476_641, 271_489),
+    ("phasegan", {}, 686_714, 278_609),
+    ("phasegan", {"critic": "image"}, 686_714, 278_409),
 ]
 
 

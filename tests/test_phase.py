@@ -68,15 +68,36 @@ def test_gradients_are_finite_through_decode_and_view(silent):
 
 
 def test_phasegan_builds_and_counts_its_parameters():
-    for kw in ({}, {"noise": True}, {"samples": 4096, "d": 4}, {"samples": 4096, "stft_heads": [128]}):
+    for kw in ({}, {"noise": True}, {"samples": 4096, "d": 4}, {"samples": 4096, "stft_heads": [128]},
+               {"samples": 4096, "mbstd": True}, {"samples": 4096, "critic": "image", "d": 4}):
         cfg = M.resolve_config("phasegan", kw)
         G, D = M.build_resolved("phasegan", cfg)
         assert M.count_params(G) + M.count_params(D) == M.estimate_params("phasegan", cfg)
         z = np.random.default_rng(0).normal(size=(2, cfg["noise_dim"])).astype(np.float32)
-        wave = G(z).numpy()
-        assert wave.shape == (2, cfg["samples"]) and np.all(np.isfinite(wave))
-        assert D(wave).shape == (2, 1)
-    assert M.domain("phasegan") == "wave"
+        out = G(z).numpy()
+        geom = P.phase_geometry(cfg["samples"])
+        want = (2, geom.frames, geom.bins, 2) if cfg["critic"] == "image" else (2, cfg["samples"])
+        assert out.shape == want and np.all(np.isfinite(out))
+        assert D(out).shape == (2, 1)
+    assert M.domain("phasegan") == "wave" and M.domain("phasegan", {"critic": "image"}) == "phase"
+
+
+def test_image_critic_trains_on_codes_and_samples_waves(tmp_path):
+    clips = gl.texture("rain", n=8, seed=0, samples=4096)
+    run = gl.fit(clips, {"model": "phasegan", "model_kwargs": {"critic": "image", "d": 2}, "steps": 2, "batch": 4},
+                 out=tmp_path / "run", progress=False)
+    assert run.engine.examples.shape == (8, 65, 129, 2)
+    assert np.max(np.abs(run.engine.examples.numpy()[:1] - P.encode(clips[:1], P.phase_geometry(4096)).numpy())) < 1e-6
+    x = gl.load_run(tmp_path / "run").sample(3, seed=0)
+    assert x.shape == (3, 4096) and np.abs(x).max() <= 1.0
+
+
+def test_minibatch_std_sees_a_collapsed_batch():
+    same = tf.ones((4, 3, 3, 2))
+    spread = tf.random.normal((4, 3, 3, 2), seed=1)
+    layer = M.MinibatchStd()
+    assert layer(same).shape == (4, 3, 3, 3)
+    assert float(layer(same)[0, 0, 0, -1]) < 1e-3 < float(layer(spread)[0, 0, 0, -1])
 
 
 def test_phasegan_refuses_bad_options():

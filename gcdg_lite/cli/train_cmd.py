@@ -85,6 +85,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--pixel-noise", choices=["on", "off"], help="phasegan: per-pixel noise of learned scale "
                    "before G's output, a way to make the random phase of noisy textures (default: "
                    f"{per_model(_option('noise'), lambda v: 'on' if v else 'off')})")
+    p.add_argument("--minibatch-std", choices=["on", "off"], help="phasegan: give the critic the batch's spread "
+                   "as one more channel (ProGAN, GANSynth), against a generator that makes one clip for every z "
+                   f"(default: {per_model(_option('mbstd'), lambda v: 'on' if v else 'off')})")
     p.add_argument("--critic", choices=["wave", "image"], help="phasegan: D judges the wave G makes, re-analysed "
                    "by the same STFT (wave), or G's own log-magnitude and IF codes, as in GANSynth (image); "
                    f"default: {per_model(_option('critic'))}")
@@ -140,9 +143,10 @@ def options(args: argparse.Namespace) -> dict:
         given.setdefault("lr_d", args.lr)
     sn = None if args.spectral_norm is None else args.spectral_norm == "on"
     noise = None if args.pixel_noise is None else args.pixel_noise == "on"
+    mbstd = None if args.minibatch_std is None else args.minibatch_std == "on"
     kwargs = {k: v for k, v in (("d", args.width), ("samples", args.samples), ("spectral_norm", sn),
                                 ("upsample", args.upsample), ("stft_heads", args.stft_heads), ("noise", noise),
-                                ("critic", args.critic))
+                                ("critic", args.critic), ("mbstd", mbstd))
               if v is not None}
     if kwargs:
         given["model_kwargs"] = kwargs
