@@ -200,6 +200,17 @@ def _stft_head(x: Any, n_fft: int, d: int, leak: float, spectral_norm: bool) -> 
     return _critic_layer(layers.Dense(1, dtype="float32", name=f"stft{n_fft}_logit"), spectral_norm)(h)
 
 
+def _logit(h: Any, wave: Any, d: int, leak: float, spectral_norm: bool, stft_heads: tuple[int, ...]) -> Any:
+    """A critic's ``(batch, 1)`` logit: its features ``h`` flattened into a ``Dense(1)``, plus one
+    :func:`_stft_head` logit per FFT length in ``stft_heads``, each judging the input ``wave``."""
+    h = layers.Flatten()(h)
+    logit = _critic_layer(layers.Dense(1, dtype="float32", name="logit"), spectral_norm)(h)
+    if stft_heads:
+        heads = [_stft_head(wave, n, d, leak, spectral_norm) for n in stft_heads]
+        logit = layers.Add(dtype="float32", name="logit_sum")([logit, *heads])
+    return logit
+
+
 # --------------------------------------------------------------------------------------------
 # seed_mlp: the source listing's two-layer MLPs, made correct
 # --------------------------------------------------------------------------------------------
@@ -287,11 +298,7 @@ def _wavegan(noise_dim: int, samples: int, d: int, kernel: int, upsample: str, p
         h = layers.LeakyReLU(leak)(h)
         if i < n - 1 and phase_shuffle:
             h = PhaseShuffle(phase_shuffle, seed=i, name=f"phase_shuffle{i}")(h)
-    h = layers.Flatten()(h)
-    logit = _critic_layer(layers.Dense(1, dtype="float32", name="logit"), spectral_norm)(h)
-    if stft_heads:
-        heads = [_stft_head(x, n, d, leak, spectral_norm) for n in stft_heads]
-        logit = layers.Add(dtype="float32", name="logit_sum")([logit, *heads])
+    logit = _logit(h, x, d, leak, spectral_norm, stft_heads)
     discriminator = keras.Model(x, logit, name="wavegan_discriminator")
     return generator, discriminator
 
@@ -434,11 +441,7 @@ def _phasegan(noise_dim: int, samples: int, d: int, kernel: int, leak: float, sp
         h = layers.LeakyReLU(leak)(h)
     if mbstd:
         h = MinibatchStd(name="minibatch_std")(h)
-    h = layers.Flatten()(h)
-    logit = _critic_layer(layers.Dense(1, dtype="float32", name="logit"), spectral_norm)(h)
-    if stft_heads:
-        heads = [_stft_head(x, k, d, leak, spectral_norm) for k in stft_heads]
-        logit = layers.Add(dtype="float32", name="logit_sum")([logit, *heads])
+    logit = _logit(h, x, d, leak, spectral_norm, stft_heads)
     discriminator = keras.Model(x, logit, name="phasegan_discriminator")
     return generator, discriminator
 

@@ -43,9 +43,7 @@ check. The page is ``--page``, by default the first chapter of ``_toc.yml`` that
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -225,12 +223,10 @@ def browser_check_install() -> str:
 
 
 def find_chromium() -> str | None:
-    """Path of a Chromium executable, or None when none is installed."""
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+    """Path of a Chromium executable, or None when none is installed (``browser_check.find_chromium``)."""
+    import browser_check  # tools/, beside this file
+
+    return browser_check.find_chromium()
 
 
 def _distinct_colours(png: Path) -> int:
