@@ -142,3 +142,16 @@ def test_scalar_takes_one_number_in_any_wrapper():
     assert scalar(0.5) == 0.5 and scalar(np.array([[2.0]])) == 2.0 and scalar(np.float32(1.5)) == 1.5
     with pytest.raises(ValueError, match="one number"):
         scalar(np.zeros(3))
+
+
+def test_messages_name_the_exercise_as_its_title_does(registry, capsys):
+    """``check("ch99.1", ...)`` speaks of "Exercise 99.1", the number the book prints on the exercise (issue 24)."""
+    _register()
+    for answer in (None, 41, SECRET):
+        ex.check("ch99.1", answer)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Exercise 99.1: no answer yet") and out[1].startswith("Exercise 99.1: not yet. Hint:")
+    assert out[2] == "correct" and "ch99.1" not in "\n".join(out)
+    _register("ch99.2", fn=lambda a: 1 / 0)
+    ex.check("ch99.2", 1)
+    assert capsys.readouterr().out.startswith("Exercise 99.2: could not check this answer (ZeroDivisionError")

@@ -19,6 +19,10 @@ Two jobs:
    script written twice into a page (sphinx-thebe's ``const THEBE_JS_URL``: a SyntaxError the second
    time) is kept once; and the theme gets a valid default colour mode ("auto"; an empty one is logged as an
    error by the theme's script).
+4. It resolves a chapter's glossary link ``[GANs](<#gan>)`` (the form that also reads in plain Jupyter) for
+   every glossary term: MyST looks a ``#target`` up among the glossary's terms only in lower case, so an
+   entry written with capitals (``GAN``, ``Griffin–Lim``, ``R1 regularisation``) would be "not found";
+   :class:`GlossaryLinks` finds the term whatever its case, just before MyST's own resolver runs.
 """
 from __future__ import annotations
 
@@ -27,9 +31,13 @@ import re
 import shutil
 from pathlib import Path
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +167,28 @@ def write_badge(app: Sphinx, exception: Exception | None) -> None:
         (Path(app.outdir) / "_static" / COLAB_BADGE).write_text(COLAB_BADGE_SVG, encoding="utf-8")
 
 
+class GlossaryLinks(SphinxPostTransform):
+    """``[text](<#term>)`` links to the glossary entry ``term``, whatever the entry's capitals."""
+
+    default_priority = 8  # before MyST-Parser's MystReferenceResolver (9)
+
+    def run(self, **kwargs) -> None:
+        std = self.env.get_domain("std")
+        terms = {name.lower(): place for (kind, name), place in std.objects.items() if kind == "term"}
+        for node in list(self.document.findall(addnodes.pending_xref)):
+            if node.get("reftype") != "myst" or node.get("refdomain") == "doc":
+                continue
+            place = terms.get(node["reftarget"].lower())
+            if place is None or not node.children:
+                continue
+            content = node[0].deepcopy()
+            if isinstance(content, nodes.Element):
+                content["classes"] += ["std", "std-term"]
+            docname, labelid = place
+            node.replace_self(make_refnode(self.app.builder, node.get("refdoc", self.env.docname),
+                                           docname, labelid, content))
+
+
 def setup(app: Sphinx):  # noqa: D103 - Sphinx entry point
     os.environ.setdefault("GCDG_WIDGETS", "static")
     app.connect("builder-inited", configure_mathjax2, priority=900)  # after MyST-Parser's (500)
@@ -167,4 +197,5 @@ def setup(app: Sphinx):  # noqa: D103 - Sphinx entry point
     app.connect("html-page-context", clean_page)
     app.connect("build-finished", write_badge)
     app.connect("build-finished", clean_pages)
+    app.add_post_transform(GlossaryLinks)
     return {"version": "1.2", "parallel_read_safe": True, "parallel_write_safe": True}

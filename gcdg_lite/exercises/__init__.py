@@ -159,6 +159,15 @@ def keys() -> list[str]:
     return sorted(_REGISTRY, key=order)
 
 
+def _title(key: str) -> str:
+    """How the book names exercise ``key``: ``"ch2.1"`` is ``"Exercise 2.1"``, the number its page shows.
+
+    A key whose exercise part is a name rather than a number (``"ch2.ring"``) reads ``"Exercise 2.ring"``.
+    """
+    chapter, _, rest = key[2:].partition(".")
+    return f"Exercise {chapter}.{rest}"
+
+
 def check(key: str, answer: Any) -> bool:
     """Check ``answer`` to exercise ``key``; print ``correct`` or a hint; return whether it is correct.
 
@@ -170,7 +179,8 @@ def check(key: str, answer: Any) -> bool:
             "not answered yet".
 
     Returns:
-        ``True`` when the answer is correct, else ``False``. Never raises on a wrong answer.
+        ``True`` when the answer is correct, else ``False``. Never raises on a wrong answer. What it
+        prints names the exercise as its title does (``"Exercise 3.1: not yet. Hint: ..."``).
 
     Raises:
         ConfigError: when no checker is registered under ``key`` (a typo in the notebook).
@@ -180,19 +190,20 @@ def check(key: str, answer: Any) -> bool:
     if entry is None:
         known = ", ".join(keys()) or "none registered yet"
         raise ConfigError(f"no exercise checker named {key!r}; known keys: {known}")
+    name = _title(key)  # what the student reads: the number the exercise's title shows
     if answer is None:  # not an attempt: no hint yet, so the exercise is tried before it is helped
-        print(f"{key}: no answer yet — replace `answer = None` with your code and run the cell again.")
+        print(f"{name}: no answer yet — replace `answer = None` with your code and run the cell again.")
         return False
     try:
         verdict = entry.fn(answer)
     except Exception as exc:  # a malformed answer is a hint, not a crash
-        print(f"{key}: could not check this answer ({type(exc).__name__}: {exc}). Hint: {entry.hint}")
+        print(f"{name}: could not check this answer ({type(exc).__name__}: {exc}). Hint: {entry.hint}")
         return False
     if verdict is True or (not isinstance(verdict, str) and _truthy(verdict)):
         print(CORRECT)
         return True
     hint = verdict if isinstance(verdict, str) and verdict else entry.hint
-    print(f"{key}: not yet. Hint: {hint}")
+    print(f"{name}: not yet. Hint: {hint}")
     return False
 
 
