@@ -188,7 +188,8 @@ def phase_view(x: tf.Tensor, geom: PhaseGeometry, delta: float = 1e-2) -> tf.Ten
     step = tf.exp(tf.complex(0.0, -_advance(geom)[1:2]))
     y = spec[:, 1:] * tf.math.conj(spec[:, :-1]) * step
     y = tf.concat([tf.zeros_like(y[:, :1]), y], axis=1)
-    unit = y / tf.cast(tf.abs(y) + delta, tf.complex64)
+    norm = tf.abs(y) + delta
+    unit = y / tf.complex(norm, tf.zeros_like(norm))  # not tf.cast: its gradient would warn of a lost imaginary part
     weight = (m + 1.0) / 2.0
     return tf.stack([m, weight * tf.math.real(unit), weight * tf.math.imag(unit)], axis=-1)
 
