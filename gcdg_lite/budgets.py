@@ -35,8 +35,8 @@ class Budget:
         gan_steps: training steps of the code example's SpecGAN run (04_code_example.ipynb) on one-second
             clips; at ``book`` the command line's default (``gcdg_lite.defaults.STEPS``; the recipe that
             ``bench/quality.py`` measures on speech, ``bench/README.md``, Quality).
-        phase_steps: training steps of chapter 4's PhaseGAN run (the phase-aware model, on the same clips as
-            that SpecGAN run); at ``book`` the command line's default for ``phasegan``.
+        phase_steps: training steps of the code example's PhaseGAN run (the phase-aware model, on the same clips
+            as that SpecGAN run); at ``book`` the command line's default for ``phasegan``.
         gan_width: width multiplier ``d`` of that SpecGAN run (and of the PhaseGAN run); at ``book`` the command line's default
             (``gcdg_lite.defaults.MODEL_CONFIGS``).
         batch: clips per training batch; at ``book`` the command line's default (``gcdg_lite.defaults.BATCH``).

@@ -88,6 +88,8 @@ PHASE_GEOMETRY: dict[int, PhaseGeometry] = {
 def phase_geometry(samples: int) -> PhaseGeometry:
     """The :class:`PhaseGeometry` for clips of ``samples`` samples (see :data:`PHASE_GEOMETRY`).
 
+    Notebook: 04_code_example.ipynb.
+
     Raises:
         ConfigError: no setting for that clip length (names the lengths that have one).
     """
@@ -112,7 +114,10 @@ def _wrap(phase: tf.Tensor) -> tf.Tensor:
 
 
 def stft(x: tf.Tensor | np.ndarray, geom: PhaseGeometry) -> tf.Tensor:
-    """Centred complex STFT of waves ``(batch, samples)`` -> complex64 ``(batch, frames, bins)``."""
+    """Centred complex STFT of waves ``(batch, samples)`` -> complex64 ``(batch, frames, bins)``.
+
+    Notebook: 04_code_example.ipynb.
+    """
     x = tf.cast(tf.convert_to_tensor(x), tf.float32)
     half = geom.n_fft // 2
     x = tf.pad(x, [[0, 0], [half, half]], mode="REFLECT")
@@ -121,6 +126,8 @@ def stft(x: tf.Tensor | np.ndarray, geom: PhaseGeometry) -> tf.Tensor:
 
 def istft(spec: tf.Tensor, geom: PhaseGeometry) -> tf.Tensor:
     """Inverse of :func:`stft`: complex ``(batch, frames, bins)`` -> float32 waves ``(batch, samples)``.
+
+    Notebook: 04_code_example.ipynb.
 
     Least-squares overlap-add (Griffin & Lim 1984): each frame's inverse FFT times the window, summed,
     divided by the summed squared windows. Near the clip's edges fewer than ``n_fft / hop`` frames
@@ -147,6 +154,8 @@ def _window_sum(geom: PhaseGeometry) -> tf.Tensor:
 def encode(x: tf.Tensor | np.ndarray, geom: PhaseGeometry) -> tf.Tensor:
     """Waves ``(batch, samples)`` in [-1, 1] -> codes ``(batch, frames, bins, 2)`` float32 in [-1, 1].
 
+    Notebook: 04_code_example.ipynb.
+
     Channel 0 is the log-magnitude code, channel 1 the IF code (see the module's conventions).
     """
     spec = stft(x, geom)
@@ -160,6 +169,8 @@ def encode(x: tf.Tensor | np.ndarray, geom: PhaseGeometry) -> tf.Tensor:
 
 def decode(code: tf.Tensor, geom: PhaseGeometry) -> tf.Tensor:
     """Codes ``(batch, frames, bins, 2)`` -> waves ``(batch, samples)`` float32; differentiable.
+
+    Notebook: 04_code_example.ipynb.
 
     The phase is the running sum of the IF code over frames (times pi) plus each bin's own advance; the
     magnitude ``exp(m * half + mid) - EPS`` (never below 0); the wave their inverse STFT. Not clipped:
@@ -175,6 +186,8 @@ def decode(code: tf.Tensor, geom: PhaseGeometry) -> tf.Tensor:
 
 def phase_view(x: tf.Tensor, geom: PhaseGeometry, delta: float = 1e-2) -> tf.Tensor:
     """What the phase-aware critic sees of waves ``(batch, samples)``: ``(batch, frames, bins, 3)`` float32.
+
+    Notebook: 04_code_example.ipynb.
 
     Channel 0 is the log-magnitude code; channels 1 and 2 are the cosine and sine of the IF deviation,
     taken from the product of each frame with the conjugate of the one before, rotated back by the bin's
@@ -196,6 +209,8 @@ def phase_view(x: tf.Tensor, geom: PhaseGeometry, delta: float = 1e-2) -> tf.Ten
 
 def instantaneous_frequency(x: np.ndarray, sr: int, geom: PhaseGeometry) -> np.ndarray:
     """Instantaneous frequency in Hz of every (frame, bin) of waves ``(batch, samples)``: ``(batch, frames, bins)``.
+
+    Notebook: 04_code_example.ipynb.
 
     The bin's centre frequency ``k sr / n_fft`` plus the IF deviation ``dev sr / (2 pi hop)``. For a steady
     tone of ``f`` Hz it reads ``f`` in the bins the tone covers (chapter 4's picture and exercise).

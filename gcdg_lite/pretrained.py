@@ -37,7 +37,10 @@ LATENT_SEED = 1
 
 
 def entries(folder: "str | os.PathLike" = FOLDER) -> dict[str, dict[str, Any]]:
-    """The index of ``folder``: name -> its entry (model, model options, file, sha256, command, scores)."""
+    """The index of ``folder``: name -> its entry (model, model options, file, sha256, command, scores).
+
+    Notebook: 04_code_example.ipynb.
+    """
     index = Path(folder) / "index.json"
     if not index.is_file():
         return {}
