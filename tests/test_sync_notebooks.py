@@ -44,7 +44,7 @@ def test_sync_rewrites_setup_badge_and_outputs_then_check_passes(tmp_path, capsy
     assert all(c.metadata["jupyter"]["source_hidden"] is True for c in fixed.cells[5:9])
     assert fixed.cells[6].metadata["cellView"] == "form" and "solution" in fixed.cells[6].metadata["tags"]
     assert not any("jupyter" in c.metadata for c in fixed.cells[2:5])  # exercise and scaffold stay open
-    assert "colab.research.google.com/github/gcdg-book/gcdg-book/blob/main/notebooks/03_demo.ipynb" in fixed.cells[0].source
+    assert "colab.research.google.com/github/gcdg-book/gcdg-book/blob/main/colab/03_demo.ipynb" in fixed.cells[0].source
     assert not sync_notebooks.has_outputs(fixed)
     assert sync_notebooks.main(["--check", str(path)]) == 0
     assert sync_notebooks.sync(path, URL, BRANCH) is False  # idempotent

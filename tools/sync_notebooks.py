@@ -4,8 +4,9 @@
 The repository URL is configured once, in ``_config.yml`` (``repository.url`` and ``repository.branch``):
 a fork changes it there and runs this tool. Each chapter's set-up cell (the first code cell) installs
 ``gcdg_lite`` from that URL when it is missing (Colab), the title cell's "Open in Colab" badge points at
-the notebook in that repository, and the ``git clone`` line of ``book/setup.md`` clones it. This tool
-rewrites all three from the configuration, and keeps the notebooks readable outside the book:
+the notebook's Colab copy in that repository (``colab/``, written by ``tools/colab_copies.py``: run it
+after this tool), and the ``git clone`` line of ``book/setup.md`` clones it. This tool rewrites all three
+from the configuration, and keeps the notebooks readable outside the book:
 
 * the set-up cell is hidden in the book (tag ``hide-input``), collapsed in JupyterLab
   (``metadata.jupyter.source_hidden``) and shown as a titled form in Colab (``#@title`` line and
@@ -86,10 +87,15 @@ def setup_cell_source(repo_url: str) -> str:
     )
 
 
+#: the folder of the Colab copies (``tools/colab_copies.py``): the chapters with their MyST made plain Markdown
+COLAB_DIR = "colab"
+
+
 def colab_url(repo_url: str, branch: str, notebook: Path) -> str:
-    """The "Open in Colab" link of a chapter notebook (chapters live in ``notebooks/``)."""
+    """The "Open in Colab" link of a chapter notebook: its Colab copy, ``colab/NN_name.ipynb``, which reads
+    without the book's MyST markup (the chapters themselves live in ``notebooks/``)."""
     owner_name = repo_url.removeprefix("https://github.com/")
-    return f"https://colab.research.google.com/github/{owner_name}/blob/{branch}/notebooks/{notebook.name}"
+    return f"https://colab.research.google.com/github/{owner_name}/blob/{branch}/{COLAB_DIR}/{notebook.name}"
 
 
 def chapter_notebooks(root: Path = ROOT) -> list[Path]:

@@ -1,0 +1,486 @@
+#!/usr/bin/env python3
+"""Write the Colab copies of the chapter notebooks: the same code, with MyST turned into plain Markdown.
+
+The chapters in ``notebooks/`` are written for the book (MyST: ``:::{exercise}``, ``:label:``,
+``{solution-start}``, glossary and citation links that only the book resolves). Colab and plain Jupyter
+show that markup as raw text, so the "Open in Colab" badges and the book's Colab button open a copy in
+``colab/`` instead, written by this tool:
+
+* ``:::{exercise} Title`` + ``:label: ex-ch2-1`` becomes a heading ``### Exercise 2.1 — Title`` (the book
+  numbers exercises "Exercise N.k": N the chapter's number in ``_toc.yml``, k their order in the chapter);
+* a worked solution (``{solution-start}`` … ``{solution-end}``) becomes a section under a heading
+  ``#### Solution to Exercise 2.1`` that Colab shows collapsed (the heading's id is listed in the
+  notebook's ``metadata.colab.collapsed_sections``); its cells stay hidden in JupyterLab
+  (``metadata.jupyter.source_hidden``) and its code cells in Colab's form view (``cellView: form``);
+* a glossary link ``[GANs](<#gan>)`` becomes its text; a citation link ``[(Goodfellow et al., 2014)](#key)``
+  becomes its text, and the cited works are listed, from ``book/references.bib``, in a "References"
+  cell at the end; roles (``{term}``, ``{cite:p}``, ``{ref}``, ``{numref}``, ``{doc}``, ``{math}``) become
+  text (citations "(Author, Year)" from the BibTeX file); admonitions become block quotes with a bold
+  title, dropdowns ``<details>``; ``(target)=``, ``+++`` and ``%`` comment lines are dropped. Maths
+  (``$…$``, ``$$…$$``) stays as it is: Colab typesets it with MathJax;
+* outputs, execution counts and saved widget state are cleared; every code cell is the chapter's own.
+
+Usage (from the repository root)::
+
+    python tools/colab_copies.py            # (re)write colab/NN_*.ipynb from notebooks/NN_*.ipynb
+    python tools/colab_copies.py --check    # change nothing; exit 1 naming each copy that is out of date
+
+Run it after editing a chapter (after ``python tools/sync_notebooks.py``). The output is deterministic:
+a second run writes byte-identical files. Markup it does not know (a directive or role not listed above)
+stops it with an error naming the notebook and the cell, so no raw MyST reaches Colab unnoticed.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from student_copies import END, START, SolutionMarkupError, solution_spans
+
+ROOT = Path(__file__).resolve().parents[1]
+COLAB_DIR = "colab"
+ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error",
+               "seealso", "admonition", "margin", "sidebar", "topic", "epigraph"}
+#: an opening fence of a directive: ``:::{name} argument`` or ```` ```{name} argument ````
+DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>:{3,}|`{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>.*)$")
+OPTION = re.compile(r"^[ \t]*:(?P<key>[\w-]+):[ \t]*(?P<value>.*)$")
+ROLE = re.compile(r"\{(?P<name>[a-z][\w:-]*)\}`(?P<body>[^`]+)`")
+TARGET_LINE = re.compile(r"^\s*\([^()\s]+\)=\s*$")
+GLOSSARY_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\(<#[^>]+>\)")
+HASH_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\(#(?P<keys>[^)\s]+)\)")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
+EQ_LABEL = re.compile(r"(\$\$)[ \t]*\([^()\s]+\)[ \t]*$", re.M)
+HEADING = re.compile(r"^\s{0,3}(#{1,6})\s")
+
+
+class ColabMarkupError(ValueError):
+    """MyST markup that the Colab copy cannot show as plain Markdown (named, with its notebook and cell)."""
+
+
+# --------------------------------------------------------------------------------------------- references
+@dataclass(frozen=True)
+class Work:
+    """One BibTeX entry, reduced to what a reader of a Colab copy needs."""
+
+    key: str
+    authors: str   # "Goodfellow et al.", "Arjovsky and Bottou", "eSpeak NG"
+    year: str
+    reference: str  # one line of Markdown: authors, year, title, venue, link
+
+
+@functools.lru_cache(maxsize=None)
+def _latex_text(value: str) -> str:
+    """A BibTeX field as plain text (braces, ``\\&`` and ``--`` resolved by pybtex's LaTeX parser, which is
+    slow enough (tens of ms a call) to be skipped for text without LaTeX)."""
+    if not re.search(r"[{}\\~$]|--", value):
+        return " ".join(value.split())
+    from pybtex.richtext import Text
+    return " ".join(Text.from_latex(value).render_as("text").split())
+
+
+def _names(persons) -> list[str]:
+    return [_latex_text(" ".join(p.prelast_names + p.last_names)) for p in persons]
+
+
+def read_bibliography(path: Path = ROOT / "book" / "references.bib") -> dict[str, Work]:
+    """``{key: Work}`` for every entry of the BibTeX file at ``path`` (parsed by pybtex)."""
+    return dict(_bibliography(path.read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=4)
+def _bibliography(text: str) -> tuple[tuple[str, Work], ...]:
+    from pybtex.database import parse_string
+
+    works = {}
+    for key, entry in parse_string(text, bib_format="bibtex").entries.items():
+        names = _names(entry.persons.get("author") or entry.persons.get("editor") or [])
+        more = bool(names) and names[-1].lower() == "others"  # BibTeX's "and others"
+        names = names[:-1] if more else names
+        if not names:
+            names = [_latex_text(entry.fields.get("organization") or entry.fields.get("institution") or key)]
+        if len(names) >= 3 or (more and len(names) >= 1):
+            short = f"{names[0]} et al."
+        else:
+            short = " and ".join(names)
+        year = entry.fields.get("year", "n.d.")
+        full = (", ".join(names) + " et al.") if more else (
+            ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1])
+        parts = [f"{full} ({year}).", f"*{_latex_text(entry.fields['title'])}*." if "title" in entry.fields else ""]
+        venue = next((entry.fields[f] for f in ("journal", "booktitle", "publisher", "howpublished",
+                                                 "institution", "school") if f in entry.fields), "")
+        if venue and not venue.lstrip().startswith("\\url"):
+            parts.append(f"{_latex_text(venue)}.")
+        link = (f"https://doi.org/{entry.fields['doi']}" if "doi" in entry.fields else entry.fields.get("url", ""))
+        if link:
+            parts.append(f"<{link.strip()}>")
+        works[key] = Work(key, short, year, " ".join(p for p in parts if p))
+    return tuple(works.items())
+
+
+# ------------------------------------------------------------------------------------------ chapter numbers
+def chapter_numbers(toc: Path = ROOT / "_toc.yml") -> dict[str, int]:
+    """``{"01_background": 1, ...}``: the number the book gives each numbered chapter notebook.
+
+    jupyter-book numbers the files of the parts marked ``numbered`` in ``_toc.yml`` and continues the count
+    across those parts, which is where "Exercise 2.1" gets its 2.
+    """
+    data = yaml.safe_load(toc.read_text(encoding="utf-8")) or {}
+    numbers: dict[str, int] = {}
+    for part in data.get("parts") or [{"numbered": data.get("numbered"), "chapters": data.get("chapters")}]:
+        if not part.get("numbered"):
+            continue
+        for chapter in part.get("chapters") or []:
+            numbers[Path(str(chapter.get("file", ""))).name] = len(numbers) + 1
+    return numbers
+
+
+def chapter_number(path: Path, numbers: dict[str, int]) -> int:
+    """The chapter number of ``notebooks/NN_name.ipynb``: from the table of contents, else ``NN``."""
+    if path.stem in numbers:
+        return numbers[path.stem]
+    match = re.match(r"(\d+)_", path.name)
+    if not match:
+        raise ValueError(f"notebook {path.name!r}: not in _toc.yml and its name has no NN_ chapter number")
+    return int(match.group(1))
+
+
+# ------------------------------------------------------------------------------------------------- prose
+@dataclass
+class Context:
+    """What converting one chapter needs and collects."""
+
+    name: str                              # the notebook's file name, for error messages
+    chapter: int
+    works: dict[str, Work]
+    cited: list[str] = field(default_factory=list)
+    exercises: dict[str, str] = field(default_factory=dict)  # label -> "2.1"
+
+    def cite(self, keys: str, where: str) -> list[Work]:
+        found = []
+        for key in (k.strip() for k in keys.split(",")):
+            if key not in self.works:
+                raise ColabMarkupError(f"{self.name}, {where}: citation key {key!r} is not in book/references.bib")
+            if key not in self.cited:
+                self.cited.append(key)
+            found.append(self.works[key])
+        return found
+
+
+def _role(match: re.Match, ctx: Context, where: str) -> str:
+    name, body = match["name"], match["body"]
+    explicit = re.fullmatch(r"(?P<text>.+?)\s*<(?P<target>[^<>]+)>", body, re.S)
+    text, target = (explicit["text"], explicit["target"]) if explicit else (None, body)
+    if name == "term":
+        return text or target
+    if name.startswith("cite"):
+        works = ctx.cite(target, where)
+        if name in ("cite:t", "cite:ts"):
+            return "; ".join(f"{w.authors} ({w.year})" for w in works)
+        inner = "; ".join(f"{w.authors}, {w.year}" for w in works)
+        return inner if name in ("cite:alp", "cite:ps") else f"({inner})"
+    if name in ("ref", "numref", "doc", "eq", "download", "any"):
+        if text:
+            return re.sub(r"\{number\}|%s", "", text).strip()
+        label = target.strip().lstrip("#")
+        if label in ctx.exercises:
+            return f"Exercise {ctx.exercises[label]}"
+        return Path(label).name.replace("-", " ").replace("_", " ")
+    if name == "math":
+        return f"${body}$"
+    if name in ("sub", "sup"):
+        return f"<{name}>{body}</{name}>"
+    if name in ("abbr", "kbd", "code", "samp", "file", "command", "guilabel"):
+        return f"`{text or target}`" if name != "abbr" else (text or target)
+    raise ColabMarkupError(f"{ctx.name}, {where}: role {{{name}}} has no plain-Markdown form in tools/colab_copies.py")
+
+
+def _inline(text: str, ctx: Context, where: str) -> str:
+    """Roles and book-only links of one stretch of Markdown outside code blocks (inline code is kept)."""
+    pieces, last = [], 0
+    for span in CODE_SPAN.finditer(text):
+        pieces.append(("prose", text[last:span.start()]))
+        pieces.append(("code", span.group(0)))
+        last = span.end()
+    pieces.append(("prose", text[last:]))
+    out = []
+    for kind, piece in pieces:
+        if kind == "prose":
+            piece = GLOSSARY_LINK.sub(lambda m: m["text"], piece)
+
+            def hash_link(m: re.Match) -> str:
+                keys = m["keys"]
+                if all(k.strip() in ctx.works for k in keys.split(",")):
+                    ctx.cite(keys, where)
+                return m["text"]  # an in-page anchor does not lead anywhere in Colab either
+
+            piece = HASH_LINK.sub(hash_link, piece)
+        out.append(piece)
+    joined = "".join(out)
+    # roles may start with a code span of their own: ``{term}`GAN` `` was split above, so match on the whole
+    return ROLE.sub(lambda m: _role(m, ctx, where), joined)
+
+
+def _quote(lines: list[str]) -> list[str]:
+    return [f"> {line}" if line.strip() else ">" for line in lines]
+
+
+def convert_markdown(source: str, ctx: Context, where: str) -> str:
+    """One markdown cell's MyST as plain Markdown (see the module docstring for each form)."""
+    lines = source.split("\n")
+    out: list[str] = []
+    i = 0
+    in_code: str | None = None  # the fence of an ordinary code block we are inside
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if buffer:
+            out.extend(_inline("\n".join(buffer), ctx, where).split("\n"))
+            buffer.clear()
+
+    while i < len(lines):
+        line = lines[i]
+        if in_code is not None:
+            out.append(line)
+            if line.strip().startswith(in_code) and set(line.strip()) == {in_code[0]}:
+                in_code = None
+            i += 1
+            continue
+        plain_fence = re.match(r"^\s*(`{3,}|~{3,})(?!\{)", line)
+        if plain_fence:
+            flush()
+            in_code = plain_fence.group(1)
+            out.append(line)
+            i += 1
+            continue
+        directive = DIRECTIVE.match(line)
+        if directive:
+            flush()
+            block, i = _directive(lines, i, directive, ctx, where)
+            out.extend(block)
+            continue
+        if TARGET_LINE.match(line) or line.strip() == "+++" or re.match(r"^%(\s|$)", line):
+            i += 1
+            continue
+        buffer.append(line)
+        i += 1
+    flush()
+    text = "\n".join(out)
+    text = EQ_LABEL.sub(r"\1", text)
+    return text.strip("\n")
+
+
+def _directive(lines: list[str], i: int, match: re.Match, ctx: Context, where: str) -> tuple[list[str], int]:
+    """Convert the directive opening at ``lines[i]``; return its Markdown lines and the index after it."""
+    fence, name, arg = match["fence"], match["name"], match["arg"].strip()
+    j, options = i + 1, {}
+    while j < len(lines) and OPTION.match(lines[j]):
+        option = OPTION.match(lines[j])
+        options[option["key"]] = option["value"].strip()
+        j += 1
+    body, depth = [], 0
+    closer = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+    while j < len(lines):
+        inner = DIRECTIVE.match(lines[j])
+        if inner and inner["fence"][0] == fence[0] and len(inner["fence"]) == len(fence):
+            depth += 1
+        elif closer.match(lines[j]):
+            if depth == 0:
+                break
+            depth -= 1
+        body.append(lines[j])
+        j += 1
+    else:
+        raise ColabMarkupError(f"{ctx.name}, {where}: directive {{{name}}} is never closed")
+    content = convert_markdown("\n".join(body), ctx, where).split("\n") if body else []
+    while content and not content[0].strip():
+        content.pop(0)
+    title = _inline(arg, ctx, where)
+    if name == "exercise":
+        label = options.get("label", "")
+        if "nonumber" in options:
+            heading = f"### Exercise — {title}" if title else "### Exercise"
+        else:
+            number = f"{ctx.chapter}.{sum(1 for v in ctx.exercises.values() if v) + 1}"
+            ctx.exercises[label or f"#{len(ctx.exercises)}"] = number
+            heading = f"### Exercise {number}" + (f" — {title}" if title else "")
+        return [heading, "", *content], j + 1
+    if name in ("math",):
+        return ["$$", *body, "$$"], j + 1
+    if name in ("code", "code-block", "code-cell", "sourcecode"):
+        return [f"```{arg}", *body, "```"], j + 1
+    if name == "dropdown" or (name in ADMONITIONS and "dropdown" in options.get("class", "")):
+        summary = title or name.capitalize()
+        return ["<details>", f"<summary>{summary}</summary>", "", *content, "", "</details>"], j + 1
+    if name in ADMONITIONS:
+        head = title if name == "admonition" else (f"{name.capitalize()}: {title}" if title else name.capitalize())
+        return _quote([f"**{head}**", "", *content]), j + 1
+    if name in ("figure", "image"):
+        alt = " ".join(content).strip() or options.get("alt", "")
+        return [f"![{alt}]({arg})"], j + 1
+    raise ColabMarkupError(f"{ctx.name}, {where}: directive {{{name}}} has no plain-Markdown form "
+                           "in tools/colab_copies.py")
+
+
+# ----------------------------------------------------------------------------------------------- notebook
+def _heading_level(source: str) -> int | None:
+    match = HEADING.match(source)
+    return len(match.group(1)) if match else None
+
+
+def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[str, Work]) -> nbformat.NotebookNode:
+    """The Colab copy of one chapter notebook (a new notebook; ``nb`` is not changed).
+
+    Raises:
+        SolutionMarkupError: unbalanced ``{solution-start}``/``{solution-end}``.
+        ColabMarkupError: markup without a plain-Markdown form, an unknown citation key, or a solution
+            followed by a cell that is not a heading (Colab's collapsed section would swallow it).
+    """
+    nb = nbformat.from_dict(nb)  # deep copy
+    ctx = Context(name, chapter, works)
+    spans = solution_spans(nb, name)
+    starts = {first: last for first, last in spans}
+    ends = {last for _, last in spans}
+    collapsed: list[str] = []
+    cells = []
+    solution_of: str | None = None
+    for i, cell in enumerate(nb.cells):
+        where = f"cell {i} (id {cell.get('id', '?')})"
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+            cells.append(cell)
+            continue
+        if cell.cell_type != "markdown":
+            cells.append(cell)
+            continue
+        source = cell.source
+        if i in starts:
+            start = START.search(source)
+            label = source[start.end():].split("\n", 1)[0].strip()
+            number = ctx.exercises.get(label)
+            if label and number is None:
+                raise ColabMarkupError(f"{name}, {where}: solution of {label!r}, which is no numbered exercise above")
+            rest = _drop_directive_lines(source, START)
+            heading = f"#### Solution to Exercise {number} (click to expand)" if number else "#### Solution (click to expand)"
+            cell.source = heading + (f"\n\n{convert_markdown(rest, ctx, where)}" if rest.strip() else "")
+            cell.metadata.pop("jupyter", None)  # the heading shows; the section under it is collapsed
+            cell.metadata["id"] = cell["id"]
+            collapsed.append(cell["id"])
+            solution_of = label
+        if i in ends:
+            rest = _drop_directive_lines(cell.source if i in starts else source, END)
+            if i not in starts:
+                if rest.strip():
+                    cell.source = convert_markdown(rest, ctx, where)
+                    cells.append(cell)
+            else:
+                cells.append(cell)
+            nxt = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+            if nxt is not None and not (nxt.cell_type == "markdown" and (
+                    DIRECTIVE.match(nxt.source.lstrip("\n").split("\n", 1)[0] or "")
+                    or (_heading_level(nxt.source) or 9) <= 3)):
+                raise ColabMarkupError(f"{name}, {where}: the solution of {solution_of!r} must be followed by a "
+                                       "heading (### or higher), an exercise or the end of the notebook, or "
+                                       "Colab's collapsed solution would also hide what follows it")
+            solution_of = None
+            continue
+        if i not in starts:
+            cell.source = convert_markdown(source, ctx, where)
+        cells.append(cell)
+    if ctx.cited:
+        cited = sorted(ctx.cited, key=lambda k: (works[k].authors.lower(), works[k].year, k))
+        refs = nbformat.v4.new_markdown_cell(
+            "## References\n\nThe works this chapter cites (the book's full list is its References page).\n\n"
+            + "\n".join(f"- {works[k].reference}" for k in cited))
+        refs["id"] = f"ch{chapter}-colab-references"
+        cells.append(refs)
+    nb.cells = cells
+    nb.metadata.pop("widgets", None)
+    nb.metadata["colab"] = {"collapsed_sections": collapsed, "provenance": []}
+    return nb
+
+
+def _drop_directive_lines(source: str, opener: re.Pattern) -> str:
+    """``source`` without the opener line matched by ``opener``, its ``:option:`` lines and bare closing fences."""
+    out, skipping = [], False
+    for line in source.split("\n"):
+        if opener.match(line):
+            skipping = True
+            continue
+        if skipping and OPTION.match(line):
+            continue
+        skipping = False
+        if re.fullmatch(r"\s*(:{3,}|`{3,})\s*", line):
+            continue
+        out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+def render(path: Path, numbers: dict[str, int], works: dict[str, Work]) -> str:
+    """The text of the Colab copy of the chapter at ``path`` (what :func:`main` writes)."""
+    nb = nbformat.read(path, as_version=4)
+    copy = colab_copy(nb, path.name, chapter_number(path, numbers), works)
+    nbformat.validate(copy)
+    return nbformat.writes(copy) + "\n"
+
+
+def stale_copies(root: Path = ROOT) -> list[str]:
+    """Names (relative to ``root``) of copies in ``colab/`` that differ from, lack or outlive their chapter."""
+    numbers, works = chapter_numbers(root / "_toc.yml"), read_bibliography(root / "book" / "references.bib")
+    chapters = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    stale = []
+    for path in chapters:
+        target = root / COLAB_DIR / path.name
+        if not target.is_file() or target.read_text(encoding="utf-8") != render(path, numbers, works):
+            stale.append(f"{COLAB_DIR}/{path.name}")
+    names = {p.name for p in chapters}
+    stale += [f"{COLAB_DIR}/{p.name}" for p in sorted((root / COLAB_DIR).glob("*.ipynb")) if p.name not in names]
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; exit 1 naming each copy that is missing or out of date")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this one)")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    chapters = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if not chapters:
+        print(f"error: no chapter notebooks (NN_*.ipynb) in {root / 'notebooks'}", file=sys.stderr)
+        return 2
+    try:
+        if args.check:
+            stale = stale_copies(root)
+            for name in stale:
+                print(f"{name} is out of date: run `python tools/colab_copies.py`")
+            behind = sum(1 for name in stale if Path(name).name in {p.name for p in chapters})
+            print(f"{len(chapters) - behind}/{len(chapters)} Colab copies up to date")
+            return 1 if stale else 0
+        numbers, works = chapter_numbers(root / "_toc.yml"), read_bibliography(root / "book" / "references.bib")
+        texts = {path.name: render(path, numbers, works) for path in chapters}  # all or nothing
+    except (SolutionMarkupError, ColabMarkupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    folder = root / COLAB_DIR
+    folder.mkdir(exist_ok=True)
+    for name, text in texts.items():
+        target = folder / name
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {COLAB_DIR}/{name}")
+    for orphan in sorted(folder.glob("*.ipynb")):
+        if orphan.name not in texts:
+            orphan.unlink()
+            print(f"removed {COLAB_DIR}/{orphan.name} (no chapter of that name)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
