@@ -23,7 +23,7 @@ import browser_check  # tools/ (on sys.path through _book_helpers)
 MISSING = browser_check.missing()
 needs_browser = pytest.mark.skipif(MISSING is not None, reason=f"browser check needs {MISSING} "
                                    f"({browser_check.INSTALL})")
-COLAB = "https://colab.research.google.com/github/gcdg-book/gcdg-book/blob/main/notebooks/01_background.ipynb"
+COLAB = "https://colab.research.google.com/github/gcdg-book/gcdg-book/blob/main/colab/01_background.ipynb"
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="  # 1x1
 
 
@@ -120,14 +120,14 @@ def test_launch_url_comes_from_the_books_config(tmp_path):
         "repository:\n  url: https://github.com/me/fork\n  branch: dev\n  path_to_book: docs\n"
         "launch_buttons:\n  colab_url: https://colab.research.google.com/\n")
     assert check_html.launch_url(tmp_path, "notebooks/01_background") == (
-        "https://colab.research.google.com/github/me/fork/blob/dev/docs/notebooks/01_background.ipynb")
+        "https://colab.research.google.com/github/me/fork/blob/dev/docs/colab/01_background.ipynb")
 
 
 def test_the_repositorys_own_chapters_have_launch_urls():
     for name in check_html.toc_files():
         if name.startswith("notebooks/"):
             url = check_html.launch_url(ROOT, name)
-            assert url and url.endswith(f"/blob/main/{name}.ipynb"), name
+            assert url and url.endswith(f"/blob/main/colab/{name.removeprefix('notebooks/')}.ipynb"), name
 
 
 def test_without_a_browser_one_note_and_the_html_check_only(tmp_path, capsys, monkeypatch):

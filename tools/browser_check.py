@@ -14,8 +14,8 @@ and on every chapter page also that
 * every ``<audio>`` player loads (``readyState`` >= 1, a finite ``duration`` > 0) and the first one plays
   (muted, its ``currentTime`` advances);
 * the first hidden solution opens when its toggle (the admonition's title) is clicked;
-* the "launch on Colab" button links to this chapter's notebook in ``repository.url`` at
-  ``repository.branch``, and every other Colab link on the page opens this chapter's notebook too;
+* the "launch on Colab" button links to this chapter's Colab copy (``colab/``) in ``repository.url`` at
+  ``repository.branch``, and every other Colab link on the page opens a notebook of the same name too;
 
 and saves a screenshot of the chapter (1280 px wide) under ``_build/screenshots/``.
 

@@ -29,7 +29,7 @@ Then, when Debian's ``chromium`` and ``chromium-driver`` and the Python package 
 page is served from localhost and opened in headless Chromium (``tools/browser_check.py``): every formula
 typeset by MathJax (no raw ``$``, ``\\(`` or ``\\[`` left), no console error or failed request, every image
 decodes; on chapter pages every ``<audio>`` loads and the first plays, the first hidden solution opens when
-its toggle is clicked, and the launch-on-Colab button opens that chapter's notebook in ``repository.url``;
+its toggle is clicked, and the launch-on-Colab button opens that chapter's Colab copy in ``repository.url``;
 a screenshot of each chapter goes to ``_build/screenshots/``. Without them it prints one note saying how to
 install them and checks the HTML only. ``--no-browser`` skips this part.
 
@@ -273,8 +273,9 @@ def first_chapter(build: Path) -> str:
 
 def launch_url(book: Path, page: str) -> str | None:
     """The Colab URL the launch button of ``page`` (e.g. ``notebooks/01_background``) must open, from the
-    book's ``_config.yml`` (``repository``, ``launch_buttons.colab_url``); None when the book has no
-    Colab button or the page is not a notebook."""
+    book's ``_config.yml`` (``repository``, ``launch_buttons.colab_url``): for a chapter, its Colab copy
+    (``colab/01_background.ipynb``, see ``tools/colab_copies.py``); None when the book has no Colab button
+    or the page is not a notebook."""
     config_file = book / "_config.yml"
     if not config_file.is_file() or not (book / f"{page}.ipynb").is_file():
         return None
@@ -284,7 +285,8 @@ def launch_url(book: Path, page: str) -> str | None:
     url = (repo.get("url") or "").rstrip("/")
     if not colab or not url.startswith("https://github.com/"):
         return None
-    path = "/".join(p for p in ((repo.get("path_to_book") or "").strip("/"), f"{page}.ipynb") if p)
+    copy = f"colab/{page.removeprefix('notebooks/')}" if page.startswith("notebooks/") else page
+    path = "/".join(p for p in ((repo.get("path_to_book") or "").strip("/"), f"{copy}.ipynb") if p)
     return f"{colab}/github/{url.removeprefix('https://github.com/')}/blob/{repo.get('branch') or 'main'}/{path}"
 
 

@@ -1,6 +1,6 @@
 """Sphinx extension of gcdg-book (loaded through ``sphinx.local_extensions`` in ``_config.yml``).
 
-Two jobs:
+Its jobs:
 
 1. It runs inside the ``jupyter-book build`` process before any notebook is executed and sets
    ``GCDG_WIDGETS=static`` in that process's environment, which the notebook kernels inherit. The views of
@@ -19,7 +19,11 @@ Two jobs:
    script written twice into a page (sphinx-thebe's ``const THEBE_JS_URL``: a SyntaxError the second
    time) is kept once; and the theme gets a valid default colour mode ("auto"; an empty one is logged as an
    error by the theme's script).
-4. It resolves a chapter's glossary link ``[GANs](<#gan>)`` (the form that also reads in plain Jupyter) for
+4. It points the theme's "launch on Colab" button of a chapter at the chapter's Colab copy,
+   ``colab/NN_name.ipynb`` (written by ``tools/colab_copies.py``: the same code with the book's MyST made
+   plain Markdown), rather than at ``notebooks/NN_name.ipynb``, whose MyST Colab would show raw; the
+   chapters' own "Open in Colab" badges open the same copy (``tools/sync_notebooks.py``).
+5. It resolves a chapter's glossary link ``[GANs](<#gan>)`` (the form that also reads in plain Jupyter) for
    every glossary term: MyST looks a ``#target`` up among the glossary's terms only in lower case, so an
    entry written with capitals (``GAN``, ``Griffin–Lim``, ``R1 regularisation``) would be "not found";
    :class:`GlossaryLinks` finds the term whatever its case, just before MyST's own resolver runs.
@@ -167,6 +171,34 @@ def write_badge(app: Sphinx, exception: Exception | None) -> None:
         (Path(app.outdir) / "_static" / COLAB_BADGE).write_text(COLAB_BADGE_SVG, encoding="utf-8")
 
 
+COLAB_COPY_DIR = "colab"  # tools/colab_copies.py writes the Colab copies there
+CHAPTER_IN_URL = re.compile(r"^(?P<head>https?://[^?#]*/github/[^?#]+/blob/[^/?#]+/(?:[^?#]*/)?)notebooks/"
+                            r"(?P<name>[^/?#]+\.ipynb)$")
+
+
+def colab_copy_url(url: str) -> str:
+    """A Colab URL of a chapter notebook (``.../blob/BRANCH/[BOOK/]notebooks/NN.ipynb``) turned into the URL of
+    its Colab copy (``.../blob/BRANCH/[BOOK/]colab/NN.ipynb``); any other URL unchanged."""
+    return CHAPTER_IN_URL.sub(lambda m: f"{m['head']}{COLAB_COPY_DIR}/{m['name']}", url)
+
+
+def launch_colab_copy(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Html-page-context hook, after sphinx-book-theme's launch buttons (priority 501): the Colab button of
+    a chapter page opens the chapter's Colab copy (:func:`colab_copy_url`)."""
+    colab = ((app.config.html_theme_options or {}).get("launch_buttons") or {}).get("colab_url", "")
+    if not colab or not pagename.startswith("notebooks/"):
+        return
+    stack = list(context.get("header_buttons") or [])
+    while stack:
+        button = stack.pop()
+        if not isinstance(button, dict):
+            continue
+        stack.extend(button.get("buttons") or [])
+        url = button.get("url")
+        if isinstance(url, str) and url.startswith(colab.rstrip("/") + "/"):
+            button["url"] = colab_copy_url(url)
+
+
 class GlossaryLinks(SphinxPostTransform):
     """``[text](<#term>)`` links to the glossary entry ``term``, whatever the entry's capitals."""
 
@@ -195,7 +227,8 @@ def setup(app: Sphinx):  # noqa: D103 - Sphinx entry point
     app.connect("build-finished", copy_mathjax)
     app.connect("config-inited", set_theme_mode)
     app.connect("html-page-context", clean_page)
+    app.connect("html-page-context", launch_colab_copy, priority=502)  # after the theme's buttons (501)
     app.connect("build-finished", write_badge)
     app.connect("build-finished", clean_pages)
     app.add_post_transform(GlossaryLinks)
-    return {"version": "1.2", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.3", "parallel_read_safe": True, "parallel_write_safe": True}
