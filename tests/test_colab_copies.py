@@ -43,6 +43,8 @@ def test_copy_reads_without_raw_myst(path):
     markdown, _ = MarkdownExporter().from_notebook_node(_copy(path))
     marks = sorted({m.group(0).strip() for m in RAW_MYST.finditer(markdown)})
     assert not marks, f"colab/{path.name} shows raw MyST through nbconvert: {marks}"
+    relative = re.findall(r"\]\((?![a-z]+:|#)[^)]*\)", markdown)
+    assert not relative, f"colab/{path.name}: links that lead nowhere from Colab: {relative}"
     chapter_text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
     assert RAW_MYST.search(chapter_text), "the pattern must find the chapter's own MyST (else it proves nothing)"
 
@@ -104,12 +106,14 @@ def _repo(tmp_path: Path) -> Path:
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "book").mkdir()
     shutil.copy(ROOT / "book" / "references.bib", tmp_path / "book" / "references.bib")
+    (tmp_path / "_config.yml").write_text("repository:\n  url: https://github.com/me/fork\n  branch: dev\n")
     (tmp_path / "_toc.yml").write_text(yaml.safe_dump({"format": "jb-book", "root": "book/intro", "parts": [
         {"caption": "a", "chapters": [{"file": "book/intro"}]},
         {"caption": "b", "numbered": 1, "chapters": [{"file": "notebooks/03_demo"}]}]}))
     nb = chapter_notebook(3)
     nb.cells[3].source = (":::{exercise} Add\n:label: ex-ch3-1\n\nCompute 1 + 1, as in "
-                          "[(Goodfellow et al., 2014)](#goodfellow2014gan), with a [GAN](<#gan>).\n:::")
+                          "[(Goodfellow et al., 2014)](#goodfellow2014gan), with a [GAN](<#gan>) "
+                          "([notes](../book/source_notes.md), ![plot](./fig.png), [chapter 1](01_background.ipynb)).\n:::")
     nbformat.write(nb, tmp_path / "notebooks" / "03_demo.ipynb")
     return tmp_path
 
@@ -126,7 +130,9 @@ def test_write_check_and_determinism(tmp_path, capsys):
     text = "\n".join(c.source for c in nbformat.read(target, as_version=4).cells)
     # the toc numbers this file as chapter 1 (its only numbered chapter), so the book says "Exercise 1.1"
     assert "### Exercise 1.1 — Add" in text and "#### Solution to Exercise 1.1 (click to expand)" in text
-    assert "as in (Goodfellow et al., 2014), with a GAN." in text
+    assert "as in (Goodfellow et al., 2014), with a GAN ([notes](https://github.com/me/fork/blob/dev/book/" \
+           "source_notes.md), ![plot](https://raw.githubusercontent.com/me/fork/dev/notebooks/fig.png), [chapter 1]" \
+           "(https://colab.research.google.com/github/me/fork/blob/dev/colab/01_background.ipynb))." in text
     assert "## References" in text and "*Generative Adversarial Nets*" in text
     chapter = root / "notebooks" / "03_demo.ipynb"
     nb = nbformat.read(chapter, as_version=4)

@@ -15,8 +15,10 @@ show that markup as raw text, so the "Open in Colab" badges and the book's Colab
 * a glossary link ``[GANs](<#gan>)`` becomes its text; a citation link ``[(Goodfellow et al., 2014)](#key)``
   becomes its text, and the cited works are listed, from ``book/references.bib``, in a "References"
   cell at the end; roles (``{term}``, ``{cite:p}``, ``{ref}``, ``{numref}``, ``{doc}``, ``{math}``) become
-  text (citations "(Author, Year)" from the BibTeX file); admonitions become block quotes with a bold
-  title, dropdowns ``<details>``; ``(target)=``, ``+++`` and ``%`` comment lines are dropped. Maths
+  text (citations "(Author, Year)" from the BibTeX file); a link to another file of the repository
+  (``../book/source_notes.md``) becomes a link to it on GitHub (``repository`` in ``_config.yml``), and
+  one to another chapter (``01_background.ipynb``) a link that opens that chapter's Colab copy;
+  admonitions become block quotes with a bold title, dropdowns ``<details>``; ``(target)=``, ``+++`` and ``%`` comment lines are dropped. Maths
   (``$…$``, ``$$…$$``) stays as it is: Colab typesets it with MathJax;
 * outputs, execution counts and saved widget state are cleared; every code cell is the chapter's own.
 
@@ -42,9 +44,9 @@ import nbformat
 import yaml
 
 from student_copies import END, START, SolutionMarkupError, solution_spans
+from sync_notebooks import COLAB_DIR, colab_url, read_repository
 
 ROOT = Path(__file__).resolve().parents[1]
-COLAB_DIR = "colab"
 ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error",
                "seealso", "admonition", "margin", "sidebar", "topic", "epigraph"}
 #: an opening fence of a directive: ``:::{name} argument`` or ```` ```{name} argument ````
@@ -54,6 +56,8 @@ ROLE = re.compile(r"\{(?P<name>[a-z][\w:-]*)\}`(?P<body>[^`]+)`")
 TARGET_LINE = re.compile(r"^\s*\([^()\s]+\)=\s*$")
 GLOSSARY_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\(<#[^>]+>\)")
 HASH_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\(#(?P<keys>[^)\s]+)\)")
+#: a link or image to a file of the repository, relative to the chapter: ``[notes](../book/source_notes.md)``
+RELATIVE_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?!<?#|[a-zA-Z][\w+.-]*:)<?(?P<path>[^)\s>]+)>?\)")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
 EQ_LABEL = re.compile(r"(\$\$)[ \t]*\([^()\s]+\)[ \t]*$", re.M)
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s")
@@ -158,6 +162,7 @@ class Context:
     name: str                              # the notebook's file name, for error messages
     chapter: int
     works: dict[str, Work]
+    repository: tuple[str, str] = ("https://github.com/gcdg-book/gcdg-book", "main")  # (url, branch)
     cited: list[str] = field(default_factory=list)
     exercises: dict[str, str] = field(default_factory=dict)  # label -> "2.1"
 
@@ -220,10 +225,34 @@ def _inline(text: str, ctx: Context, where: str) -> str:
                 return m["text"]  # an in-page anchor does not lead anywhere in Colab either
 
             piece = HASH_LINK.sub(hash_link, piece)
+            piece = RELATIVE_LINK.sub(lambda m: _repository_link(m, ctx), piece)
         out.append(piece)
     joined = "".join(out)
     # roles may start with a code span of their own: ``{term}`GAN` `` was split above, so match on the whole
     return ROLE.sub(lambda m: _role(m, ctx, where), joined)
+
+
+def _repository_link(match: re.Match, ctx: Context) -> str:
+    """A link relative to ``notebooks/`` as an absolute one (Colab opens the copy from GitHub, where a relative
+    link leads nowhere): to another chapter, its Colab copy; to another file, the file on GitHub; an image,
+    its raw file, so that it displays."""
+    parts: list[str] = ["notebooks"]
+    path, _, fragment = match["path"].partition("#")
+    for part in path.split("/"):
+        if part == "..":
+            if not parts:
+                return match[0]  # outside the repository: leave it
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    url, branch = ctx.repository
+    owner_name = url.removeprefix("https://github.com/")
+    path = "/".join(parts)
+    if match["bang"]:
+        return f"![{match['text']}](https://raw.githubusercontent.com/{owner_name}/{branch}/{path})"
+    if re.fullmatch(r"notebooks/\d\d_[^/]+\.ipynb", path):
+        return f"[{match['text']}]({colab_url(url, branch, Path(path))})"
+    return f"[{match['text']}]({url}/blob/{branch}/{path}" + (f"#{fragment}" if fragment else "") + ")"
 
 
 def _quote(lines: list[str]) -> list[str]:
@@ -333,8 +362,12 @@ def _heading_level(source: str) -> int | None:
     return len(match.group(1)) if match else None
 
 
-def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[str, Work]) -> nbformat.NotebookNode:
+def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[str, Work],
+               repository: tuple[str, str] = Context.repository) -> nbformat.NotebookNode:
     """The Colab copy of one chapter notebook (a new notebook; ``nb`` is not changed).
+
+    ``chapter``: the book's number of the chapter (``chapter_number``); ``works``: ``read_bibliography()``;
+    ``repository``: ``(url, branch)`` from ``_config.yml``, for links to other files of the repository.
 
     Raises:
         SolutionMarkupError: unbalanced ``{solution-start}``/``{solution-end}``.
@@ -342,7 +375,7 @@ def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[s
             followed by a cell that is not a heading (Colab's collapsed section would swallow it).
     """
     nb = nbformat.from_dict(nb)  # deep copy
-    ctx = Context(name, chapter, works)
+    ctx = Context(name, chapter, works, repository)
     spans = solution_spans(nb, name)
     starts = {first: last for first, last in spans}
     ends = {last for _, last in spans}
@@ -422,10 +455,10 @@ def _drop_directive_lines(source: str, opener: re.Pattern) -> str:
     return "\n".join(out).strip("\n")
 
 
-def render(path: Path, numbers: dict[str, int], works: dict[str, Work]) -> str:
+def render(path: Path, numbers: dict[str, int], works: dict[str, Work], repository: tuple[str, str]) -> str:
     """The text of the Colab copy of the chapter at ``path`` (what :func:`main` writes)."""
     nb = nbformat.read(path, as_version=4)
-    copy = colab_copy(nb, path.name, chapter_number(path, numbers), works)
+    copy = colab_copy(nb, path.name, chapter_number(path, numbers), works, repository)
     nbformat.validate(copy)
     return nbformat.writes(copy) + "\n"
 
@@ -433,11 +466,12 @@ def render(path: Path, numbers: dict[str, int], works: dict[str, Work]) -> str:
 def stale_copies(root: Path = ROOT) -> list[str]:
     """Names (relative to ``root``) of copies in ``colab/`` that differ from, lack or outlive their chapter."""
     numbers, works = chapter_numbers(root / "_toc.yml"), read_bibliography(root / "book" / "references.bib")
+    repository = read_repository(root / "_config.yml")
     chapters = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     stale = []
     for path in chapters:
         target = root / COLAB_DIR / path.name
-        if not target.is_file() or target.read_text(encoding="utf-8") != render(path, numbers, works):
+        if not target.is_file() or target.read_text(encoding="utf-8") != render(path, numbers, works, repository):
             stale.append(f"{COLAB_DIR}/{path.name}")
     names = {p.name for p in chapters}
     stale += [f"{COLAB_DIR}/{p.name}" for p in sorted((root / COLAB_DIR).glob("*.ipynb")) if p.name not in names]
@@ -464,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{len(chapters) - behind}/{len(chapters)} Colab copies up to date")
             return 1 if stale else 0
         numbers, works = chapter_numbers(root / "_toc.yml"), read_bibliography(root / "book" / "references.bib")
-        texts = {path.name: render(path, numbers, works) for path in chapters}  # all or nothing
+        repository = read_repository(root / "_config.yml")
+        texts = {path.name: render(path, numbers, works, repository) for path in chapters}  # all or nothing
     except (SolutionMarkupError, ColabMarkupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
