@@ -26,7 +26,9 @@ def test_copies_drop_solutions_and_outputs_but_keep_exercises(tmp_path):
         nb = nbformat.read(out / f"0{n}_demo.ipynb", as_version=4)
         text = _text(nb)
         assert "SOLUTION" not in text and "{solution-start}" not in text and "{solution-end}" not in text
-        assert "{exercise}" in text and f'gl.exercises.check("ch{n}.1", answer)' in text
+        # written in the Colab form: the exercise under its numbered heading, no raw MyST
+        assert f"### Exercise {n}.1 — Add" in text and ":::" not in text and ":label:" not in text
+        assert f'gl.exercises.check("ch{n}.1", answer)' in text and nb.metadata["colab"]["collapsed_sections"] == []
         assert "answer = None" in text and "## After the exercises" in text
         assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells)
         assert all(not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code")
@@ -45,7 +47,7 @@ def test_refuses_to_overwrite_without_force(tmp_path, capsys):
     assert student_copies.main(["--out", str(out), "--notebooks", str(src)]) == 2
     assert "--force" in capsys.readouterr().err and target.read_text() == "my edited copy"
     assert student_copies.main(["--out", str(out), "--notebooks", str(src), "--force"]) == 0
-    assert "SOLUTION" not in target.read_text() and "{exercise}" in target.read_text()
+    assert "SOLUTION" not in target.read_text() and "### Exercise 1.1 — Add" in target.read_text()
 
 
 def test_unbalanced_solution_markup_writes_nothing(tmp_path, capsys):

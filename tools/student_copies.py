@@ -13,10 +13,13 @@ For every ``notebooks/NN_*.ipynb`` it writes ``OUT/NN_*.ipynb`` in which
   cell tagged ``solution``;
 * the exercise text and the scaffold cell (``answer = None`` + ``gl.exercises.check(...)``) stay, so
   students can check their answers with the auto-checkers;
-* every output and execution count is cleared.
+* every output and execution count is cleared;
+* the rest is written as the Colab copies are (``tools/colab_copies.py``): each exercise under a heading
+  "Exercise 2.1 — title", no raw MyST, so the copy reads without the book in Jupyter and Colab alike.
 
 The chapters themselves are never modified. Exit status 1 when a ``{solution-start}`` has no matching
-``{solution-end}`` (nothing is written then), 2 on a usage error.
+``{solution-end}`` or a chapter holds markup the Colab form cannot show (nothing is written then), 2 on a
+usage error.
 """
 from __future__ import annotations
 
@@ -103,9 +106,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {len(existing)} copies already exist in {args.out} (e.g. {existing[0].name}); "
               "use --force to overwrite them", file=sys.stderr)
         return 2
+    import colab_copies  # tools/, beside this file (imported here: it imports this module)
+
+    numbers, works = colab_copies.chapter_numbers(), colab_copies.read_bibliography()
+    repository = colab_copies.read_repository()
     try:
-        copies = [strip_solutions(nbformat.read(p, as_version=4), p.name) for p in sources]
-    except SolutionMarkupError as exc:
+        copies = []
+        for path in sources:
+            nb, removed = strip_solutions(nbformat.read(path, as_version=4), path.name)
+            number = colab_copies.chapter_number(path, numbers)
+            copies.append((colab_copies.colab_copy(nb, path.name, number, works, repository), removed))
+    except (SolutionMarkupError, colab_copies.SolutionMarkupError, colab_copies.ColabMarkupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
