@@ -149,7 +149,18 @@ def test_write_check_and_determinism(tmp_path, capsys):
 
 def _convert(source: str) -> str:
     ctx = colab_copies.Context("x.ipynb", 2, colab_copies.read_bibliography())
-    return colab_copies.convert_markdown(source, ctx, "cell 0")
+    return ctx.resolve(colab_copies.convert_markdown(source, ctx, "cell 0"))
+
+
+def test_references_to_exercises_further_down_get_their_number():
+    ctx = colab_copies.Context("x.ipynb", 2, colab_copies.read_bibliography())
+    before = colab_copies.convert_markdown("Try {numref}`Exercise {number} <ex-ch2-2>` and {ref}`ex-ch2-1`.", ctx, "c0")
+    first = colab_copies.convert_markdown(":::{exercise} One\n:label: ex-ch2-1\n\nA.\n:::", ctx, "c1")
+    unnumbered = colab_copies.convert_markdown(":::{exercise} Aside\n:nonumber:\n\nB.\n:::", ctx, "c2")
+    second = colab_copies.convert_markdown(":::{exercise}\n:label: ex-ch2-2\n\nC.\n:::", ctx, "c3")
+    assert ctx.resolve(before) == "Try Exercise 2.2 and Exercise 2.1."
+    assert first == "### Exercise 2.1 — One\n\nA." and unnumbered.startswith("### Exercise — Aside")
+    assert second.startswith("### Exercise 2.2\n")
 
 
 def test_myst_forms_become_plain_markdown():
@@ -175,6 +186,16 @@ def test_unknown_markup_is_refused_by_name():
         _convert("The value {glue}`loss`.")
     with pytest.raises(colab_copies.ColabMarkupError, match="'nobody1999' is not in book/references.bib"):
         _convert("{cite:p}`nobody1999`")
+
+
+def test_a_solution_in_one_cell():
+    nb = chapter_notebook(2)
+    nb.cells[5:9] = [nbformat.v4.new_markdown_cell(
+        ":::{solution-start} ex-ch2-1\n:class: dropdown\n:::\nOne plus one is {term}`two <gan>`.\n:::{solution-end}\n:::")]
+    copy = colab_copies.colab_copy(nb, "02_demo.ipynb", 2, colab_copies.read_bibliography())
+    cell = copy.cells[5]
+    assert cell.source == "#### Solution to Exercise 2.1 (click to expand)\n\nOne plus one is two."
+    assert copy.metadata["colab"]["collapsed_sections"] == [cell["id"]] and cell.metadata["id"] == cell["id"]
 
 
 def test_a_solution_must_end_at_a_heading(tmp_path, capsys):

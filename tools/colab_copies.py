@@ -165,6 +165,24 @@ class Context:
     repository: tuple[str, str] = ("https://github.com/gcdg-book/gcdg-book", "main")  # (url, branch)
     cited: list[str] = field(default_factory=list)
     exercises: dict[str, str] = field(default_factory=dict)  # label -> "2.1"
+    numbered: int = 0                                        # numbered exercises met so far
+    refs: list[tuple[str, str | None]] = field(default_factory=list)  # (label, text) of {ref}-like roles
+
+    def reference(self, label: str, text: str | None) -> str:
+        """A placeholder for a cross-reference, resolved by :meth:`resolve` once every exercise is numbered
+        (a reference may point at an exercise further down)."""
+        self.refs.append((label, text))
+        return f"\x00{len(self.refs) - 1}\x00"
+
+    def resolve(self, source: str) -> str:
+        """``source`` with the placeholders of :meth:`reference` replaced by their text."""
+        def text_of(match: re.Match) -> str:
+            label, text = self.refs[int(match.group(1))]
+            number = self.exercises.get(label)
+            if text:
+                return " ".join(text.replace("{number}", number or "").replace("%s", number or "").split())
+            return f"Exercise {number}" if number else Path(label).name.replace("-", " ").replace("_", " ")
+        return re.sub("\x00(\\d+)\x00", text_of, source)
 
     def cite(self, keys: str, where: str) -> list[Work]:
         found = []
@@ -190,12 +208,7 @@ def _role(match: re.Match, ctx: Context, where: str) -> str:
         inner = "; ".join(f"{w.authors}, {w.year}" for w in works)
         return inner if name in ("cite:alp", "cite:ps") else f"({inner})"
     if name in ("ref", "numref", "doc", "eq", "download", "any"):
-        if text:
-            return re.sub(r"\{number\}|%s", "", text).strip()
-        label = target.strip().lstrip("#")
-        if label in ctx.exercises:
-            return f"Exercise {ctx.exercises[label]}"
-        return Path(label).name.replace("-", " ").replace("_", " ")
+        return ctx.reference(target.strip().lstrip("#"), text)
     if name == "math":
         return f"${body}$"
     if name in ("sub", "sup"):
@@ -333,10 +346,14 @@ def _directive(lines: list[str], i: int, match: re.Match, ctx: Context, where: s
     if name == "exercise":
         label = options.get("label", "")
         if "nonumber" in options:
+            if label:
+                ctx.exercises[label] = ""  # known, without a number: its solution is "Solution"
             heading = f"### Exercise — {title}" if title else "### Exercise"
         else:
-            number = f"{ctx.chapter}.{sum(1 for v in ctx.exercises.values() if v) + 1}"
-            ctx.exercises[label or f"#{len(ctx.exercises)}"] = number
+            ctx.numbered += 1
+            number = f"{ctx.chapter}.{ctx.numbered}"
+            if label:
+                ctx.exercises[label] = number
             heading = f"### Exercise {number}" + (f" — {title}" if title else "")
         return [heading, "", *content], j + 1
     if name in ("math",):
@@ -400,6 +417,8 @@ def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[s
             if label and number is None:
                 raise ColabMarkupError(f"{name}, {where}: solution of {label!r}, which is no numbered exercise above")
             rest = _drop_directive_lines(source, START)
+            if i in ends:  # a solution in one cell: its end marker too
+                rest = _drop_directive_lines(rest, END)
             heading = f"#### Solution to Exercise {number} (click to expand)" if number else "#### Solution (click to expand)"
             cell.source = heading + (f"\n\n{convert_markdown(rest, ctx, where)}" if rest.strip() else "")
             cell.metadata.pop("jupyter", None)  # the heading shows; the section under it is collapsed
@@ -407,13 +426,13 @@ def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[s
             collapsed.append(cell["id"])
             solution_of = label
         if i in ends:
-            rest = _drop_directive_lines(cell.source if i in starts else source, END)
-            if i not in starts:
-                if rest.strip():
+            if i in starts:
+                cells.append(cell)
+            else:
+                rest = _drop_directive_lines(source, END)
+                if rest.strip():  # prose written in the end marker's cell stays; the marker goes
                     cell.source = convert_markdown(rest, ctx, where)
                     cells.append(cell)
-            else:
-                cells.append(cell)
             nxt = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
             if nxt is not None and not (nxt.cell_type == "markdown" and (
                     DIRECTIVE.match(nxt.source.lstrip("\n").split("\n", 1)[0] or "")
@@ -433,6 +452,9 @@ def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[s
             + "\n".join(f"- {works[k].reference}" for k in cited))
         refs["id"] = f"ch{chapter}-colab-references"
         cells.append(refs)
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            cell.source = ctx.resolve(cell.source)
     nb.cells = cells
     nb.metadata.pop("widgets", None)
     nb.metadata["colab"] = {"collapsed_sections": collapsed, "provenance": []}
