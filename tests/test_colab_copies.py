@@ -97,6 +97,7 @@ def test_copy_runs_the_chapters_code_and_opens_itself(path):
     badge = sync_notebooks.colab_url(url, branch, path)
     assert badge.endswith(f"/blob/{branch}/colab/{path.name}")
     assert badge in copy.cells[0].source and badge in nb.cells[0].source  # chapter and copy both open the copy
+    assert copy.metadata["gcdg"]["colab_copy_of"] == f"notebooks/{path.name}"
     nbformat.validate(copy)
 
 

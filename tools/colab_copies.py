@@ -458,6 +458,8 @@ def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[s
     nb.cells = cells
     nb.metadata.pop("widgets", None)
     nb.metadata["colab"] = {"collapsed_sections": collapsed, "provenance": []}
+    # for whoever opens the file to edit it: the chapter is the source, this copy is rewritten from it
+    nb.metadata["gcdg"] = {"colab_copy_of": f"notebooks/{name}", "written_by": "python tools/colab_copies.py"}
     return nb
 
 
