@@ -63,6 +63,8 @@ class Score(NamedTuple):
 def binomial_p(k: int, n: int) -> float:
     """Exact two-sided binomial p-value of ``k`` successes in ``n`` trials against a success rate of 0.5.
 
+    Notebook: 05_trends_and_challenges.ipynb.
+
     The probability, under guessing, of a result at least as far from ``n / 2`` as ``k`` (what
     ``scipy.stats.binomtest(k, n, 0.5).pvalue`` computes): ``min(1, 2 P(X <= min(k, n - k)))``.
 
@@ -81,6 +83,8 @@ def binomial_p(k: int, n: int) -> float:
 
 def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     """The Wilson score interval of a success rate from ``k`` successes in ``n`` trials.
+
+    Notebook: 05_trends_and_challenges.ipynb.
 
     Unlike the textbook ``k/n ± z·sqrt(k/n (1 - k/n) / n)`` it stays inside [0, 1] and is not zero-width at
     ``k = 0`` or ``k = n``, which matters with a handful of pairs.
