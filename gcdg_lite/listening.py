@@ -237,7 +237,9 @@ class ListeningTest:
             f'data-lm-suppress-shortcuts="true" data-p-suppress-shortcuts="true" '
             f'role="region" aria-labelledby="{root}-title" style="border:1px solid #999;padding:8px;border-radius:6px">'
             f'<p id="{root}-title" style="margin:0 0 4px 0"><b>{html.escape(self.title)}</b></p>'
-            f'<p style="margin:0 0 4px 0">{html.escape(intro)}</p><ol style="padding-left:1.5em">{"".join(rows)}</ol>'
+            f'<p style="margin:0 0 4px 0">{html.escape(intro)}</p>'
+            f'<p data-needs-script style="margin:0 0 4px 0;color:#a00">{html.escape(_NO_SCRIPT)}</p>'
+            f'<ol style="padding-left:1.5em">{"".join(rows)}</ol>'
             f'<div id="{root}-result" data-result aria-live="polite" role="status"></div>'
             f"<script>{_SCRIPT.replace('__ROOT__', json.dumps(root))}</script></div>")
 
@@ -288,12 +290,19 @@ def listening_test(real: Any, fake: Any, sr: int = SR, n_pairs: int = 8, seed: i
     return ListeningTest(real_x[pick_real].copy(), fake_x[pick_fake].copy(), a_real, sr, c2st, str(title))
 
 
+#: shown until the fragment's script runs (it removes the line): where output scripts do not run
+_NO_SCRIPT = ("The script of this test has not run, so its buttons do nothing: in JupyterLab or Jupyter Notebook "
+              "trust the notebook or run the cell again; elsewhere the clips can still be played.")
+
 #: the fragment's script: __ROOT__ is replaced by the root element's id (a JSON string)
 _SCRIPT = r"""
 (function () {
-  var root = document.getElementById(__ROOT__);
+  var here = document.currentScript;  /* the script's own test; by id where currentScript is not set */
+  var root = (here && here.closest && here.closest('[data-gcdg-listening]')) || document.getElementById(__ROOT__);
   if (!root || root.getAttribute('data-ready')) return;
   root.setAttribute('data-ready', '1');
+  var warning = root.querySelector('[data-needs-script]');
+  if (warning) warning.parentNode.removeChild(warning);
   var n = parseInt(root.getAttribute('data-n'), 10), salt = parseInt(root.getAttribute('data-salt'), 10);
   var hex = root.getAttribute('data-key'), c2st = root.getAttribute('data-c2st');
   function key(i) {  /* the letter of the real clip in pair i: not a secret, only kept out of the page's text */

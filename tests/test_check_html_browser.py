@@ -217,6 +217,8 @@ def _listening(seed: int, n_pairs: int = 6):
 
 @needs_browser
 def test_a_scripted_reader_who_picks_a_scores_the_pairs_where_a_is_real(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
     tests = [_listening(1), _listening(2)]  # two tests on one page: their ids must not collide
     html = book(tmp_path, page(output="".join(t._repr_html_() for t in tests)))
     with browser_check.serve(html) as base:
@@ -235,6 +237,7 @@ def test_a_scripted_reader_who_picks_a_scores_the_pairs_where_a_is_real(browser,
             disabled = browser.execute_script(
                 f"return [...document.querySelectorAll('#{f['id']} button')].every(b => b.disabled)")
             assert disabled  # answered: locked
+        assert not browser.find_elements(By.CSS_SELECTOR, "[data-needs-script]")  # the script ran: no warning
 
 
 @needs_browser
@@ -257,6 +260,9 @@ def test_the_listening_test_works_by_keyboard(browser, tmp_path):
 
 @needs_browser
 def test_a_listening_test_that_shows_no_score_fails_the_check(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
     broken = _listening(4)._repr_html_().split("<script>")[0] + "</div>"  # no script: the buttons do nothing
     problems = _check(browser, tmp_path, page(output=broken))
     assert len(problems) == 1 and "listening test 1" in problems[0] and "should score" in problems[0], problems
+    assert "has not run" in browser.find_element(By.CSS_SELECTOR, "[data-needs-script]").text  # it says why
