@@ -344,7 +344,9 @@ _SCRIPT = r"""
       'trained on statistics of the clips, told real from generated with this accuracy on clips it had not ' +
       'seen (0.5 is chance, 1 is every clip). It and your ear listen for different things.');
     out.innerHTML = '';
-    lines.forEach(function (t) { var para = document.createElement('p'); para.textContent = t; out.appendChild(para); });
+    lines.forEach(function (t) {
+      var para = document.createElement('p'); para.textContent = t; out.appendChild(para);
+    });
     out.setAttribute('data-right', String(k));
   }
   function choose(i, c) {
