@@ -12,6 +12,7 @@ GAN-based speech and audio texture generation, organised by concern:
 ``metrics``       Fréchet distance, KID, NDB, texture statistics, memorisation, latent directions
 ``toy``           the 8-Gaussians ring: mode collapse seen and counted in 2-D
 ``widgets``       dataset browser, latent explorer, live training view
+``listening``     a "which one is real?" listening test that runs in the page (no kernel)
 ``exercises``     auto-checkers for the chapters' exercises
 ``claims``        a chapter's checked claims, shown as a claim | value | ✓ table
 ``budgets``       the ``GCDG_BUDGET=ci|book|full`` switch
@@ -58,6 +59,8 @@ API: dict[str, tuple[str, ...]] = {
     "features": ("EPS", "SPECGAN_GEOMETRY", "SpecGeometry", "SpecNorm", "examples", "log_mel", "logmag_chunks",
                  "oversample_frames",
                  "spec_to_audio", "specgan_geometry", "spectral_convergence", "stft_logmag"),
+    "listening": ("MAX_PAIRS", "SR_RANGE", "Z95", "ListeningTest", "Score", "binomial_p", "decode_key", "encode_key",
+                  "listening_test", "wilson_interval"),
     "losses": ("LOSSES", "LossSpec", "get_loss", "log_d", "log_one_minus_d", "gcdg_loss", "inverted_gcdg_losses",
                "gcdg_generator_loss", "gcdg_discriminator_loss", "minimax_generator_loss",
                "minimax_discriminator_loss", "non_saturating_generator_loss", "non_saturating_discriminator_loss",

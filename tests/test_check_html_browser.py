@@ -200,3 +200,69 @@ def test_the_book_check_names_the_failing_page(tmp_path, capsys):
     assert check_html.main(["--build", str(bad), "--no-screenshot"]) == 1
     fails = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
     assert fails == [fails[0]] and fails[0].startswith("FAIL notebooks/01_background (in chromium): raw maths")
+
+
+# --- the listening test (gcdg_lite.listening) -------------------------------------------------------
+
+def _listening(seed: int, n_pairs: int = 6):
+    import numpy as np
+
+    from gcdg_lite import listening
+
+    rng = np.random.default_rng(seed)
+    real = rng.uniform(-0.3, 0.3, (n_pairs, 2000)).astype(np.float32)   # 0.25 s at 8 kHz: a small page
+    fake = rng.uniform(-0.1, 0.1, (n_pairs, 2000)).astype(np.float32)
+    return listening.listening_test(real, fake, 8000, n_pairs=n_pairs, seed=seed, c2st=0.75)
+
+
+@needs_browser
+def test_a_scripted_reader_who_picks_a_scores_the_pairs_where_a_is_real(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    tests = [_listening(1), _listening(2)]  # two tests on one page: their ids must not collide
+    html = book(tmp_path, page(output="".join(t._repr_html_() for t in tests)))
+    with browser_check.serve(html) as base:
+        problems = browser_check.check_page(browser, f"{base}notebooks/01_background.html", chapter=True,
+                                            launch=COLAB)
+        assert problems == []
+        found = browser.execute_script(browser_check.LISTENING_TESTS)
+        assert [f["key"] for f in found] == [t.key for t in tests]  # the check reads the key as Python wrote it
+        for f, t in zip(found, tests):
+            shown = browser.execute_script(browser_check.LISTENING_RESULT, f["id"])
+            k, p, (low, high) = t.score("A" * t.n_pairs)
+            assert shown["right"] == str(k) and f"{k} of {t.n_pairs} pairs" in shown["text"]
+            assert f"p = {p:#.3g}." in shown["text"]  # JavaScript's toPrecision(3): 1.00, 0.219, 0.0313
+            assert f"{round(100 * low)}% to {round(100 * high)}%" in shown["text"]  # the same Wilson interval
+            assert "C2ST of the same sets: 0.75" in shown["text"]
+            disabled = browser.execute_script(
+                f"return [...document.querySelectorAll('#{f['id']} button')].every(b => b.disabled)")
+            assert disabled  # answered: locked
+        assert not browser.find_elements(By.CSS_SELECTOR, "[data-needs-script]")  # the script ran: no warning
+
+
+@needs_browser
+def test_the_listening_test_works_by_keyboard(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    t = _listening(3, n_pairs=3)
+    html = book(tmp_path, page(output=t._repr_html_()))
+    with browser_check.serve(html) as base:
+        browser.get(f"{base}notebooks/01_background.html")
+        for pair in browser.find_elements(By.CSS_SELECTOR, "li[data-pair]"):
+            pair.send_keys("b")  # the pair has the focus; the key B picks clip B
+        root = browser.find_element(By.CSS_SELECTOR, "[data-gcdg-listening]").get_attribute("id")
+        shown = browser.execute_script(browser_check.LISTENING_RESULT, root)
+        assert shown["right"] == str(t.score("BBB").k) and shown["shown"]
+        pressed = browser.execute_script("return [...document.querySelectorAll('button[data-choice=\"B\"]')]"
+                                         ".map(b => b.getAttribute('aria-pressed'))")
+        assert pressed == ["true"] * 3
+
+
+@needs_browser
+def test_a_listening_test_that_shows_no_score_fails_the_check(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    broken = _listening(4)._repr_html_().split("<script>")[0] + "</div>"  # no script: the buttons do nothing
+    problems = _check(browser, tmp_path, page(output=broken))
+    assert len(problems) == 1 and "listening test 1" in problems[0] and "should score" in problems[0], problems
+    assert "has not run" in browser.find_element(By.CSS_SELECTOR, "[data-needs-script]").text  # it says why

@@ -108,7 +108,7 @@ def test_one_export_list_is_every_modules_all():
 
 
 @pytest.mark.parametrize("module", ["audio", "budgets", "compat", "errors", "features", "losses", "models", "toy",
-                                    "widgets"])
+                                    "widgets", "listening"])
 def test_every_public_function_and_class_of_a_module_is_in_the_list(module):
     mod = importlib.import_module(f"gcdg_lite.{module}")
     defined = {n for n, v in vars(mod).items() if not n.startswith("_") and (inspect.isfunction(v) or inspect.isclass(v))

@@ -8,6 +8,8 @@ For every page of the book it checks that
 * the browser console shows no error (a script error, a failed request: e.g. a file fetched from a CDN,
   which an offline classroom cannot reach);
 * every image decodes;
+* every listening test (``gcdg_lite.listening``) scores a scripted reader who presses A in every pair: its
+  result appears and states as right the number of pairs whose real clip is A, read from the test's key;
 
 and on every chapter page also that
 
@@ -132,6 +134,24 @@ const toggle = sol.querySelector('button.toggle-button') ||
                sol.querySelector(':scope > summary, :scope > .admonition-title');
 if (toggle) toggle.scrollIntoView({block: 'center'});
 return toggle;
+"""
+
+# Every listening test of gcdg_lite.listening on the page: its id, pair count and answer key, decoded as its
+# own script decodes it (letter i XOR-ed with (salt + 73 i) mod 256; a key against spoiling, not a secret).
+LISTENING_TESTS = """
+return [...document.querySelectorAll('[data-gcdg-listening]')].map(root => {
+  const n = parseInt(root.getAttribute('data-n'), 10), salt = parseInt(root.getAttribute('data-salt'), 10);
+  const hex = root.getAttribute('data-key') || '';
+  let key = '';
+  for (let i = 0; i < n; i++) key += String.fromCharCode(parseInt(hex.substr(2 * i, 2), 16) ^ ((salt + 73 * i) & 255));
+  return {id: root.id, n: n, key: key, a_real: key.split('').filter(c => c === 'A').length};
+});
+"""
+# The result area of one listening test: its text, the score it states and whether it is visible.
+LISTENING_RESULT = """
+const out = document.getElementById(arguments[0]).querySelector('[data-result]');
+return {text: out ? out.textContent.trim() : null, right: out ? out.getAttribute('data-right') : null,
+        shown: !!out && out.getClientRects().length > 0};
 """
 
 LINKS = """
@@ -311,6 +331,41 @@ def launch_problems(driver: Any, expected: str) -> list[str]:
     return problems
 
 
+def listening_problems(driver: Any) -> list[str]:
+    """A scripted reader presses A in every pair of every listening test (``gcdg_lite.listening``) on the page:
+    the result must appear and state the number of pairs whose real clip is A, read from the test's key."""
+    from selenium.webdriver.common.by import By
+
+    problems = []
+    for number, test in enumerate(driver.execute_script(LISTENING_TESTS), 1):
+        where = f"listening test {number} ({test['id']})"
+        if len(test["key"]) != test["n"] or set(test["key"]) - {"A", "B"}:
+            problems.append(f"{where}: its answer key does not decode to {test['n']} letters A/B")
+            continue
+        buttons = driver.find_elements(By.CSS_SELECTOR, f"#{test['id']} li[data-pair] button[data-choice='A']")
+        if len(buttons) != test["n"]:
+            problems.append(f"{where}: {len(buttons)} 'A' buttons for {test['n']} pairs")
+            continue
+        try:
+            for button in buttons:
+                driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+                button.click()  # a real click, as a reader's
+        except Exception as exc:  # covered or not interactable: say so
+            problems.append(f"{where}: an 'A' button cannot be clicked: {type(exc).__name__}")
+            continue
+        expected = f"{test['a_real']} of {test['n']}"
+        deadline = time.monotonic() + 5
+        result = driver.execute_script(LISTENING_RESULT, test["id"])
+        while not result["text"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+            result = driver.execute_script(LISTENING_RESULT, test["id"])
+        if not (result["shown"] and result["text"] and expected in result["text"]
+                and result["right"] == str(test["a_real"])):
+            problems.append(f"{where}: a reader who picks A in every pair should score {expected}; the page shows "
+                            f"{(result['text'] or 'no result')[:80]!r}")
+    return problems
+
+
 def check_page(driver: Any, url: str, *, chapter: bool, launch: str | None = None,
                screenshot: Path | None = None) -> list[str]:
     """Open ``url`` and list what a reader would see wrong (empty when the page passes).
@@ -334,6 +389,7 @@ def check_page(driver: Any, url: str, *, chapter: bool, launch: str | None = Non
         driver.save_screenshot(str(screenshot))
     if chapter:
         problems += solution_problems(driver)
+    problems += listening_problems(driver)
     time.sleep(0.2)  # let late errors (a failed request after load) reach the log
     problems += [f"console error: {msg}" for msg in dict.fromkeys(console_errors(driver))]
     return problems

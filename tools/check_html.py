@@ -30,6 +30,8 @@ page is served from localhost and opened in headless Chromium (``tools/browser_c
 typeset by MathJax (no raw ``$``, ``\\(`` or ``\\[`` left), no console error or failed request, every image
 decodes; on chapter pages every ``<audio>`` loads and the first plays, the first hidden solution opens when
 its toggle is clicked, and the launch-on-Colab button opens that chapter's Colab copy in ``repository.url``;
+every listening test (``gcdg_lite.listening``) scores a scripted reader who picks A in every pair as the number
+of pairs whose real clip is A;
 a screenshot of each chapter goes to ``_build/screenshots/``. Without them it prints one note saying how to
 install them and checks the HTML only. ``--no-browser`` skips this part.
 

@@ -180,6 +180,8 @@ def c2st(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed: int
          folds: int = 5) -> float:
     """Classifier two-sample test accuracy between real and generated clips.
 
+    Notebook: 05_trends_and_challenges.ipynb.
+
     Args:
         real_clips: float array (n_real >= 2, samples), held-out real clips in [-1, 1].
         fake_clips: float array (n_fake >= 2, samples), generated clips of the same length.
