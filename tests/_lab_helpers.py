@@ -70,9 +70,11 @@ def _tail(path: Path, lines: int = 15) -> str:
 def jupyterlab(tmp: Path, timeout_s: float = START_TIMEOUT_S) -> Iterator[Lab]:
     """Start ``python -m jupyterlab`` in a fresh folder under ``tmp``; yield a :class:`Lab`; always stop it.
 
-    The server runs in its own process group, which is killed (SIGTERM, then SIGKILL after 10 s) on exit,
-    kernels included. Raises ``RuntimeError`` with the end of the server's log when it does not answer
-    ``/api/status`` within ``timeout_s`` seconds.
+    The server runs in its own process group, which gets SIGTERM on exit (the server then shuts its kernels
+    down; each kernel has its own session, and ipykernel also exits when its parent dies), SIGKILL after
+    10 s. Its one kernel, ``python3``, is this interpreter (``sys.executable``). Raises
+    ``RuntimeError`` with the end of the server's log when it does not answer ``/api/status`` within
+    ``timeout_s`` seconds.
     """
     root, home = tmp / "root", tmp / "jupyter"
     root.mkdir(parents=True)
@@ -83,14 +85,39 @@ def jupyterlab(tmp: Path, timeout_s: float = START_TIMEOUT_S) -> Iterator[Lab]:
     tracker = dirs["settings"] / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True)
     tracker.write_text(json.dumps({"windowingMode": "none"}))
+    # the kernel runs this interpreter, whatever "python" is first on PATH (the data dir is searched first)
+    spec = dirs["data"] / "kernels" / "python3" / "kernel.json"
+    spec.parent.mkdir(parents=True)
+    spec.write_text(json.dumps({"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                                "display_name": "Python 3", "language": "python"}))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
                JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_DATA_DIR=str(dirs["data"]),
                JUPYTER_RUNTIME_DIR=str(dirs["runtime"]), JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
                JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]), IPYTHONDIR=str(dirs["ipython"]),
                JUPYTER_PLATFORM_DIRS="0", GCDG_BUDGET="ci", MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2")
     env.pop("GCDG_WIDGETS", None)  # the live widgets, not the book's static views
-    token, port = secrets.token_hex(16), free_port()
-    log = tmp / "jupyterlab.log"
+    token, log = secrets.token_hex(16), tmp / "jupyterlab.log"
+    for attempt in range(3):  # a free port can be taken between free_port() and the server's bind: try another
+        port = free_port()
+        proc = _launch(root, env, log, port, token, dirs)
+        lab = Lab(f"http://127.0.0.1:{port}/", token, root, log)
+        try:
+            if _wait_for(proc, lab, timeout_s):
+                break
+        except BaseException:
+            _stop(proc)
+            raise
+        _stop(proc)  # exited: the port was taken
+    else:
+        raise RuntimeError(f"JupyterLab found no free port in 3 tries:\n{_tail(log)}")
+    try:
+        yield lab
+    finally:
+        _stop(proc)
+
+
+def _launch(root: Path, env: dict, log: Path, port: int, token: str, dirs: dict) -> subprocess.Popen:
+    """Start the server process (its own session and process group), its output into ``log``."""
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
                f"--ServerApp.root_dir={root}", "--ServerApp.terminals_enabled=False",
@@ -101,24 +128,26 @@ def jupyterlab(tmp: Path, timeout_s: float = START_TIMEOUT_S) -> Iterator[Lab]:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # CI containers run as root; the server still listens on 127.0.0.1 only
     with open(log, "wb") as out:
-        proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+        return subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
-    lab = Lab(f"http://127.0.0.1:{port}/", token, root, log)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while not _answers(lab.url, token):
-            if proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with status {proc.returncode}:\n{_tail(log)}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"JupyterLab did not answer /api/status within {timeout_s:.0f} s:\n{_tail(log)}")
-            time.sleep(0.25)
-        yield lab
-    finally:
-        _stop(proc)
+
+
+def _wait_for(proc: subprocess.Popen, lab: Lab, timeout_s: float) -> bool:
+    """True once the server answers; False when it exited because its port was taken; else RuntimeError."""
+    deadline = time.monotonic() + timeout_s
+    while not _answers(lab.url, lab.token):
+        if proc.poll() is not None:
+            if "no available port" in _tail(lab.log) or "already in use" in _tail(lab.log):
+                return False
+            raise RuntimeError(f"JupyterLab exited with status {proc.returncode}:\n{_tail(lab.log)}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"JupyterLab did not answer /api/status within {timeout_s:.0f} s:\n{_tail(lab.log)}")
+        time.sleep(0.25)
+    return True
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM the server's process group (server and kernels), SIGKILL it if it lingers."""
+    """SIGTERM the server's process group (the server shuts its kernels down), SIGKILL it if it lingers."""
     for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
         try:
             os.killpg(proc.pid, sig)
@@ -130,7 +159,7 @@ def _stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             continue
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)  # kernels that outlived the server
+        os.killpg(proc.pid, signal.SIGKILL)  # anything of the group that outlived the server
 
 
 # --- the notebook ---------------------------------------------------------------------------------
