@@ -266,3 +266,34 @@ def test_a_listening_test_that_shows_no_score_fails_the_check(browser, tmp_path)
     problems = _check(browser, tmp_path, page(output=broken))
     assert len(problems) == 1 and "listening test 1" in problems[0] and "should score" in problems[0], problems
     assert "has not run" in browser.find_element(By.CSS_SELECTOR, "[data-needs-script]").text  # it says why
+
+
+@needs_browser
+def test_every_player_is_played_not_only_the_first(browser, tmp_path):
+    players = "".join(f'<audio controls><source src="{_wav_uri(0.5 + 0.25 * k)}" type="audio/wav"></audio>'
+                      for k in range(3))
+    assert _check(browser, tmp_path, page(output=players)) == []
+    played = browser.execute_script("return [...document.querySelectorAll('audio')].map(a => a.played.length)")
+    assert len(played) == 4 and all(n > 0 for n in played), played
+
+
+def test_the_search_word_must_still_be_in_chapter_4(tmp_path, capsys):
+    html = tmp_path / "html"
+    (html / "notebooks").mkdir(parents=True)
+    (html / check_html.SEARCH_PAGE).write_text("<html><body>no such word</body></html>")
+    assert check_html.search_in_browser(browser_check, None, "http://127.0.0.1:1/", html) == 1
+    assert f"the word {check_html.SEARCH_WORD!r} is no longer in" in capsys.readouterr().out
+    assert check_html.search_in_browser(browser_check, None, "http://127.0.0.1:1/", tmp_path / "none") == 0
+    chapter_4 = (ROOT / "notebooks" / "04_code_example.ipynb").read_text(encoding="utf-8").lower()
+    assert check_html.SEARCH_WORD in chapter_4  # the word the real book's search is asked for
+
+
+@needs_browser
+def test_search_finds_a_page_of_the_built_book(browser):
+    built = ROOT / "_build" / "html"
+    if not (built / "search.html").is_file() or not (built / check_html.SEARCH_PAGE).is_file():
+        pytest.skip("the book is not built here (README command 1 builds it)")
+    with browser_check.serve(built) as base:
+        assert browser_check.search_problems(browser, base, check_html.SEARCH_WORD, check_html.SEARCH_PAGE) == []
+        missing = browser_check.search_problems(browser, base, "qqzzxxyy", check_html.SEARCH_PAGE)
+    assert missing and "does not list" in missing[0]

@@ -13,8 +13,8 @@ For every page of the book it checks that
 
 and on every chapter page also that
 
-* every ``<audio>`` player loads (``readyState`` >= 1, a finite ``duration`` > 0) and the first one plays
-  (muted, its ``currentTime`` advances);
+* every ``<audio>`` player loads (``readyState`` >= 1, a finite ``duration`` > 0), lasts as long as its
+  clip (the WAV header of an inline clip) and plays (muted, one after the other: its ``currentTime`` advances);
 * the first hidden solution opens when its toggle (the admonition's title) is clicked;
 * the "launch on Colab" button links to this chapter's Colab copy (``colab/``) in ``repository.url`` at
   ``repository.branch``, and every other Colab link on the page opens a notebook of the same name too;
@@ -86,36 +86,72 @@ return [...document.images].filter(i => i.complete && i.naturalWidth === 0)
   .map(i => (i.getAttribute('src') || '').slice(0, 80));
 """
 
-# Load every <audio>'s metadata, then play the first one (muted) until its currentTime advances.
+# Load every <audio>'s metadata, then play each one in turn (muted) until its currentTime advances, and compare
+# its duration with the length its WAV header states (for players whose clip is an inline data: URI).
 AUDIO = """
 const done = arguments[arguments.length - 1];
+const limitMs = arguments[0];
 const players = [...document.querySelectorAll('audio')];
 if (!players.length) { done({count: 0}); return; }
 players.forEach(a => { if (a.readyState === 0) { a.preload = 'metadata'; a.load(); } });
 const loaded = a => a.readyState >= 1 && isFinite(a.duration) && a.duration > 0;
+const where = a => (a.currentSrc || a.src || (a.querySelector('source') || {}).src || '').slice(0, 50);
+// Seconds of audio a WAV data: URI holds, from its RIFF chunks (null when not a WAV data URI).
+function wavSeconds(src) {
+  const m = /^data:audio[/](?:x-)?wav(?:e)?;base64,/i.exec(src || '');
+  if (!m) return null;
+  let bytes;
+  try { bytes = atob(src.slice(m[0].length, m[0].length + 4096)); } catch (e) { return null; }
+  const u32 = i => (bytes.charCodeAt(i) | bytes.charCodeAt(i + 1) << 8 | bytes.charCodeAt(i + 2) << 16 |
+                    bytes.charCodeAt(i + 3) << 24) >>> 0;
+  if (bytes.slice(0, 4) !== 'RIFF' || bytes.slice(8, 12) !== 'WAVE') return null;
+  let rate = null;
+  for (let i = 12; i + 8 <= bytes.length;) {
+    const id = bytes.slice(i, i + 4), size = u32(i + 4);
+    if (id === 'fmt ') rate = u32(i + 16);  // byte rate
+    if (id === 'data') return rate ? size / rate : null;
+    i += 8 + size + (size % 2);
+  }
+  return null;
+}
 const t0 = Date.now();
-let playing = false;
-(function poll() {
-  const bad = players.filter(a => !loaded(a));
-  const first = players[0];
-  if (!bad.length && !playing) {
-    playing = true; first.muted = true;
-    const p = first.play(); if (p) p.catch(e => done({count: players.length, bad: [], play: 'play() refused: ' + e}));
-  }
-  if (!bad.length && first.currentTime > 0) {
-    first.pause();
-    done({count: players.length, bad: [], duration: first.duration, played: first.currentTime});
-    return;
-  }
-  if (Date.now() - t0 > 20000) {
-    done({count: players.length,
-          bad: bad.map(a => 'readyState ' + a.readyState + ', duration ' + a.duration + ', error ' +
-                       (a.error ? a.error.code : 'none') + ': ' + (a.currentSrc || a.src || '').slice(0, 50)),
-          play: bad.length ? null : 'the first player did not advance (currentTime ' + first.currentTime + ')'});
-    return;
-  }
-  setTimeout(poll, 100);
+function finish(extra) {
+  const bad = players.filter(a => !loaded(a)).map(a => 'readyState ' + a.readyState + ', duration ' + a.duration +
+      ', error ' + (a.error ? a.error.code : 'none') + ': ' + where(a));
+  done(Object.assign({count: players.length, bad: bad}, extra));
+}
+(function waitLoaded() {
+  if (players.every(loaded)) { playEach(0, [], []); return; }
+  if (Date.now() - t0 > 20000) { finish({silent: [], lengths: []}); return; }
+  setTimeout(waitLoaded, 100);
 })();
+function playEach(i, silent, lengths) {
+  if (i >= players.length) { finish({silent: silent, lengths: lengths}); return; }
+  const a = players[i];
+  const header = wavSeconds(a.currentSrc || a.src);
+  if (header !== null && Math.abs(header - a.duration) > 0.05)
+    lengths.push('player ' + (i + 1) + ' lasts ' + a.duration.toFixed(3) + ' s, its clip ' + header.toFixed(3) + ' s');
+  if (Date.now() - t0 > limitMs) {
+    silent.push('players ' + (i + 1) + '-' + players.length + ' not tried: time ran out');
+    finish({silent: silent, lengths: lengths}); return;
+  }
+  a.muted = true;
+  const started = Date.now();
+  let refused = null;
+  const p = a.play();
+  if (p) p.catch(e => { refused = String(e); });
+  (function poll() {
+    if (a.currentTime > 0 || refused || Date.now() - started > 3000) {
+      a.pause();
+      if (!(a.currentTime > 0)) silent.push('player ' + (i + 1) + ' (' + where(a) + ') ' +
+          (refused ? 'refused to play: ' + refused : 'did not advance'));
+      try { a.currentTime = 0; } catch (e) {}
+      playEach(i + 1, silent, lengths);
+      return;
+    }
+    setTimeout(poll, 25);
+  })();
+}
 """
 
 # The first solution: hidden at first? visible after a click on its toggle?
@@ -158,6 +194,25 @@ LINKS = """
 return [...document.querySelectorAll('a[href*="colab.research.google.com"]')].map(a => ({
   href: a.href, title: a.getAttribute('title') || a.getAttribute('data-bs-title') || '',
   launch: a.classList.contains('dropdown-item') || /launch/i.test(a.getAttribute('title') || '')}));
+"""
+
+
+# The search page's results: done when Sphinx's search has finished (its summary is written), or time runs out.
+SEARCH = """
+const done = arguments[arguments.length - 1];
+const t0 = Date.now();
+(function poll() {
+  const box = document.getElementById('search-results');
+  const summary = box && box.querySelector('.search-summary, p');
+  const links = box ? [...box.querySelectorAll('ul.search li a, li a')].map(a => a.getAttribute('href') || '') : [];
+  const finished = summary && !/^\\s*$/.test(summary.textContent) &&
+                   !(window.Search && Search._pulse_status >= 0 && /searching/i.test(summary.textContent));
+  if ((finished && links.length) || (finished && Date.now() - t0 > 5000) || Date.now() - t0 > 30000) {
+    done({found: !!box, summary: summary ? summary.textContent.trim().slice(0, 120) : '', links: links});
+    return;
+  }
+  setTimeout(poll, 100);
+})();
 """
 
 
@@ -277,16 +332,27 @@ def maths_problems(driver: Any) -> list[str]:
 
 
 def audio_problems(driver: Any) -> list[str]:
-    """Every player loads its clip; the first one plays."""
-    facts = driver.execute_async_script(AUDIO)
+    """Every player loads its clip, lasts as long as its clip's WAV header says, and plays (muted: its
+    ``currentTime`` advances), one after the other."""
+    count = driver.execute_script("return document.querySelectorAll('audio').length;")
+    limit_s = 20 + 3 * count  # loading, then at most 3 s for each player to start
+    driver.set_script_timeout(PAGE_TIMEOUT_S + limit_s)
+    try:
+        facts = driver.execute_async_script(AUDIO, limit_s * 1000)
+    finally:
+        driver.set_script_timeout(PAGE_TIMEOUT_S)
     if not facts["count"]:
         return ["no <audio> player on the page"]
     problems = []
     if facts.get("bad"):
         problems.append(f"{len(facts['bad'])} of {facts['count']} <audio> player(s) did not load, "
                         f"e.g. {facts['bad'][0]}")
-    if facts.get("play"):
-        problems.append(f"<audio> does not play: {facts['play']}")
+    if facts.get("lengths"):
+        problems.append(f"{len(facts['lengths'])} <audio> player(s) do not last as long as their clip, "
+                        f"e.g. {facts['lengths'][0]}")
+    if facts.get("silent"):
+        problems.append(f"{len(facts['silent'])} of {facts['count']} <audio> player(s) do not play, "
+                        f"e.g. {facts['silent'][0]}")
     return problems
 
 
@@ -364,6 +430,20 @@ def listening_problems(driver: Any) -> list[str]:
             problems.append(f"{where}: a reader who picks A in every pair should score {expected}; the page shows "
                             f"{(result['text'] or 'no result')[:80]!r}")
     return problems
+
+
+def search_problems(driver: Any, base: str, word: str, page: str) -> list[str]:
+    """The book's search page, asked for ``word``, lists ``page`` (e.g. ``notebooks/04_code_example.html``)
+    among its results."""
+    driver.get(f"{base}search.html?q={word}")
+    facts = driver.execute_async_script(SEARCH)
+    if not facts["found"]:
+        return ["the search page has no results area (#search-results)"]
+    hits = [link.split("#")[0].split("?")[0] for link in facts["links"]]
+    if not any(hit.endswith(page) for hit in hits):
+        return [f"searching for {word!r} does not list {page} ({len(hits)} result(s); the page says "
+                f"{facts['summary']!r})"]
+    return []
 
 
 def check_page(driver: Any, url: str, *, chapter: bool, launch: str | None = None,

@@ -49,6 +49,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from typing import Any
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -292,6 +293,30 @@ def launch_url(book: Path, page: str) -> str | None:
     return f"{colab}/github/{url.removeprefix('https://github.com/')}/blob/{repo.get('branch') or 'main'}/{path}"
 
 
+#: A word the search must find in chapter 4 (checked to occur on that page before it is searched for).
+SEARCH_WORD, SEARCH_PAGE = "checkerboard", "notebooks/04_code_example.html"
+
+
+def search_in_browser(browser_check: Any, driver: Any, base: str, build: Path) -> int:
+    """Search the book for a word of chapter 4 in the browser; print one line; return 1 on failure, else 0."""
+    chapter = build / SEARCH_PAGE
+    if not chapter.is_file():
+        return 0  # a partial build without chapter 4: the page checks above already said so
+    if SEARCH_WORD.lower() not in chapter.read_text(encoding="utf-8").lower():
+        print(f"FAIL search (in chromium): the word {SEARCH_WORD!r} is no longer in {SEARCH_PAGE}; "
+              f"pick another word of that chapter for tools/check_html.py's SEARCH_WORD")
+        return 1
+    try:
+        problems = browser_check.search_problems(driver, base, SEARCH_WORD, SEARCH_PAGE)
+    except Exception as exc:
+        problems = [f"the browser could not search: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"]
+    if problems:
+        print("FAIL search (in chromium): " + "; ".join(problems))
+        return 1
+    print(f"ok   search (in chromium): {SEARCH_WORD!r} finds {SEARCH_PAGE}")
+    return 0
+
+
 def check_in_browser(build: Path, shots: Path) -> int:
     """Open every page of the table of contents in headless Chromium (``tools/browser_check.py``); print
     one line per page; return the number of failing pages. Chapter screenshots go to ``shots``."""
@@ -318,6 +343,7 @@ def check_in_browser(build: Path, shots: Path) -> int:
                     print(f"FAIL {name} (in chromium): " + "; ".join(problems))
                 else:
                     print(f"ok   {name} (in chromium)" + (f": screenshot {shot}" if shot else ""))
+            failures += search_in_browser(browser_check, driver, base, build)
     except Exception as exc:  # the browser itself did not start
         print(f"FAIL browser check: headless chromium did not start: {type(exc).__name__}: "
               f"{' '.join(str(exc).split())[:300]}")
