@@ -7,7 +7,7 @@ what it misses: the periodicity *within* each short frame.
 
 **Method** (Boersma 1993, "Accurate short-term analysis of the fundamental frequency and the
 harmonics-to-noise ratio of a sampled sound"): each frame (:data:`FRAME_S` = 64 ms, hop
-:data:`HOP_S` = 16 ms) has its mean removed and is Hann-windowed; its autocorrelation, normalised to
+:data:`HOP_S` = 32 ms) has its mean removed and is Hann-windowed; its autocorrelation, normalised to
 1 at lag 0, is divided by the window's own normalised autocorrelation (which undoes the window's
 taper). The highest local maximum ``r`` at a lag between ``1 / fmax`` and ``1 / fmin`` (60-400 Hz by
 default, chapter 1's voice range), found with a small octave cost that prefers the shorter lag among
@@ -23,11 +23,12 @@ above :data:`FLOOR_DBFS` (-70 dBFS): pauses are left out rather than counted as 
 is **voiced** if ``r >= VOICING`` (0.45, Praat's default voicing threshold; HNR >= -0.9 dB).
 
 Why this and not librosa's pitch trackers: :func:`librosa.pyin` gives f0 and a voicing probability but
-no HNR, and runs a Viterbi pass over some 2000 pitch states per frame (seconds per clip on a shared
-2-core CPU); :func:`librosa.yin` gives f0 only (its aperiodicity is close to ``1 - r`` but without the
-window correction). The normalised autocorrelation gives f0, voicing and the HNR from one FFT per
-frame, vectorised over all clips: about a second for 128 one-second clips (``bench/README.md``).
-librosa still does the framing (:func:`librosa.util.frame`).
+no HNR, and decodes a hidden Markov model over its pitch candidates clip by clip (0.15 s per one-second
+clip on the shared 2-core CPU, some 20 s for 128 clips, after 6 s of compilation on its first call);
+:func:`librosa.yin` is fast but gives f0 only (its aperiodicity is close to ``1 - r``, without the
+window correction). The normalised autocorrelation gives f0, voicing and the HNR from one FFT pair per
+frame, vectorised over all clips: 0.13-0.18 s for 128 one-second clips, a tenth of ``evaluate``'s time
+(``bench/README.md``, Quality). librosa still does the framing (:func:`librosa.util.frame`).
 
 **Per set**, :func:`hnr_distance` compares two sets by the 1-D Wasserstein distance (earth mover's
 distance) between the HNRs of their active frames, pooled over clips, in dB: 0 when the two
@@ -53,8 +54,9 @@ from .clips import as_clips, check_sr
 
 #: analysis frame length, seconds (1024 samples at 16 kHz: 3.8 periods of 60 Hz)
 FRAME_S = 0.064
-#: hop between frames, seconds (256 samples at 16 kHz)
-HOP_S = 0.016
+#: hop between frames, seconds (512 samples at 16 kHz: frames overlap by half; 16 ms gave the same
+#: set statistics at twice the cost, a fifth of ``evaluate``'s time)
+HOP_S = 0.032
 #: default pitch search range, Hz (chapter 1's voice range)
 FMIN, FMAX = 60.0, 400.0
 #: a frame is voiced when its autocorrelation peak reaches this (Praat's default; HNR -0.9 dB)
@@ -148,9 +150,11 @@ def harmonicity(clips: Any, sr: int = SR, fmin: float = FMIN, fmax: float = FMAX
     if x.shape[1] < frame:
         raise DataError(f"clips: {x.shape[1]} samples is shorter than one harmonicity frame "
                         f"({frame} samples, {FRAME_S * 1000:g} ms at {sr} Hz)")
+    from scipy.fft import next_fast_len
+
     lo, hi = int(np.floor(sr / fmax)), int(np.ceil(sr / fmin))
-    nfft = 1 << int(np.ceil(np.log2(frame + hi + 2)))
-    win = np.hanning(frame + 2)[1:-1]
+    nfft = next_fast_len(frame + hi + 2, real=True)  # no circular wrap up to lag hi + 1
+    win = np.hanning(frame + 2)[1:-1].astype(np.float32)
     rw = _window_autocorr(frame, nfft, hi + 1)
     lags = np.arange(lo, hi + 1)
     cost = OCTAVE_COST * np.log2(fmin * lags / sr)  # <= 0: short lags cost less
@@ -162,14 +166,18 @@ def harmonicity(clips: Any, sr: int = SR, fmin: float = FMIN, fmax: float = FMAX
 def _chunk(x: np.ndarray, sr: int, frame: int, hop: int, win: np.ndarray, nfft: int, rw: np.ndarray,
            lo: int, hi: int, cost: np.ndarray) -> Harmonicity:
     import librosa
+    from scipy import fft
 
-    fr = librosa.util.frame(x, frame_length=frame, hop_length=hop, axis=-1)  # (n, frame, frames)
+    # float32 from here: the autocorrelation peak needs ~1e-4 accuracy (HNR 30 dB is r = 0.999), float32
+    # gives ~1e-6, at half the memory and time of float64
+    fr = librosa.util.frame(x.astype(np.float32), frame_length=frame, hop_length=hop, axis=-1)
     fr = np.moveaxis(fr, -1, 1)  # (n, frames, frame)
-    rms = np.sqrt(np.mean(fr ** 2, axis=-1))
+    rms = np.sqrt(np.mean(np.square(fr, dtype=np.float64), axis=-1))
     loud = rms.max(axis=1, keepdims=True)
     active = (rms >= loud * 10 ** (-ACTIVE_DB / 20)) & (rms >= 10 ** (FLOOR_DBFS / 20))
     y = (fr - fr.mean(axis=-1, keepdims=True)) * win
-    ac = np.fft.irfft(np.abs(np.fft.rfft(y, nfft, axis=-1)) ** 2, nfft, axis=-1)[..., :hi + 2]
+    spec = fft.rfft(y, nfft, axis=-1)
+    ac = fft.irfft(spec.real ** 2 + spec.imag ** 2, nfft, axis=-1)[..., :hi + 2].astype(np.float64)
     r = ac / np.maximum(ac[..., :1], 1e-20) / rw[:hi + 2]  # (n, frames, hi + 2), window-corrected
     mid = r[..., lo:hi + 1]
     peak = (mid > r[..., lo - 1:hi]) & (mid >= r[..., lo + 1:hi + 2])

@@ -256,7 +256,7 @@ def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed:
     real, fake, train = check_sets(real_clips, fake_clips, train_clips)
     t = {} if timings is None else timings
     t0 = time.perf_counter()
-    f_real, f_fake = set_features(real, sr), set_features(fake, sr)
+    f_real, f_fake = set_features(real, sr, t), set_features(fake, sr, t)
     f_train = None if train is None else logmel_stats(train, sr)
     t["features"] = time.perf_counter() - t0
     per: dict[str, dict[str, list[float]]] = {}
@@ -264,7 +264,7 @@ def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed:
     for s in range(splits):
         sp = plan_split(len(real), len(fake), seed, s)
         t0 = time.perf_counter()
-        anchors = {k: set_features(v, sr) for k, v in make_anchors(real, sp).items()}
+        anchors = {k: set_features(v, sr, t) for k, v in make_anchors(real, sp).items()}
         t["anchors"] = t.get("anchors", 0.0) + time.perf_counter() - t0
         for a in ANCHORS:
             harm[a].append(anchors[a].harmonicity)
