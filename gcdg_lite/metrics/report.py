@@ -221,7 +221,8 @@ def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed:
         splits: random splits (default 3); every number is a mean over them, with its sd.
         train_clips: optional (n_train >= 2, samples) training clips of the generator; when given,
             the memorisation check compares with them (the real check), else with the reference half.
-        timings: optional dict filled with seconds spent per stage (for ``bench/metrics_speed.py``).
+        timings: optional dict filled with seconds spent per stage (for ``bench/metrics_speed.py``);
+            ``harmonicity_features`` (the frames of every set) is also counted in ``features`` and ``anchors``.
 
     Returns:
         ``{metric: entry}`` for the metrics ``fd, kid, ndb_k, js, texture_snr_db, c2st,
