@@ -130,7 +130,7 @@ def test_bad_clips_get_one_error_naming_the_argument(bad, kind, word) -> None:
 @pytest.mark.parametrize("kwargs, word", [
     ({"sr": 0}, "sr"), ({"sr": "16k"}, "sr"), ({"sr": 16000.5}, "sr"),
     ({"fmin": 10.0}, "fmin"), ({"fmin": 300.0, "fmax": 200.0}, "fmin"), ({"fmax": float("nan")}, "fmax"),
-    ({"fmax": 5000.0}, "fmax"),
+    ({"fmax": 5000.0}, "fmax"), ({"chunk": 0}, "chunk"),
 ])
 def test_bad_rates_and_ranges_get_one_config_error(kwargs, word) -> None:
     with pytest.raises(ConfigError, match=word):

@@ -50,7 +50,7 @@ import numpy as np
 
 from ..defaults import SR
 from ..errors import ConfigError, DataError
-from .clips import as_clips, check_sr
+from .clips import as_clips, check_int, check_sr
 
 #: analysis frame length, seconds (1024 samples at 16 kHz: 3.8 periods of 60 Hz)
 FRAME_S = 0.064
@@ -108,10 +108,6 @@ class Harmonicity:
         return v if v.size else np.array([HNR_MIN])
 
 
-def _frame_count(samples: int, frame: int, hop: int) -> int:
-    return 1 + (samples - frame) // hop
-
-
 def _window_autocorr(frame: int, nfft: int, max_lag: int) -> np.ndarray:
     w = np.hanning(frame + 2)[1:-1]  # no zero end points
     ac = np.fft.irfft(np.abs(np.fft.rfft(w, nfft)) ** 2, nfft)[:max_lag + 1]
@@ -127,19 +123,21 @@ def harmonicity(clips: Any, sr: int = SR, fmin: float = FMIN, fmax: float = FMAX
             frame (:data:`FRAME_S`, 1024 samples at 16 kHz) long.
         sr: sample rate in Hz (default 16000).
         fmin: lowest f0 searched, Hz (default 60; at least 2.5 periods must fit in a 64 ms frame,
-            so >= 40 Hz).
+            so >= 39.1 Hz).
         fmax: highest f0 searched, Hz (default 400; below ``sr / 4``).
-        chunk: clips processed at once (memory only; the result does not depend on it).
+        chunk: clips processed at once (memory only, about 1 MB per clip-second; the result does
+            not depend on it; default 64).
 
     Returns:
         a :class:`Harmonicity` with ``(n, frames)`` arrays, ``frames = 1 + (samples - frame) // hop``.
 
     Raises:
         DataError: ``clips`` is not float audio (see :func:`~.clips.as_clips`) or is shorter than
-            one frame. ConfigError: bad ``sr``, ``fmin`` or ``fmax``.
+            one frame. ConfigError: bad ``sr``, ``fmin``, ``fmax`` or ``chunk``.
     """
     x = as_clips(clips, "clips")
     sr = check_sr(sr)
+    chunk = check_int("chunk", chunk, 1)
     frame, hop = int(round(FRAME_S * sr)), int(round(HOP_S * sr))
     for name, v in (("fmin", fmin), ("fmax", fmax)):
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v):
@@ -159,7 +157,7 @@ def harmonicity(clips: Any, sr: int = SR, fmin: float = FMIN, fmax: float = FMAX
     lags = np.arange(lo, hi + 1)
     cost = OCTAVE_COST * np.log2(fmin * lags / sr)  # <= 0: short lags cost less
     out = [_chunk(x[i:i + chunk], sr, frame, hop, win, nfft, rw, lo, hi, cost)
-           for i in range(0, len(x), max(1, int(chunk)))]
+           for i in range(0, len(x), chunk)]
     return Harmonicity.concat(out)
 
 
