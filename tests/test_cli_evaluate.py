@@ -17,7 +17,7 @@ from gcdg_lite.data.corpus import texture
 
 SAMPLES = 8192
 COMMON = ["--samples", str(SAMPLES), "--n", "24"]
-METRICS = {"fd", "kid", "ndb_k", "js", "texture_snr_db", "c2st", "memorisation"}
+METRICS = {"fd", "kid", "ndb_k", "js", "texture_snr_db", "c2st", "memorisation", "harmonicity"}
 ENTRY = {"value", "value_sd", "floor", "floor_sd", "anchors", "score", "score_sd", "score_pink",
          "good", "unit", "splits", "per_split"}
 
@@ -114,6 +114,27 @@ def test_silent_generated_folder_is_scored_not_refused(tmp_path, capsys) -> None
                          *COMMON])
     assert res["n_fake"] == 24
     assert res["metrics"]["fd"]["score"] > 1.0 and res["metrics"]["c2st"]["value"] > 0.95
+    harm = res["metrics"]["harmonicity"]  # silence: no active frame, scored as frames without any pitch
+    assert harm["score"] > 1.0 and harm["sets"]["fake"]["voiced_fraction"] == 0.0
+
+
+def test_harmonicity_hears_what_fd_misses_in_text_and_json(tmp_path, capsys) -> None:
+    """Vowels with their own spectrograms but random phase: FD's band statistics stay close to real vowels,
+    the frame HNR falls by more than 10 dB and the harmonicity score lands far above fresh vowels'."""
+    from gcdg_lite.metrics import random_phase
+
+    for i, clip in enumerate(random_phase(texture("vowels", 24, seed=7, samples=SAMPLES), seed=0)):
+        sf.write(tmp_path / f"scrambled_{i:02d}.wav", clip, 16000, subtype="FLOAT")
+    scrambled = _json(capsys, ["evaluate", "--real", "builtin:vowels", "--fake", str(tmp_path), "--json", *COMMON])
+    fresh = _json(capsys, ["evaluate", "--real", "builtin:vowels", "--fake", "builtin:vowels", "--json", *COMMON])
+    h, h0 = scrambled["metrics"]["harmonicity"], fresh["metrics"]["harmonicity"]
+    assert h["unit"] == "dB" and set(h["sets"]) == {"real", "fake", "spectrum_noise", "pink_noise"}
+    assert {"voiced_fraction", "hnr_db", "f0_hz", "f0_iqr_hz"} <= set(h["sets"]["fake"])
+    assert h["sets"]["real"]["hnr_db"] > h["sets"]["fake"]["hnr_db"] + 10.0
+    assert h["score"] > 0.5 > 0.2 > abs(h0["score"])
+    assert main(["evaluate", "--real", "builtin:vowels", "--fake", str(tmp_path), *COMMON]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^harmonicity\s", out, re.M) and "voiced" in out and "f0" in out
 
 
 def test_silent_real_folder_error_suggests_flags_evaluate_has(tmp_path, capsys) -> None:

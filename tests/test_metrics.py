@@ -190,7 +190,7 @@ def test_pink_noise_is_deterministic_pink_and_loudness_matched() -> None:
 def test_evaluate_floor_value_anchors_and_fd_score() -> None:
     real = tex("rain", 48, 0)
     res = M.evaluate(real, tex("rain", 24, 1), SR)
-    assert list(res) == ["fd", "kid", "ndb_k", "js", "texture_snr_db", "c2st", "memorisation"]
+    assert list(res) == ["fd", "kid", "ndb_k", "js", "texture_snr_db", "c2st", "memorisation", "harmonicity"]
     for key, r in res.items():
         assert {"value", "value_sd", "floor", "floor_sd", "anchors", "good", "score"} <= set(r)
         nums = [r["value"], r["floor"], *(a["value"] for a in r["anchors"].values())]

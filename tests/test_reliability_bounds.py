@@ -75,7 +75,8 @@ def test_kid_of_silence_is_not_called_close_to_real_clips():
     table = format_table(res)
     lines = table.splitlines()
     rows = lines[2:lines.index(next(ln for ln in lines if ln.startswith("fd is")))]
-    assert [r.split()[0] for r in rows] == ["fd", "ndb_k", "js", "texture_snr_db", "c2st", "memorisation"]
+    assert [r.split()[0] for r in rows] == ["fd", "ndb_k", "js", "texture_snr_db", "c2st", "memorisation",
+                                           "harmonicity"]
     assert any(ln.startswith("kid, raw") and "floor" in ln for ln in lines)
     assert res["fd"]["score"] > 1  # the headline score still calls silence worse than noise
 

@@ -17,6 +17,11 @@ seen (training uses clips 0, 1, 2, ...). ``--train`` (optional) gives the traini
 memorisation check. The protocol is :mod:`gcdg_lite.metrics.protocol`: every metric is printed beside
 its floor (real vs real), spectrum-matched noise (the "1" of the score) and pink noise, each as
 mean ± sd over ``--splits`` random splits; ``--json`` prints the same as one JSON object.
+``harmonicity`` (JSON ``metrics.harmonicity``) is the distance between the frame-wise harmonics-to-noise
+ratios of the generated and the real clips, in dB (:mod:`gcdg_lite.metrics.harmonicity`): the one metric
+that hears whether a voice has a pitch. Its ``sets`` give, for the real clips, the generated clips and
+both noise anchors, the voiced fraction of active frames, the median HNR in dB and the median f0 in Hz;
+the table prints them below its rows.
 
 Every set is read with :func:`gcdg_lite.data.load_source`, as ``train`` reads its data, so a bad folder
 gets the same one-line error as everywhere else, and so does an ``--n`` above the clips a folder gives.
@@ -52,8 +57,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "evaluate",
         help="metrics of generated clips vs held-out real clips, with floors, noise anchors and spreads",
         description="Compare generated clips with held-out real ones: Fréchet distance, KID, NDB/K, "
-                    "Jensen-Shannon, texture-statistic SNR, a classifier two-sample test (C2ST) and "
-                    "a memorisation check, each beside its floor (two halves of the real set), "
+                    "Jensen-Shannon, texture-statistic SNR, a classifier two-sample test (C2ST), "
+                    "a memorisation check and harmonicity (frame harmonics-to-noise ratio), each beside its floor (two halves of the real set), "
                     "spectrum-matched noise and pink noise, as mean ± sd over random splits.",
     )
     p.add_argument("--real", required=True, metavar="DIR|builtin:TEXTURE",

@@ -16,7 +16,8 @@ Modules (each short, numpy/scipy/scikit-learn/librosa only):
 * :mod:`.c2st` — :func:`c2st`: cross-validated accuracy of a classifier telling the sets apart.
 * :mod:`.memorisation` — :func:`memorisation`: are generated clips copies of training clips?
 * :mod:`.latent` — :func:`latent_directions`: the latent directions along which the sound changes most.
-* :mod:`.reference` — :func:`spectrum_noise`, :func:`pink_noise`, split halves.
+* :mod:`.harmonicity` — :func:`harmonicity` (frame f0, HNR in dB, voicing), :func:`hnr_distance` (sets).
+* :mod:`.reference` — :func:`spectrum_noise`, :func:`pink_noise`, :func:`random_phase`, split halves.
 * :mod:`.protocol` — which clips are compared with which: held-out probes, splits, anchors.
 * :mod:`.report` — :func:`evaluate` (everything, with floor, anchors and spreads), :func:`fd_score`.
 * :mod:`.table` — :func:`format_table`, :func:`compare_table`.
@@ -27,11 +28,12 @@ from .. import public as _public
 from .c2st import c2st, c2st_features, classifier_accuracy
 from .clips import as_clips
 from .distances import IllConditionedError, frechet_distance, kid, mmd2, mmd2_unbiased, polynomial_kernel
+from .harmonicity import Harmonicity, harmonicity, harmonicity_per_clip, harmonicity_summary, hnr_distance
 from .latent import latent_directions
 from .logmel import log_mel_frames, logmel_stats, standardise
 from .memorisation import MemorisationResult, memorisation
 from .ndb import NDBResult, ndb
-from .reference import pink_noise, spectrum_noise, split_halves
+from .reference import pink_noise, random_phase, spectrum_noise, split_halves
 from .report import evaluate, fd_score
 from .table import compare_table, format_table
 from .texture import erb_filterbank, envelopes, texture_snr_db, texture_snr_groups, texture_stats

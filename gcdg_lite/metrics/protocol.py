@@ -39,6 +39,7 @@ split; only the two noise anchors are made afresh for each split.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,7 @@ import numpy as np
 from ..errors import DataError
 from .c2st import combine, spectral_features
 from .clips import as_clips
+from .harmonicity import FRAME_S, Harmonicity, harmonicity
 from .reference import clip_rms, pink_noise, spectrum_noise
 from .texture import texture_stats
 
@@ -65,23 +67,31 @@ class SetFeatures:
         logmel: (n, 80) log-mel statistics (:func:`~.logmel.logmel_stats`), dB.
         texture: texture statistics (:func:`~.texture.texture_stats`), arrays with n rows.
         c2st: (n, 404) classifier features (:func:`~.c2st.c2st_features`).
+        harmonicity: frame-wise HNR, f0 and voicing (:func:`~.harmonicity.harmonicity`); None for clips
+            shorter than one 64 ms harmonicity frame.
     """
 
     logmel: np.ndarray
     texture: dict[str, np.ndarray]
     c2st: np.ndarray
+    harmonicity: Harmonicity | None = None
 
     def take(self, idx: np.ndarray) -> "SetFeatures":
         """The features of the clips ``idx`` (an index array)."""
         return SetFeatures(self.logmel[idx], {g: v[idx] for g, v in self.texture.items()},
-                           self.c2st[idx])
+                           self.c2st[idx], None if self.harmonicity is None else self.harmonicity.take(idx))
 
 
-def set_features(clips: np.ndarray, sr: int) -> SetFeatures:
-    """Compute :class:`SetFeatures` of ``clips`` (n, samples) at ``sr`` Hz."""
+def set_features(clips: np.ndarray, sr: int, timings: dict[str, float] | None = None) -> SetFeatures:
+    """Compute :class:`SetFeatures` of ``clips`` (n, samples) at ``sr`` Hz; ``timings`` (optional) gets the
+    seconds spent on the harmonicity frames added to its ``"harmonicity_features"``."""
     spec = spectral_features(clips, sr)
     tex = texture_stats(clips, sr)
-    return SetFeatures(spec[:, :80], tex, combine(spec, tex))
+    t0 = time.perf_counter()
+    harm = harmonicity(clips, sr) if clips.shape[1] >= round(FRAME_S * sr) else None
+    if timings is not None:
+        timings["harmonicity_features"] = timings.get("harmonicity_features", 0.0) + time.perf_counter() - t0
+    return SetFeatures(spec[:, :80], tex, combine(spec, tex), harm)
 
 
 @dataclass(frozen=True)

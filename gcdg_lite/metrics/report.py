@@ -31,7 +31,13 @@ key                 what                                       good
 ``texture_snr_db``  texture-statistic SNR, dB (higher=closer)  near floor (a few dB below at most)
 ``c2st``            classifier two-sample test accuracy        near floor (≈ 0.5)
 ``memorisation``    nearest-train distance ratio               ≈ 1 like floor; << 1 means copies
+``harmonicity``     Wasserstein distance of frame HNR, dB      near floor (score ~0)
 ==================  =========================================  ==================================
+
+``harmonicity`` (:mod:`.harmonicity`) is the one metric that looks *inside* each 64 ms frame for a pitch:
+every other one works on band levels, which a harmonic comb and noise shaped like it share. Its entry
+also describes each set (``sets``): voiced fraction, HNR, f0 and f0 spread of the real clips, the
+generated clips and the two noise anchors.
 """
 from __future__ import annotations
 
@@ -45,6 +51,7 @@ from ..defaults import SR
 from .c2st import classifier_accuracy
 from .clips import check_int, check_sr
 from .distances import frechet_distance, kid
+from .harmonicity import Harmonicity, hnr_distance, harmonicity_summary
 from .logmel import logmel_stats, standardise
 from .memorisation import memorisation
 from .ndb import ndb_many
@@ -60,9 +67,11 @@ GOOD = {
     "texture_snr_db": "higher; near floor",
     "c2st": "lower; near floor (~0.5)",
     "memorisation": "~1 like floor; <<1 = copies",
+    "harmonicity": "lower; near floor",
 }
 UNITS = {"fd": "dB^2", "kid": "", "ndb_k": "", "js": "bits", "texture_snr_db": "dB",
-         "c2st": "accuracy", "memorisation": "ratio"}
+         "c2st": "accuracy", "memorisation": "ratio",
+         "harmonicity": "dB"}
 #: metrics given raw only, without a normalised score (and, for kid, outside :func:`~.table.format_table`'s
 #: rows): KID's cubic kernel puts its noise anchors anywhere from 10 to 1e8, so (value - floor) /
 #: (anchor - floor) called all-zero clips 0.07 ("almost real") on vowels; read KID against its floor.
@@ -160,10 +169,14 @@ def _split_metrics(ref: SetFeatures, probes: dict[str, SetFeatures], against: np
         "memorisation": timed("memorisation", lambda: {
             n: memorisation(None, None, train_feats=against, fake_feats=p.logmel).ratio
             for n, p in probes.items()}),
+        "harmonicity": timed("harmonicity", lambda: {
+            n: math.nan if ref.harmonicity is None else hnr_distance(ref.harmonicity, p.harmonicity)
+            for n, p in probes.items()}),
     }
 
 
-def _entry(key: str, per: dict[str, list[float]], against: str | None) -> dict[str, Any]:
+def _entry(key: str, per: dict[str, list[float]], against: str | None,
+           sets: dict[str, Any] | None = None) -> dict[str, Any]:
     """Summarise one metric's per-split numbers (see :func:`evaluate` for the keys)."""
     n = len(per["value"])
     stats = {p: _mean_sd(per[p]) for p in PROBES}
@@ -185,6 +198,8 @@ def _entry(key: str, per: dict[str, list[float]], against: str | None) -> dict[s
         e["std"] = float(np.mean(per["std"]))
     if key == "memorisation":
         e["against"] = against
+    if key == "harmonicity":
+        e["sets"] = sets
     e.update(good=GOOD[key], unit=UNITS[key], higher_is_better=key == "texture_snr_db",
              splits=n, per_split={p: [float(v) for v in per[p]] for p in PROBES})
     return e
@@ -206,11 +221,12 @@ def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed:
         splits: random splits (default 3); every number is a mean over them, with its sd.
         train_clips: optional (n_train >= 2, samples) training clips of the generator; when given,
             the memorisation check compares with them (the real check), else with the reference half.
-        timings: optional dict filled with seconds spent per stage (for ``bench/metrics_speed.py``).
+        timings: optional dict filled with seconds spent per stage (for ``bench/metrics_speed.py``);
+            ``harmonicity_features`` (the frames of every set) is also counted in ``features`` and ``anchors``.
 
     Returns:
         ``{metric: entry}`` for the metrics ``fd, kid, ndb_k, js, texture_snr_db, c2st,
-        memorisation`` (in that order). Every entry has
+        memorisation, harmonicity`` (in that order). Every entry has
 
         * ``value``, ``value_sd`` — generated probe vs reference (mean and sd over splits),
         * ``floor``, ``floor_sd`` — real probe vs reference,
@@ -225,7 +241,12 @@ def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed:
 
         ``fd`` also has ``x_floor``, ``x_floor_sd`` (value / floor); ``kid`` has ``std`` (spread of
         its value over KID subsets, averaged over splits); ``memorisation`` has ``against``
-        (``"train clips"`` or ``"reference half"``). An ``*_sd`` is None when ``splits == 1``; a
+        (``"train clips"`` or ``"reference half"``); ``harmonicity`` (the Wasserstein distance
+        between the frame HNRs of the probe and of the reference, dB, :mod:`.harmonicity`) has
+        ``sets``: ``{"real", "fake", "spectrum_noise", "pink_noise": harmonicity_summary}`` with each set's
+        ``voiced_fraction``, ``voiced_clips``, ``hnr_db``, ``voiced_hnr_db``, ``f0_hz`` and
+        ``f0_iqr_hz`` (:func:`~.harmonicity.harmonicity_summary`; all real clips, all generated clips, the
+        anchors of every split pooled), or None, like its values, for clips shorter than 64 ms. An ``*_sd`` is None when ``splits == 1``; a
         score is None when floor and anchor coincide.
 
     Raises:
@@ -236,15 +257,18 @@ def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed:
     real, fake, train = check_sets(real_clips, fake_clips, train_clips)
     t = {} if timings is None else timings
     t0 = time.perf_counter()
-    f_real, f_fake = set_features(real, sr), set_features(fake, sr)
+    f_real, f_fake = set_features(real, sr, t), set_features(fake, sr, t)
     f_train = None if train is None else logmel_stats(train, sr)
     t["features"] = time.perf_counter() - t0
     per: dict[str, dict[str, list[float]]] = {}
+    harm: dict[str, list[Harmonicity]] = {a: [] for a in ANCHORS}
     for s in range(splits):
         sp = plan_split(len(real), len(fake), seed, s)
         t0 = time.perf_counter()
-        anchors = {k: set_features(v, sr) for k, v in make_anchors(real, sp).items()}
+        anchors = {k: set_features(v, sr, t) for k, v in make_anchors(real, sp).items()}
         t["anchors"] = t.get("anchors", 0.0) + time.perf_counter() - t0
+        for a in ANCHORS:
+            harm[a].append(anchors[a].harmonicity)
         ref = f_real.take(sp.ref)
         probes = {"value": f_fake.take(sp.fake), "floor": f_real.take(sp.probe), **anchors}
         got = _split_metrics(ref, probes, ref.logmel if f_train is None else f_train, sp.seed, t)
@@ -253,4 +277,7 @@ def evaluate(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed:
                 per.setdefault(key, {}).setdefault(probe, []).append(float(v))
     per["kid"]["std"] = per.pop("kid_std")["value"]
     against = "reference half" if train is None else "train clips"
-    return {key: _entry(key, per[key], against) for key in GOOD}
+    sets = None if f_real.harmonicity is None else {
+        "real": harmonicity_summary(f_real.harmonicity), "fake": harmonicity_summary(f_fake.harmonicity),
+        **{a: harmonicity_summary(Harmonicity.concat(harm[a])) for a in ANCHORS}}
+    return {key: _entry(key, per[key], against, sets) for key in GOOD}

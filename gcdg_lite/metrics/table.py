@@ -2,8 +2,8 @@
 
 One row per metric: value, floor, spectrum-noise anchor, pink-noise anchor and normalised score,
 each as ``mean ± sd`` over the splits; notes below the table give FD as a multiple of its floor,
-KID (raw only, outside the table: :data:`OUTSIDE_TABLE`), what memorisation compared with, and how to
-read the score.
+KID (raw only, outside the table: :data:`OUTSIDE_TABLE`), what memorisation compared with, each set's
+harmonicity (voiced fraction, HNR, f0), and how to read the score.
 """
 from __future__ import annotations
 
@@ -60,9 +60,25 @@ def format_table(result: dict[str, dict[str, Any]]) -> str:
                      f"subsets {_num(k['std'], 2)})")
     if "memorisation" in result:
         lines.append(f"memorisation compares with the {result['memorisation']['against']}")
+    if result.get("harmonicity", {}).get("sets"):
+        lines.append(_harmonicity_note(result["harmonicity"]["sets"]))
     lines.append(f"mean ± sd over {any_r.get('splits', '?')} random splits; score = (value - floor) / "
                  f"(spectrum noise - floor): 0 = like real clips, 1 = like noise with the real mean "
                  f"spectrum")
+    return "\n".join(lines)
+
+
+def _harmonicity_note(sets: dict[str, dict[str, Any]]) -> str:
+    """One line per set of ``evaluate(...)["harmonicity"]["sets"]``: voiced fraction, median HNR, f0."""
+    names = {"real": "real", "fake": "generated", "spectrum_noise": "spectrum noise", "pink_noise": "pink noise"}
+    lines = ["harmonicity (frame HNR, 60-400 Hz): voiced fraction of active frames, median HNR of active "
+             "frames, median f0 of voiced clips"]
+    for key, label in names.items():
+        s = sets.get(key)
+        if s is None:
+            continue
+        f0 = "no voiced frame" if s["f0_hz"] is None else f"f0 {_num(s['f0_hz'], 3)} Hz"
+        lines.append(f"  {label:<15} voiced {s['voiced_fraction']:.2f}, HNR {s['hnr_db']:+.1f} dB, {f0}")
     return "\n".join(lines)
 
 
@@ -73,8 +89,9 @@ def compare_table(results: dict[str, dict[str, dict[str, Any]]],
     Notebook: 05_trends_and_challenges.ipynb.
 
     Columns: the FD score (0 = real clips, 1 = spectrum-matched noise), FD as a multiple of its
-    real-vs-real floor, the FD score on the pink-noise scale, the C2ST accuracy and its floor, each
-    ``mean ± sd`` over the splits; then any ``extra`` columns (``{column: {row: number}}``, printed
+    real-vs-real floor, the FD score on the pink-noise scale, the C2ST accuracy and its floor, and,
+    when a result has it, the harmonicity score (frame-HNR distance on the same 0-to-1 scale, the one
+    column that hears pitch), each ``mean ± sd`` over the splits; then any ``extra`` columns (``{column: {row: number}}``, printed
     with 3 significant digits).
 
     Args:
@@ -85,6 +102,10 @@ def compare_table(results: dict[str, dict[str, dict[str, Any]]],
     """
     extra = extra or {}
     cols = [("fd score", 16), ("fd x floor", 16), ("score (pink)", 16), ("c2st", 16), ("c2st floor", 16)]
+    harm = any("harmonicity" in r for r in results.values())
+    if harm:
+        cols.append(("hnr score", 16))
+    fixed = len(cols)
     cols += [(name, max(12, len(name) + 2)) for name in extra]
     width = max(16, max(map(len, results), default=0) + 2)
     head = f"{'':<{width}}" + "".join(f"{c:>{w}}" for c, w in cols)
@@ -93,11 +114,15 @@ def compare_table(results: dict[str, dict[str, dict[str, Any]]],
         fd, c = r["fd"], r["c2st"]
         cells = [(fd["score"], fd["score_sd"]), (fd["x_floor"], fd["x_floor_sd"]),
                  (fd["score_pink"], fd["score_pink_sd"]), (c["value"], c["value_sd"]), (c["floor"], c["floor_sd"])]
+        if harm:
+            h = r.get("harmonicity", {})
+            cells.append((h.get("score"), h.get("score_sd")))
         row = f"{name:<{width}}" + "".join(_pm(m, sd, w) for (m, sd), (_, w) in zip(cells, cols))
-        for col, w in cols[5:]:
+        for col, w in cols[fixed:]:
             v = extra[col].get(name)
             row += f"{'n/a' if v is None else _num(float(v), 3):>{w}}"
         lines.append(row)
     lines.append("mean ± sd over random splits; fd score 0 = like real clips, 1 = like spectrum-matched noise; "
-                 "c2st 0.5 = indistinguishable from real clips")
+                 "c2st 0.5 = indistinguishable from real clips"
+                 + ("; hnr score: the frame-HNR distance on the fd score's scale" if harm else ""))
     return "\n".join(lines)
