@@ -39,7 +39,8 @@ __version__ = "0.1.0"
 #: docstring names the chapter notebook that introduces it (``Notebook: NN_name.ipynb``); a docstring without
 #: that line belongs to a name no chapter uses.
 API: dict[str, tuple[str, ...]] = {
-    "audio": ("listen", "play", "plot_spectrogram", "plot_waveform", "read_wav", "save_wav"),
+    "audio": ("clip_cards", "listen", "play",
+              "plot_spectrogram", "plot_waveform", "read_wav", "save_wav", "spectrogram_png"),
     "budgets": ("Budget", "BUDGETS", "ENV_VAR", "Workspace", "budget"),
     "checks": ("MAX_RUN_SEED", "MAX_SAMPLES", "as_audio", "check_int", "shown"),
     "claims": ("Claims",),
