@@ -14,6 +14,7 @@ GAN-based speech and audio texture generation, organised by concern:
 ``widgets``       dataset browser, latent explorer, live training view
 ``exercises``     auto-checkers for the chapters' exercises
 ``claims``        a chapter's checked claims, shown as a claim | value | ✓ table
+``tables``        tables of numbers shown as HTML in notebooks and the book, as text elsewhere
 ``budgets``       the ``GCDG_BUDGET=ci|book|full`` switch
 ``defaults``      every default of a training run, without TensorFlow
 ``compat``        the oldest dependency versions that work, and one clear error below them
@@ -76,6 +77,7 @@ API: dict[str, tuple[str, ...]] = {
               "instantaneous_frequency", "istft", "phase_geometry", "phase_view", "stft"),
     "pretrained": ("FOLDER", "INDEX", "JUDGE", "LATENT_SEED", "Pretrained", "available", "entries", "export",
                    "judge_clips", "load", "score"),
+    "tables": ("Table", "fmt", "table"),
     "toy": ("LATENT", "MODES", "RADIUS", "STD", "ModeCount", "ToyRun", "count_modes", "eight_gaussians",
             "mode_centres", "toy_models", "train_ring"),
     "train": ("HISTORY_COLUMNS", "Engine", "Run", "RunConfig", "TrainConfig", "alternating_step", "as_clips",
@@ -130,7 +132,7 @@ tensorflow_environment()
 
 
 #: submodules that need none of the heavy dependencies (no version check before importing them)
-_LIGHT = {"budgets", "claims", "cli", "compat", "defaults", "errors"}
+_LIGHT = {"budgets", "claims", "cli", "compat", "defaults", "errors", "tables"}
 
 
 def __getattr__(name: str) -> Any:
