@@ -119,9 +119,16 @@ def plot_waveform(clip: Any, sr: int = SR, ax: Any = None, title: str | None = N
     return ax
 
 
+def _stft_mag(x: np.ndarray, n_fft: int = 512, hop: int = 128) -> np.ndarray:
+    """|STFT| ``(bins, frames)`` of a 1-D clip, as :func:`plot_spectrogram` draws it."""
+    import librosa
+
+    return np.abs(librosa.stft(x, n_fft=n_fft, hop_length=hop))
+
+
 def plot_spectrogram(clip: Any, sr: int = SR, ax: Any = None, n_fft: int = 512, hop: int = 128,
                      top_db: float = 80.0, title: str | None = None, colorbar: bool = False,
-                     freq_unit: str = "Hz") -> Any:
+                     freq_unit: str = "Hz", ref: float | None = None) -> Any:
     """Plot a dB spectrogram (librosa.display.specshow) with time in s and frequency in Hz or kHz.
 
     Notebook: 01_background.ipynb.
@@ -136,15 +143,19 @@ def plot_spectrogram(clip: Any, sr: int = SR, ax: Any = None, n_fft: int = 512, 
         title: optional title.
         colorbar: add a colour bar in dB (0 dB = the clip's loudest bin).
         freq_unit: ``"Hz"`` (default) or ``"kHz"``, the unit of the frequency axis.
+        ref: the STFT magnitude drawn as 0 dB (default ``None``: the clip's loudest bin). Give the same
+            ``ref`` to several plots to draw them on one scale (colours from ``-top_db`` to 0 dB).
 
     Returns:
         the matplotlib axes.
 
     Raises:
-        DataError: ``freq_unit`` is neither ``"Hz"`` nor ``"kHz"``.
+        DataError: ``freq_unit`` is neither ``"Hz"`` nor ``"kHz"``, or ``ref`` is not positive.
     """
     if freq_unit not in ("Hz", "kHz"):
         raise DataError(f"plot_spectrogram(freq_unit={freq_unit!r}): use 'Hz' or 'kHz'")
+    if ref is not None and not float(ref) > 0:
+        raise DataError(f"plot_spectrogram(ref={ref!r}): give a positive magnitude, or None for the clip's loudest bin")
     import matplotlib.pyplot as plt  # before librosa.display, which uses matplotlib's submodules unimported
     from matplotlib.ticker import FuncFormatter
 
@@ -154,10 +165,14 @@ def plot_spectrogram(clip: Any, sr: int = SR, ax: Any = None, n_fft: int = 512, 
     x = _mono(clip)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3))
-    mag = np.abs(librosa.stft(x, n_fft=n_fft, hop_length=hop))
-    db = librosa.amplitude_to_db(mag, ref=np.max, top_db=top_db)
+    mag = _stft_mag(x, n_fft, hop)
+    if ref is None:
+        db, scale = librosa.amplitude_to_db(mag, ref=np.max, top_db=top_db), {}
+    else:  # one scale for every plot given this ref: 0 dB = ref, floor -top_db
+        db = np.maximum(librosa.amplitude_to_db(mag, ref=float(ref), top_db=None), -top_db)
+        scale = {"vmin": -top_db, "vmax": 0.0}
     img = librosa.display.specshow(db, sr=sr, hop_length=hop, n_fft=n_fft, x_axis="time",
-                                   y_axis="hz", ax=ax, cmap="magma")
+                                   y_axis="hz", ax=ax, cmap="magma", **scale)
     if freq_unit == "kHz":
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v / 1000:g}"))
     ax.set(xlabel="time (s)", ylabel=f"frequency ({freq_unit})")
@@ -176,7 +191,7 @@ _CARD_SIZE_IN, _CARD_DPI, _CARD_FONT_PT, _CARD_MIN_PX = (3.0, 2.0), 100, 8.0, 24
 
 def spectrogram_png(clip: Any, sr: int = SR, title: str | None = None,
                     size: tuple[float, float] = _CARD_SIZE_IN, dpi: int = _CARD_DPI,
-                    font_pt: float = _CARD_FONT_PT) -> bytes:
+                    font_pt: float = _CARD_FONT_PT, ref: float | None = None) -> bytes:
     """PNG bytes of one clip's dB spectrogram (kHz against s, with a dB colour bar), never shown on screen.
 
     Args:
@@ -186,6 +201,7 @@ def spectrogram_png(clip: Any, sr: int = SR, title: str | None = None,
         size: figure size in inches ``(width, height)`` (default 3 x 2).
         dpi: pixels per inch (default 100: a 300 x 200 px picture).
         font_pt: size of every text in the picture, in points (default 8).
+        ref: the magnitude drawn as 0 dB (default: the clip's loudest bin; see :func:`plot_spectrogram`).
 
     Returns:
         the PNG file's bytes.
@@ -198,7 +214,7 @@ def spectrogram_png(clip: Any, sr: int = SR, title: str | None = None,
                          "xtick.labelsize": font_pt, "ytick.labelsize": font_pt}):
         fig = Figure(figsize=size, dpi=dpi, layout="constrained")
         ax = fig.add_subplot()
-        plot_spectrogram(_mono(clip), sr, ax=ax, title=title, colorbar=True, freq_unit="kHz")
+        plot_spectrogram(_mono(clip), sr, ax=ax, title=title, colorbar=True, freq_unit="kHz", ref=ref)
         ax.xaxis.set_major_locator(MaxNLocator(5))  # a few time ticks that do not touch at this width
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
@@ -219,7 +235,7 @@ def _as_batch(clips: Any) -> list[np.ndarray]:
 
 
 def clip_cards(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = SR,
-               notes: "list[str] | tuple[str, ...] | None" = None) -> str:
+               notes: "list[str] | tuple[str, ...] | None" = None, same_scale: bool = False) -> str:
     """HTML: a responsive grid of cards, one per clip: its title, spectrogram and player, in that order.
 
     Each card is at least 240 px wide, so the book's ~750 px column holds three to a row and a phone one;
@@ -233,6 +249,9 @@ def clip_cards(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = SR,
         titles: one title per clip.
         sr: sample rate in Hz (default 16000).
         notes: optional text shown under each player (one per clip).
+        same_scale: draw every spectrogram on one dB scale, 0 dB = the loudest bin of all the clips
+            (default ``False``: each picture's own loudest bin is 0 dB, which shows each clip's detail but
+            hides level differences between them).
 
     Returns:
         the HTML (a ``<div>``), for ``IPython.display.HTML`` or a widget's static view.
@@ -246,9 +265,12 @@ def clip_cards(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = SR,
     notes = None if notes is None else [str(n) for n in notes]
     if notes is not None and len(notes) != len(batch):
         raise DataError(f"got {len(batch)} clip(s) but {len(notes)} note(s); give one note per clip")
+    ref = max(float(_stft_mag(c).max()) for c in batch) if same_scale and batch else None
+    if ref is not None and not ref > 0:
+        ref = None  # every clip is silent: nothing to share
     cards = []
     for i, (clip, title) in enumerate(zip(batch, titles)):
-        png = base64.b64encode(spectrogram_png(clip, sr)).decode("ascii")
+        png = base64.b64encode(spectrogram_png(clip, sr, ref=ref)).decode("ascii")
         player = play(clip, sr)._repr_html_().replace("<audio ", '<audio style="width:100%;height:32px" ', 1)
         note = "" if notes is None else f'<div style="font-size:0.85em;color:#555">{html.escape(notes[i])}</div>'
         cards.append(
@@ -261,10 +283,10 @@ def clip_cards(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = SR,
             f'repeat(auto-fill,minmax({_CARD_MIN_PX}px,1fr))">' + "".join(cards) + "</div>")
 
 
-def listen(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = SR) -> None:
+def listen(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = SR, same_scale: bool = False) -> None:
     """Show each clip as a card: its title, its spectrogram and, directly below, its player.
 
-    Notebook: 04_code_example.ipynb.
+    Notebook: 01_background.ipynb.
 
     The cards sit in a grid, three to a row at the book's width (:func:`clip_cards`); each spectrogram
     has its axes in s and kHz and a dB colour bar.
@@ -274,10 +296,12 @@ def listen(clips: Any, titles: "list[str] | tuple[str, ...]", sr: int = SR) -> N
             lengths, float audio in [-1, 1].
         titles: one title per clip (shown above its spectrogram).
         sr: sample rate in Hz (default 16000).
+        same_scale: one dB scale for all the spectrograms, 0 dB = the loudest bin of any clip (default
+            ``False``: each its own; see :func:`clip_cards`).
 
     Raises:
         DataError: when a clip is not 1-D or the number of titles differs from the number of clips.
     """
     from IPython.display import HTML, display
 
-    display(HTML(clip_cards(clips, titles, sr)))
+    display(HTML(clip_cards(clips, titles, sr, same_scale=same_scale)))

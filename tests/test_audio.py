@@ -120,3 +120,25 @@ def test_plot_spectrogram_in_a_fresh_process():
                          env={**os.environ, "MPLBACKEND": "Agg"})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "frequency (Hz)"
+
+
+def test_same_scale_draws_every_card_against_the_loudest_clip(monkeypatch):
+    """With same_scale a quiet clip looks quiet: its picture is darker than when it is its own 0 dB."""
+    import io
+
+    import matplotlib.image as mpimg
+
+    loud = texture("hum", 1, 0, samples=4096)[0]
+    quiet = 0.01 * loud  # 40 dB down
+
+    def brightness(html):
+        return [float(mpimg.imread(io.BytesIO(png), format="png")[20:180, 40:200, :3].mean())
+                for _, png, _ in _cards(html)]
+
+    own, shared = brightness(clip_cards([loud, quiet], ["loud", "quiet"])), \
+        brightness(clip_cards([loud, quiet], ["loud", "quiet"], same_scale=True))
+    assert abs(own[0] - own[1]) < 0.02  # each its own 0 dB: the two pictures look alike
+    assert shared[1] < shared[0] - 0.05 and abs(shared[0] - own[0]) < 0.02
+    with pytest.raises(DataError, match="ref"):
+        plot_spectrogram(loud, ref=0.0)
+    plt.close("all")
