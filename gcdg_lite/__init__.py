@@ -15,6 +15,7 @@ GAN-based speech and audio texture generation, organised by concern:
 ``listening``     a "which one is real?" listening test that runs in the page (no kernel)
 ``exercises``     auto-checkers for the chapters' exercises
 ``claims``        a chapter's checked claims, shown as a claim | value | ✓ table
+``tables``        tables of numbers shown as HTML in notebooks and the book, as text elsewhere
 ``budgets``       the ``GCDG_BUDGET=ci|book|full`` switch
 ``defaults``      every default of a training run, without TensorFlow
 ``compat``        the oldest dependency versions that work, and one clear error below them
@@ -40,7 +41,8 @@ __version__ = "0.1.0"
 #: docstring names the chapter notebook that introduces it (``Notebook: NN_name.ipynb``); a docstring without
 #: that line belongs to a name no chapter uses.
 API: dict[str, tuple[str, ...]] = {
-    "audio": ("listen", "play", "plot_spectrogram", "plot_waveform", "read_wav", "save_wav"),
+    "audio": ("clip_cards", "listen", "play",
+              "plot_spectrogram", "plot_waveform", "read_wav", "save_wav", "spectrogram_png"),
     "budgets": ("Budget", "BUDGETS", "ENV_VAR", "Workspace", "budget"),
     "checks": ("MAX_RUN_SEED", "MAX_SAMPLES", "as_audio", "check_int", "shown"),
     "claims": ("Claims",),
@@ -80,6 +82,7 @@ API: dict[str, tuple[str, ...]] = {
               "instantaneous_frequency", "istft", "phase_geometry", "phase_view", "stft"),
     "pretrained": ("FOLDER", "INDEX", "JUDGE", "LATENT_SEED", "Pretrained", "available", "entries", "export",
                    "judge_clips", "load", "score"),
+    "tables": ("Table", "fmt", "table"),
     "toy": ("LATENT", "MODES", "RADIUS", "STD", "ModeCount", "ToyRun", "count_modes", "eight_gaussians",
             "mode_centres", "toy_models", "train_ring"),
     "train": ("HISTORY_COLUMNS", "Engine", "Run", "RunConfig", "TrainConfig", "alternating_step", "as_clips",
@@ -134,7 +137,7 @@ tensorflow_environment()
 
 
 #: submodules that need none of the heavy dependencies (no version check before importing them)
-_LIGHT = {"budgets", "claims", "cli", "compat", "defaults", "errors"}
+_LIGHT = {"budgets", "claims", "cli", "compat", "defaults", "errors", "tables"}
 
 
 def __getattr__(name: str) -> Any:

@@ -261,14 +261,15 @@ class _Trainer:
                                  tf.constant(k_critic), r1=gamma, metrics=False)  # a tensor: one graph loop
             return tf.stack([m["loss_d"], m["loss_g"]])
 
-        @tf.function
         def chunk(k: tf.Tensor) -> tf.Tensor:  # k steps in one graph call: Python is visited once per chunk
             out = tf.TensorArray(tf.float32, size=k)
             for i in tf.range(k):
                 out = out.write(i, step())
             return out.stack()
 
-        self.chunk = chunk
+        # one compiled function per trainer, with its own retracing statistics (see Engine._make_train_fn):
+        # training several toy games in a row no longer prints a spurious retracing warning
+        self.chunk = tf.function(functools.partial(chunk))
 
     def reset(self, seed: int) -> None:
         """Fresh weights of :func:`toy_models` for ``seed``, fresh optimiser state, the random stream of ``seed``."""

@@ -43,25 +43,19 @@ STATIC_ENV = "GCDG_WIDGETS"
 
 # ----------------------------------------------------------------------------- small renderers
 def spectrogram_png(clip: np.ndarray, sr: int = SR, title: str | None = None,
-                    size: tuple[float, float] = (4.0, 2.2), dpi: int = 80) -> bytes:
-    """PNG bytes of ``gcdg_lite.audio.plot_spectrogram(clip, sr)`` (a figure that is never shown).
+                    size: tuple[float, float] = (6.0, 3.0), dpi: int = 80) -> bytes:
+    """PNG bytes of a clip's spectrogram for a widget's image (:func:`gcdg_lite.audio.spectrogram_png`).
 
     Args:
         clip: mono audio ``(samples,)`` float32 in [-1, 1].
         sr: sample rate in Hz (default 16000).
-        title: optional axis title.
-        size: figure size in inches (width, height); dpi: dots per inch.
+        title: optional title drawn in the picture.
+        size: figure size in inches (width, height) (default 6 x 3, a widget's width); dpi: dots per
+            inch (default 80).
     """
-    from matplotlib.figure import Figure
-
     from . import audio
 
-    fig = Figure(figsize=size, dpi=dpi, layout="constrained")
-    ax = fig.add_subplot()
-    audio.plot_spectrogram(np.asarray(clip, np.float32).reshape(-1), sr, ax=ax)
-    if title:
-        ax.set_title(title, fontsize=9)
-    return _png(fig)
+    return audio.spectrogram_png(clip, sr, title=title, size=size, dpi=dpi, font_pt=9.0)
 
 
 def _png(fig) -> bytes:
@@ -87,10 +81,11 @@ def audio_html(clip: np.ndarray, sr: int = SR) -> str:
     return _player(clip, sr)._repr_html_()
 
 
-def _cell(clip: np.ndarray, sr: int, label: str) -> str:
-    """One clip as a table cell: label, player, spectrogram."""
-    return (f'<td style="vertical-align:top;padding:4px"><div><b>{html.escape(label)}</b></div>'
-            f"{audio_html(clip, sr)}<br/>{_img_html(spectrogram_png(clip, sr), 'spectrogram of ' + label)}</td>")
+def _cards(clips: Sequence[np.ndarray], sr: int, titles: Sequence[str], notes: Sequence[str] | None = None) -> str:
+    """The static views' clips: :func:`gcdg_lite.audio.clip_cards` (a grid of spectrogram + player cards)."""
+    from . import audio
+
+    return audio.clip_cards(list(clips), list(titles), sr, notes=None if notes is None else list(notes))
 
 
 def widgets_available() -> bool:
@@ -209,13 +204,11 @@ class DatasetBrowser(View):
         return self._clips[name]
 
     def static_html(self) -> str:
-        rows = []
-        for name in self.textures:
-            rows.append(f"<tr>{_cell(self.clips(name)[0], self.sr, name)}"
-                        f'<td style="vertical-align:top;padding:4px">{html.escape(self.descriptions[name])}</td></tr>')
+        cards = _cards([self.clips(name)[0] for name in self.textures], self.sr, self.textures,
+                       [self.descriptions[name] for name in self.textures])
         note = ("<p><i>Static view (first clip of each texture). Run the notebook to browse all "
                 f"{self.n} clip(s) of each texture interactively.</i></p>")
-        return _box(self.title, note + "<table>" + "".join(rows) + "</table>")
+        return _box(self.title, note + cards)
 
     def _build(self):
         import ipywidgets as W
@@ -335,14 +328,10 @@ class LatentExplorer(View):
         offsets = (-self.span, 0.0, self.span)
         grid = [[0.0] * k if o == 0 else [o * (i == d) for i in range(k)] for d in range(k) for o in offsets]
         audio = self.generate(np.stack([self.point(a) for a in grid]))
-        rows = []
-        for d in range(k):
-            cells = "".join(_cell(audio[3 * d + j], self.sr, f"direction {d + 1}: {o:+.1f}")
-                            for j, o in enumerate(offsets))
-            rows.append(f"<tr>{cells}</tr>")
+        titles = [f"direction {d + 1}: {o:+.1f}" for d in range(k) for o in offsets]
         note = ("<p><i>Static view: each row moves the latent vector along one direction, to "
                 f"&minus;{self.span:g}, 0 and +{self.span:g}. Run the notebook to use the sliders.</i></p>")
-        return _box(self.title, note + "<table>" + "".join(rows) + "</table>")
+        return _box(self.title, note + _cards(audio, self.sr, titles))
 
     def _build(self):
         import ipywidgets as W
@@ -416,6 +405,7 @@ class LiveView(View):
         self._handle = None
         self._curves: bytes | None = None
         self._samples: list = []
+        self._cards = ""
         self.title = "training: waiting for the first step"
 
     # -- the callback -------------------------------------------------------------------------
@@ -442,8 +432,10 @@ class LiveView(View):
         self.title = f"training: step {self.step}" + (f" of {total}" if total else "")
         # render once; the static HTML and the widget share the pictures and sounds
         self._curves = self.curves_png() if self.rows else None
+        clips = list(self.clips) if self.clips is not None else []
         self._samples = [(_player(c, self.sr), spectrogram_png(c, self.sr, title=f"sample {i + 1}"))
-                         for i, c in enumerate(self.clips if self.clips is not None else [])]
+                         for i, c in enumerate(clips)]
+        self._cards = _cards(clips, self.sr, [f"sample {i + 1}" for i in range(len(clips))]) if clips else ""
         if self._widget is not None:
             self._refresh_widget()
         self._redisplay()
@@ -467,11 +459,8 @@ class LiveView(View):
         if self._curves is None:
             return _box(self.title, "<p><i>No training step recorded yet.</i></p>")
         body = _img_html(self._curves, "training curves")
-        cells = "".join(f'<td style="vertical-align:top;padding:4px">{player._repr_html_()}<br/>'
-                        f'{_img_html(png, f"spectrogram of sample {i + 1}")}</td>'
-                        for i, (player, png) in enumerate(self._samples))
-        if cells:
-            body += f"<p>Latest samples (fixed latent points, step {self.step}):</p><table><tr>{cells}</tr></table>"
+        if self._cards:
+            body += f"<p>Latest samples (fixed latent points, step {self.step}):</p>{self._cards}"
         return _box(self.title, body)
 
     def _build(self):

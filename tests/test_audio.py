@@ -8,7 +8,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import soundfile as sf  # noqa: E402
 
-from gcdg_lite.audio import listen, play, plot_spectrogram, plot_waveform, read_wav, save_wav  # noqa: E402
+from gcdg_lite.audio import (clip_cards, listen, play, plot_spectrogram, plot_waveform, read_wav,  # noqa: E402
+                             save_wav, spectrogram_png)
 from gcdg_lite.data import texture  # noqa: E402
 from gcdg_lite.errors import DataError  # noqa: E402
 
@@ -42,26 +43,67 @@ def test_plots_have_units():
     plt.close("all")
 
 
-def test_listen_shows_one_spectrogram_and_one_player_per_clip(monkeypatch):
+def _shown_html(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda *objs: shown.extend(objs))
+    return shown
+
+
+def _cards(html):
+    """[(title, PNG bytes, WAV bytes)] of each card, in order (the player directly after its picture)."""
+    import base64
+    import re
+
+    found = re.findall(r'<figcaption[^>]*>([^<]*)</figcaption><img src="data:image/png;base64,([^"]+)"[^>]*/>'
+                       r'\s*<audio[^>]*>\s*<source src="data:audio/wav;base64,([^"]+)"', html)
+    return [(t, base64.b64decode(p), base64.b64decode(w)) for t, p, w in found]
+
+
+def test_listen_shows_one_card_per_clip_with_its_player_below_its_spectrogram(monkeypatch):
+    shown = _shown_html(monkeypatch)
     clips = texture("vowels", 2, 0, samples=4096)
     listen(clips, ["a", "b"])
-    players = [o for o in shown if type(o).__name__ == "Audio"]
-    assert len(players) == 2
+    assert len(shown) == 1 and type(shown[0]).__name__ == "HTML"
+    cards = _cards(shown[0].data)
+    assert [t for t, _, _ in cards] == ["a", "b"]
+    assert all(png.startswith(b"\x89PNG") and wav[:4] == b"RIFF" for _, png, wav in cards)
+    assert cards[0][2] == play(clips[0]).data and cards[1][2] == play(clips[1]).data
+    assert "display:grid" in shown[0].data and "minmax(240px" in shown[0].data  # three to a 750 px row
     with pytest.raises(DataError, match="title"):
         listen(clips, ["only one"])
 
 
 def test_listen_takes_clips_of_different_lengths(monkeypatch):
-    shown = []
-    monkeypatch.setattr("IPython.display.display", lambda *objs: shown.extend(objs))
+    shown = _shown_html(monkeypatch)
     short, long = texture("vowels", 1, 0, samples=4096)[0], texture("vowels", 1, 0, samples=16384)[0]
     listen([short, long], ["0.26 s", "1 s"])
-    players = [o for o in shown if type(o).__name__ == "Audio"]
-    assert len(players) == 2
+    assert len(_cards(shown[0].data)) == 2
     with pytest.raises(DataError, match=r"clip 1 has shape \(2, 8\)"):
         listen([short, np.zeros((2, 8))], ["a", "b"])
+
+
+def test_clip_cards_escape_titles_and_show_notes():
+    clips = texture("hum", 2, 0, samples=2048)
+    html = clip_cards(clips, ["<b>x</b> & y", "z"], notes=["a drone", "another"])
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in html and "<b>x</b>" not in html
+    assert html.index("a drone") < html.index("another")
+    with pytest.raises(DataError, match="note"):
+        clip_cards(clips, ["a", "b"], notes=["one"])
+
+
+def test_spectrogram_png_is_drawn_at_its_display_size_with_khz_and_a_colour_bar():
+    import io
+
+    import matplotlib.image as mpimg
+
+    x = texture("bubbles", 1, 0, samples=4096)[0]
+    img = mpimg.imread(io.BytesIO(spectrogram_png(x, 16000)), format="png")
+    assert img.shape[:2] == (200, 300)  # 3 x 2 inches at 100 dpi: the size a card shows
+    ax = plot_spectrogram(x, 16000, colorbar=True, freq_unit="kHz")
+    assert ax.get_ylabel() == "frequency (kHz)" and len(ax.figure.axes) == 2  # the axes and the colour bar
+    assert ax.yaxis.get_major_formatter()(4000, 0) == "4"
+    with pytest.raises(DataError, match="freq_unit"):
+        plot_spectrogram(x, freq_unit="MHz")
     plt.close("all")
 
 
@@ -78,3 +120,25 @@ def test_plot_spectrogram_in_a_fresh_process():
                          env={**os.environ, "MPLBACKEND": "Agg"})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "frequency (Hz)"
+
+
+def test_same_scale_draws_every_card_against_the_loudest_clip(monkeypatch):
+    """With same_scale a quiet clip looks quiet: its picture is darker than when it is its own 0 dB."""
+    import io
+
+    import matplotlib.image as mpimg
+
+    loud = texture("hum", 1, 0, samples=4096)[0]
+    quiet = 0.01 * loud  # 40 dB down
+
+    def brightness(html):
+        return [float(mpimg.imread(io.BytesIO(png), format="png")[20:180, 40:200, :3].mean())
+                for _, png, _ in _cards(html)]
+
+    own, shared = brightness(clip_cards([loud, quiet], ["loud", "quiet"])), \
+        brightness(clip_cards([loud, quiet], ["loud", "quiet"], same_scale=True))
+    assert abs(own[0] - own[1]) < 0.02  # each its own 0 dB: the two pictures look alike
+    assert shared[1] < shared[0] - 0.05 and abs(shared[0] - own[0]) < 0.02
+    with pytest.raises(DataError, match="ref"):
+        plot_spectrogram(loud, ref=0.0)
+    plt.close("all")

@@ -160,3 +160,34 @@ def test_the_checks_catch_a_dirty_or_drifted_notebook(tmp_path):
     nbformat.write(nb, path)
     found = " ".join(sync_notebooks.problems(path, URL, BRANCH))
     assert "outputs" in found and "set-up cell differs" in found
+
+
+#: the widest code line a chapter may show: sphinx-book-theme's code column holds 89 characters of its 14 px
+#: monospace in a browser window 1440 px wide or wider, 85 at 1024 px (measured in headless Chromium on a
+#: built page); a wider line scrolls sideways. Cells the book hides (``remove-input``, ``hide-input``,
+#: ``remove-cell``) are not checked; solutions are (their dropdown shows the code).
+MAX_SHOWN_WIDTH = 88
+HIDDEN_INPUT = {"remove-input", "hide-input", "remove-cell"}
+
+
+def _too_wide(nb, limit=MAX_SHOWN_WIDTH):
+    """``[(cell id, line number, width)]`` of every shown code line wider than ``limit``."""
+    return [(c.get("id"), k + 1, len(line)) for c in nb.cells
+            if c.cell_type == "code" and not HIDDEN_INPUT & set(c.metadata.get("tags", []))
+            for k, line in enumerate(c.source.splitlines()) if len(line) > limit]
+
+
+@pytest.mark.parametrize("stem", list(CHAPTERS))
+def test_no_shown_code_line_is_wider_than_the_code_column(stem):
+    path, nb = _load(stem)
+    wide = _too_wide(nb)
+    assert not wide, (f"{path.name}: code lines (cell id, line, width) {wide} are wider than {MAX_SHOWN_WIDTH} "
+                      "characters and would scroll sideways in the book; reflow them")
+
+
+def test_the_width_check_sees_shown_cells_only():
+    nb = chapter_notebook(1)
+    nb.cells.append(nbformat.v4.new_code_cell("x = 1  # " + "w" * 100))
+    nb.cells.append(nbformat.v4.new_code_cell("y = 2  # " + "w" * 100, metadata={"tags": ["remove-input"]}))
+    wide = _too_wide(nb)
+    assert len(wide) == 1 and wide[0][1:] == (1, 109)

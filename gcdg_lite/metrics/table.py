@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..tables import Table
+
 #: metrics printed below :func:`format_table`'s rows, as raw numbers beside their floor, never as a
 #: score: KID's cubic-kernel scale called all-zero clips "almost real" (see ``report.UNSCORED``)
 OUTSIDE_TABLE = ("kid",)
@@ -30,14 +32,19 @@ def _pm(mean: float | None, sd: float | None, width: int = 0) -> str:
     return f" {text:>{width - 1}}" if width else text
 
 
-def format_table(result: dict[str, dict[str, Any]]) -> str:
-    """A plain-text table of :func:`evaluate`'s result: one metric per row, each number ± its sd.
+def format_table(result: dict[str, dict[str, Any]]) -> Table:
+    """A table of :func:`evaluate`'s result: one metric per row, each number ± its sd.
 
     Notebook: 05_trends_and_challenges.ipynb.
+
+    Returns:
+        a :class:`gcdg_lite.tables.Table`: the plain text (a ``str``, as the CLI prints it) that a
+        notebook shows as an HTML table, with the notes under it.
     """
     cols = (("value", 19), ("floor", 19), ("spectrum noise", 19), ("pink noise", 19), ("score", 16))
     head = f"{'metric':<15}" + "".join(f"{c:>{w}}" for c, w in cols) + "  good"
     lines = [head, "-" * len(head)]
+    rows = []
     for key, r in result.items():
         if key in OUTSIDE_TABLE:
             continue
@@ -47,6 +54,8 @@ def format_table(result: dict[str, dict[str, Any]]) -> str:
                  (a["pink_noise"]["value"], a["pink_noise"]["value_sd"]), (r["score"], r["score_sd"]))
         lines.append(f"{key:<15}" + "".join(_pm(m, sd, w) for (m, sd), (_, w) in zip(cells, cols))
                      + f"  {r['good']}")
+        rows.append((key, [_pm(m, sd) for m, sd in cells] + [str(r["good"])]))
+    n_table = len(lines)
     any_r = next(iter(result.values()), {})
     if "fd" in result:
         fd = result["fd"]
@@ -65,7 +74,8 @@ def format_table(result: dict[str, dict[str, Any]]) -> str:
     lines.append(f"mean ± sd over {any_r.get('splits', '?')} random splits; score = (value - floor) / "
                  f"(spectrum noise - floor): 0 = like real clips, 1 = like noise with the real mean "
                  f"spectrum")
-    return "\n".join(lines)
+    return Table([c for c, _ in cols] + ["good"], rows, index="metric", notes=lines[n_table:],
+                 text="\n".join(lines))
 
 
 def _harmonicity_note(sets: dict[str, dict[str, Any]]) -> str:
@@ -83,7 +93,7 @@ def _harmonicity_note(sets: dict[str, dict[str, Any]]) -> str:
 
 
 def compare_table(results: dict[str, dict[str, dict[str, Any]]],
-                  extra: dict[str, dict[str, float]] | None = None) -> str:
+                  extra: dict[str, dict[str, float]] | None = None) -> Table:
     """Several :func:`evaluate` results side by side, one row per set: the yardstick's main numbers.
 
     Notebook: 05_trends_and_challenges.ipynb.
@@ -98,7 +108,7 @@ def compare_table(results: dict[str, dict[str, dict[str, Any]]],
         results: ``{row name: evaluate(...) result}``.
         extra: optional further columns, keyed by column name, then by row name.
     Returns:
-        the table as plain text.
+        a :class:`gcdg_lite.tables.Table`: the plain text (a ``str``) that a notebook shows as HTML.
     """
     extra = extra or {}
     cols = [("fd score", 16), ("fd x floor", 16), ("score (pink)", 16), ("c2st", 16), ("c2st floor", 16)]
@@ -110,6 +120,7 @@ def compare_table(results: dict[str, dict[str, dict[str, Any]]],
     width = max(16, max(map(len, results), default=0) + 2)
     head = f"{'':<{width}}" + "".join(f"{c:>{w}}" for c, w in cols)
     lines = [head, "-" * len(head)]
+    rows = []
     for name, r in results.items():
         fd, c = r["fd"], r["c2st"]
         cells = [(fd["score"], fd["score_sd"]), (fd["x_floor"], fd["x_floor_sd"]),
@@ -118,11 +129,14 @@ def compare_table(results: dict[str, dict[str, dict[str, Any]]],
             h = r.get("harmonicity", {})
             cells.append((h.get("score"), h.get("score_sd")))
         row = f"{name:<{width}}" + "".join(_pm(m, sd, w) for (m, sd), (_, w) in zip(cells, cols))
+        texts = [_pm(m, sd) for m, sd in cells]
         for col, w in cols[fixed:]:
             v = extra[col].get(name)
-            row += f"{'n/a' if v is None else _num(float(v), 3):>{w}}"
+            texts.append("n/a" if v is None else _num(float(v), 3))
+            row += f"{texts[-1]:>{w}}"
         lines.append(row)
-    lines.append("mean ± sd over random splits; fd score 0 = like real clips, 1 = like spectrum-matched noise; "
-                 "c2st 0.5 = indistinguishable from real clips"
-                 + ("; hnr score: the frame-HNR distance on the fd score's scale" if harm else ""))
-    return "\n".join(lines)
+        rows.append((name, texts))
+    note = ("mean ± sd over random splits; fd score 0 = like real clips, 1 = like spectrum-matched noise; "
+            "c2st 0.5 = indistinguishable from real clips"
+            + ("; hnr score: the frame-HNR distance on the fd score's scale" if harm else ""))
+    return Table([c for c, _ in cols], rows, notes=[note], text="\n".join(lines + [note]))

@@ -250,7 +250,6 @@ class Engine:
 
     # ------------------------------------------------------------------ the compiled loop
     def _make_train_fn(self):
-        @tf.function
         def train(k):
             history = tf.TensorArray(tf.float32, size=k)
             i, finite = tf.constant(0), tf.constant(True)
@@ -263,7 +262,13 @@ class Engine:
                 finite = tf.reduce_all(tf.math.is_finite(row))
             return history.stack()[:i]
 
-        return train
+        # Each engine compiles its own function (it closes over its own models) and traces it once.
+        # TensorFlow keys its retracing statistics by the Python code object, which every engine's
+        # closure shares, so the sixth run of a session used to print "5 out of the last 5 calls ...
+        # triggered tf.function retracing" though no function had retraced. A functools.partial has no
+        # code object of its own: each engine's function gets its own statistics, and a real retrace
+        # of one (new shapes or Python values on every call) still warns.
+        return tf.function(functools.partial(train))
 
     def train(self, k: int) -> np.ndarray:
         """Run ``k`` training steps in one compiled call; returns their metrics, float ``(k', len(METRICS))``.
