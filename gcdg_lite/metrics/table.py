@@ -74,7 +74,8 @@ def format_table(result: dict[str, dict[str, Any]]) -> Table:
     lines.append(f"mean ± sd over {any_r.get('splits', '?')} random splits; score = (value - floor) / "
                  f"(spectrum noise - floor): 0 = like real clips, 1 = like noise with the real mean "
                  f"spectrum")
-    return Table([c for c, _ in cols] + ["good"], rows, index="metric", notes=lines[n_table:],
+    return Table([c for c, _ in cols] + ["good"], rows, index="metric",
+                 notes=[part for note in lines[n_table:] for part in note.split("\n")],
                  text="\n".join(lines))
 
 
