@@ -93,10 +93,12 @@ def random_phase(clips: np.ndarray, n_fft: int = 512, hop: int = 128, seed: int 
     The STFT of each clip (Hann window of ``n_fft`` samples, hop ``hop``) keeps its magnitude; every
     bin of every frame gets a phase uniform in [0, 2π), independent of its neighbours; the inverse STFT
     (overlap-add) gives the clip back at its own RMS loudness, clipped to [-1, 1]. The band levels over
-    time, which the log-mel statistics behind FD see, change little (FD score 0.02 on held-out speech,
-    0.11 on vowels); the phase coherence that makes the harmonics of a voice one periodic wave is lost,
-    so a vowel turns rough and breathy (median frame HNR +20 dB -> +2 dB; ``bench/README.md``, Quality).
+    time, which the log-mel statistics behind FD see, change little; the phase coherence that makes the
+    harmonics of a voice one periodic wave is lost, so a vowel turns rough and breathy (measured in
+    ``bench/README.md``, "What FD does not hear", and in chapter 5).
     An anchor for what FD cannot hear (:mod:`.harmonicity`).
+
+    Notebook: 05_trends_and_challenges.ipynb.
 
     Args:
         clips: float array (n, samples) in [-1, 1], at least ``n_fft`` samples long.
