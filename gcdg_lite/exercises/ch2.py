@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import as_function, checker
+from . import as_function, checker, fresh_rng
 from . import scalar as _scalar
 
 #: radius of the ring the toy generator must learn (chapter 2, section 2.2)
@@ -112,10 +112,13 @@ _STEP_HINTS = {
 
 
 @checker("ch2.1", hint="read the listing one player at a time: what each loss receives, which noise each half "
-                       "uses, and whose variables each optimizer updates.")
+                       "uses, and whose variables each optimizer updates.",
+         refuse=("gcdg_lite.exercises.ch2._reference_step",))
 def _alternating_step(answer: Any) -> bool | str:
     step = as_function(answer, "fixed_step(G, D, opt_g, opt_d, spec, x, z_d, z_g)")
-    for spec_name, seed in (("gcdg", 11), ("non_saturating", 12)):
+    rng = fresh_rng()   # the players' weights and batches of this check only
+    for spec_name in ("gcdg", "non_saturating"):
+        seed = int(rng.integers(2**31 - 2))
         g_w, d_w, losses = _run_step(step, spec_name, seed)
         ref_g, ref_d, ref_losses = _run_step(_reference_step, spec_name, seed)
         if _same(g_w, ref_g) and _same(d_w, ref_d):
@@ -151,9 +154,12 @@ def _ring(rng: np.random.Generator, n: int, radius: float = RING_RADIUS, noise: 
     return np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1)
 
 
-def ring_probes() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """``(good, failures)``: point sets ``(n, 2)`` on the ring and point sets that fail it in one way each."""
-    rng = np.random.default_rng(2024)
+def _ring_probes(rng: np.random.Generator) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """``(good, failures)``: point sets ``(n, 2)`` on the ring and point sets that fail it in one way each.
+
+    Drawn from ``rng``, which the checker seeds afresh at every check: a score cannot pass by recognising
+    the sets it is tried on.
+    """
     good = {"the ring (2000 points)": _ring(rng, 2000), "another draw of the ring (2000 points)": _ring(rng, 2000),
             "the ring (500 points)": _ring(rng, 500), "the ring (5000 points)": _ring(rng, 5000)}
     lopsided = np.concatenate([_ring(rng, 1800, hi=math.pi / 2), _ring(rng, 200)])
@@ -180,7 +186,7 @@ def ring_probes() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
                        "small spread of that distance, and points all the way round in equal shares.")
 def _ring_score(answer: Any) -> bool | str:
     fn = as_function(answer, "ring_score(points)")
-    good, failures = ring_probes()
+    good, failures = _ring_probes(fresh_rng())
     s_good = {k: _scalar(fn(v.astype(np.float32))) for k, v in good.items()}
     s_fail = {k: _scalar(fn(v.astype(np.float32))) for k, v in failures.items()}
     values = np.array([*s_good.values(), *s_fail.values()])
@@ -239,7 +245,7 @@ def _retrained(answer: Any) -> bool | str:
     if np.any(g_loss <= 0):
         return "-log D(G(z)) is never negative, but this run's generator losses are: was it trained with 'non_saturating'?"
     n_in = int(G.inputs[0].shape[-1]) if hasattr(G, "inputs") and G.inputs else 4
-    z = tf.constant(np.random.default_rng(99).standard_normal((4000, n_in)), tf.float32)
+    z = tf.constant(fresh_rng().standard_normal((4000, n_in)), tf.float32)
     points = np.asarray(G(z), dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 2:
         return "the first item must be the trained generator, which maps noise to points (n, 2)."
