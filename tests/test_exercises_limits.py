@@ -93,7 +93,7 @@ def test_an_answer_printing_a_megabyte_is_capped_with_one_line(capsys):
     assert ok, out[-300:]
     lines = out.splitlines()
     assert len(out) < _limits.OUTPUT_CHARS + 400, len(out)
-    assert out.startswith("x" * _limits.OUTPUT_CHARS)
+    assert out.startswith("x" * _limits.OUTPUT_CHARS + "\nExercise 1.1: your answer printed")
     note = [line for line in lines if "your answer printed" in line]
     assert len(note) == 1 and re.search(r"printed \d+\.\d MB; showing the first 2,000 characters", note[0]), note
     assert lines[-1] == "correct"

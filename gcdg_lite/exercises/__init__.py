@@ -250,7 +250,7 @@ def check(key: str, answer: Any) -> bool:
             message = f"{name}: could not check this answer ({type(exc).__name__}: {exc}). Hint: {entry.hint}"
     note = session.output_note()
     if note is not None:
-        print(f"{name}: {note}")
+        print(f"{chr(10) if session.mid_line else ''}{name}: {note}")  # a line cut at the cap ends first
     if message is not None:
         print(message)
         return False

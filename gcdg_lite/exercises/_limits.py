@@ -75,6 +75,7 @@ class CappedStream(io.TextIOBase):
         self._shared = shared   # stdout and stderr share one budget: the one given first holds the counts
         self.chars = 0
         self.nbytes = 0
+        self.last = "\n"     # the last character shown (a cut line gets a line break before the note)
 
     def _counter(self) -> "CappedStream":
         return self._shared if self._shared is not None else self
@@ -85,8 +86,9 @@ class CappedStream(io.TextIOBase):
     def write(self, s: str) -> int:
         counter = self._counter()
         room = max(0, counter._limit - counter.chars)
-        if room and self._target is not None:
+        if room and s and self._target is not None:
             self._target.write(s[:room])
+            self.last = s[:room][-1]
         counter.chars += len(s)
         counter.nbytes += len(s.encode("utf-8", "replace"))
         return len(s)
@@ -187,6 +189,11 @@ class Session:
     def __exit__(self, *exc: Any) -> None:
         sys.stdout, sys.stderr = self._saved
         _CURRENT.reset(self._token)
+
+    @property
+    def mid_line(self) -> bool:
+        """Whether what was shown of the answer's output stops in the middle of a line."""
+        return self.stdout is not None and self.stdout.last != "\n"
 
     def output_note(self) -> str | None:
         """One line when the answer printed more than the cap, else None."""
