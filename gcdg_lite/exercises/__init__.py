@@ -214,7 +214,10 @@ def check(key: str, answer: Any) -> bool:
 
     Returns:
         ``True`` when the answer is correct, else ``False``. Never raises on a wrong answer. What it
-        prints names the exercise as its title does (``"Exercise 3.1: not yet. Hint: ..."``).
+        prints names the exercise as its title does (``"Exercise 3.1: not yet. Hint: ..."``). An answer
+        that runs past the time limit, or prints past the output cap, gets one line saying so
+        (:mod:`gcdg_lite.exercises._limits`); one that is, wraps or calls the package function the
+        exercise asks the student to write is refused with a line naming that function.
 
     Raises:
         ConfigError: when no checker is registered under ``key`` (a typo in the notebook).
