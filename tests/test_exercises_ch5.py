@@ -63,7 +63,9 @@ def test_detector_accepts_a_recall_test(capsys):
     (lambda r, f: int(recall_detector(r, f)), "True or False"),           # a number instead of a verdict
     (True, "itself"),                                                     # a verdict instead of a function
 ])
-def test_detector_rejects_detectors_blind_to_a_failure(capsys, wrong, needle):
+def test_detector_rejects_detectors_blind_to_a_failure(capsys, monkeypatch, wrong, needle):
+    _rejected("ch5.1", wrong, "Exercise 5.1", capsys)        # a fresh draw: rejected, whichever hint comes first
+    monkeypatch.setattr(ch5, "fresh_rng", lambda: np.random.default_rng(5005))  # one known draw: the named hint
     _rejected("ch5.1", wrong, needle, capsys)
 
 
@@ -148,8 +150,12 @@ def test_r1_variants_differ_from_the_right_value():
 
 # ---------------------------------------------------------------- ch5.3 a disguise the check sees through
 
-def test_disguise_accepts_polarity_and_time_reversal(capsys):
-    assert _verdict("ch5.3", lambda t: -t, capsys)[0]
+def test_disguise_accepts_polarity_and_time_reversal(capsys, monkeypatch):
+    assert _verdict("ch5.3", lambda t: -t, capsys)[0]                  # any fresh training set
+    # time reversal is no disguise for every set: on about 1 fresh vowels set in 12 a reversed clip stays within
+    # half its RMS of a training clip, a near-copy the checker rightly names; on the old fixed sets it passes
+    seeds = iter((31, 32))
+    monkeypatch.setattr(ch5, "fresh_seed", lambda: next(seeds))
     assert _verdict("ch5.3", lambda t: t[:, ::-1], capsys)[0]
 
 

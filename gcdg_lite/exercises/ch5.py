@@ -79,6 +79,7 @@ def _collapse_probes(rng: np.random.Generator) -> list[tuple[str, str, np.ndarra
         out += [
             (name, "healthy: a fresh draw (2000 points)", real, _draw(rng, c, s, 2000), False),
             (name, "healthy: a fresh draw (300 points)", real, _draw(rng, c, s, 300), False),
+            (name, "healthy: a fresh draw (150 points)", real, _draw(rng, c, s, 150), False),
             (name, "healthy: a fresh draw (5000 points)", real, _draw(rng, c, s, 5000), False),
             (name, "healthy: every mode, but half the points in one of them", real,
              _draw(rng, c, s, 2000, lopsided), False),
@@ -122,7 +123,7 @@ def _collapse_detector(answer: Any) -> bool | str:
         if "half the points" in probe:
             return (f"your detector calls a set collapsed that has {probe} ({mixture}): uneven shares are not "
                     "collapse while every mode has its points.")
-        if "300" in probe or "5000" in probe or "500 real" in probe:
+        if "300" in probe or "150" in probe or "5000" in probe or "500 real" in probe:
             return (f"your detector calls a healthy set collapsed when the two sets differ in size ({probe}, "
                     f"{mixture}): compare like with like, or use a measure that does not grow with the number of "
                     "points.")
