@@ -229,3 +229,26 @@ def test_a_wrapper_that_calls_the_reference_is_refused_while_it_runs(capsys):
 def test_the_limits_are_documented_constants():
     assert _limits.ANSWER_SECONDS > 0 and _limits.OUTPUT_CHARS == 2000
     assert "ANSWER_SECONDS" in ex.__doc__ and "OUTPUT_CHARS" in ex.__doc__
+
+
+def test_the_limits_hold_when_check_runs_outside_the_main_thread(short_limit):
+    """No signals are involved: from a worker thread of the student's own, an endless answer still stops."""
+    import contextlib
+    import io
+    import threading
+
+    result, buffer = {}, io.StringIO()
+
+    def endless(f, sr):
+        while True:
+            pass
+
+    def in_a_thread():
+        with contextlib.redirect_stdout(buffer):
+            result["ok"] = ex.check("ch1.1", endless)
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join(short_limit + 10)
+    assert not thread.is_alive() and result == {"ok": False}
+    assert "ran longer than 1.5 s: stopped" in buffer.getvalue()
