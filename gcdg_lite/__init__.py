@@ -57,7 +57,7 @@ API: dict[str, tuple[str, ...]] = {
              "list_textures", "load_folder", "load_source", "make_dataset", "pseudo_sentence", "silent_fraction",
              "slice_clips", "speak", "speech_voices", "synth_vowel", "texture", "write_corpus"),
     "errors": ("GcdgError", "DataError", "ConfigError", "RunError", "TrainingInterrupted"),
-    "exercises": ("CORRECT", "Checker", "as_function", "check", "checker", "keys", "scalar"),
+    "exercises": ("CORRECT", "Checker", "as_function", "check", "checker", "fresh_rng", "fresh_seed", "keys", "scalar"),
     "features": ("EPS", "SPECGAN_GEOMETRY", "SpecGeometry", "SpecNorm", "examples", "log_mel", "logmag_chunks",
                  "oversample_frames",
                  "spec_to_audio", "specgan_geometry", "spectral_convergence", "stft_logmag"),

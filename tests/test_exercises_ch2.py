@@ -106,18 +106,21 @@ def test_ring_score_accepts_radius_spread_and_even_coverage(capsys):
 @pytest.mark.parametrize("wrong, needle", [
     (_radius_only, "total collapse"),                                  # blind to mode collapse
     (_sectors_counted, "lopsided"),                                    # sees only empty sectors
-    (lambda p: abs(np.linalg.norm(p, axis=1).mean() - 2.0), "4 more"),  # the mean radius only
+    (lambda p: abs(np.linalg.norm(p, axis=1).mean() - 2.0), "5 more"),  # the mean radius only
     (lambda p: -ring_score(p), "lower must mean"),                     # higher-is-better
     (lambda p: ring_score(p) * len(p), "number of points"),            # a sum, not a mean
-    (lambda p: 0.0, "at least as well"),                               # a constant
+    (lambda p: 0.0, "about as well as the true ring"),                               # a constant
 ])
-def test_ring_score_rejects_scores_blind_to_a_failure(capsys, wrong, needle):
+def test_ring_score_rejects_scores_blind_to_a_failure(capsys, monkeypatch, wrong, needle):
+    ok, out = _verdict("ch2.2", wrong, capsys)                          # a fresh draw: rejected, whichever hint
+    assert not ok and "Hint" in out, out
+    monkeypatch.setattr(ch2, "fresh_rng", lambda: np.random.default_rng(2024))  # one known draw: the named hint
     ok, out = _verdict("ch2.2", wrong, capsys)
     assert not ok and needle in out, out
 
 
 def test_ring_probes_fail_the_ring_one_way_each():
-    good, failures = ch2.ring_probes()
+    good, failures = ch2._ring_probes(np.random.default_rng(2024))
     assert all(abs(np.linalg.norm(v, axis=1).mean() - 2) < 0.05 for v in good.values())
     assert len(failures) >= 10 and all(v.shape[1] == 2 for v in failures.values())
 

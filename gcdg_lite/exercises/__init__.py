@@ -31,6 +31,19 @@ is shown) or a string (wrong: that string is the hint, for answer-specific advic
 The ``chN`` modules are imported on the first call to :func:`check`, so ``import gcdg_lite.exercises``
 stays light and a chapter module that does not exist yet breaks nothing.
 
+**Checkers that teach, not leak.** A hint names the kind of mistake ("2 of the lines you flagged are
+correct as written"), never the set of right parts. The inputs a checker tries are drawn afresh at each
+check (:func:`fresh_rng`), and the expected values are computed from them inside the check, so neither a
+public seed nor a module constant gives them away. The student's code runs in a thread of its own
+(:mod:`gcdg_lite.exercises._limits`): walking up its stack with ``sys._getframe`` never reaches the
+checker's frames. Where an exercise asks the student to write a function the package has, the checker
+registers it with ``refuse=`` and the answer may not be it, wrap it, or call it.
+
+**Limits.** Every answer runs with a time limit (:data:`~gcdg_lite.exercises._limits.ANSWER_SECONDS`,
+all its calls in one check together) and an output cap (the first
+:data:`~gcdg_lite.exercises._limits.OUTPUT_CHARS` characters of what it prints are shown, the rest is
+counted); going past either prints one line saying so.
+
 Introduced in chapter 1 (every chapter ends with exercises).
 """
 from __future__ import annotations
@@ -46,6 +59,7 @@ import numpy as np
 
 from .. import public as _public
 from ..errors import ConfigError
+from . import _limits
 
 __all__ = _public(__name__)
 
@@ -63,21 +77,25 @@ class Checker:
     key: str
     fn: Callable[[Any], "bool | str"]
     hint: str
+    refuse: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, Checker] = {}
 _loaded = False
 
 
-def checker(key: str, hint: str = "not quite yet; re-read the exercise and the cells just above it."
-            ) -> Callable[[Callable[[Any], "bool | str"]], Callable[[Any], "bool | str"]]:
+def checker(key: str, hint: str = "not quite yet; re-read the exercise and the cells just above it.",
+            refuse: tuple[str, ...] = ()) -> Callable[[Callable[[Any], "bool | str"]], Callable[[Any], "bool | str"]]:
     """Decorator that registers ``fn(answer) -> bool | str`` as the checker of exercise ``key``.
 
     Args:
         key: ``"chN.k"`` — chapter number ``N`` and the exercise's name or number ``k``
             (the exercise's label is ``ex-chN-k``).
         hint: shown when the checker returns ``False`` or fails on the answer; it must not reveal the
-            answer.
+            answer (name the kind of mistake, never the set of right parts).
+        refuse: dotted paths of the package functions the exercise asks the student to write, e.g.
+            ``("gcdg_lite.losses.r1_penalty",)``: an answer that is one of them, wraps one, or calls one
+            while it runs is refused with a message naming it.
 
     Raises:
         ConfigError: when ``key`` is malformed or already registered by another function.
@@ -90,7 +108,7 @@ def checker(key: str, hint: str = "not quite yet; re-read the exercise and the c
         if old is not None and _origin(old.fn) != _origin(fn):
             raise ConfigError(f"exercise key {key!r} is registered twice "
                               f"({old.fn.__module__} and {fn.__module__}); give one of them another key")
-        _REGISTRY[key] = Checker(key, fn, hint)
+        _REGISTRY[key] = Checker(key, fn, hint, tuple(refuse))
         return fn
 
     return register
@@ -115,6 +133,22 @@ def _load_chapters() -> None:
         except Exception as exc:  # one broken chapter module must not take the others down
             warnings.warn(f"gcdg_lite.exercises.{info.name} could not be imported ({type(exc).__name__}: "
                           f"{exc}); its exercises cannot be checked", RuntimeWarning, stacklevel=3)
+
+
+def fresh_rng() -> np.random.Generator:
+    """A random generator seeded from the operating system (``secrets``), for one check's inputs.
+
+    Checkers draw the clips, points and parameters they try an answer on from it, so the expected
+    values exist only inside that check: re-running a public seed does not reproduce them.
+    """
+    import secrets
+
+    return np.random.default_rng(secrets.randbits(128))
+
+
+def fresh_seed() -> int:
+    """A fresh 31-bit seed from :func:`fresh_rng`, for the package's functions that take ``seed=``."""
+    return int(fresh_rng().integers(0, 2**31 - 1))
 
 
 def scalar(answer: Any) -> float:
@@ -180,7 +214,10 @@ def check(key: str, answer: Any) -> bool:
 
     Returns:
         ``True`` when the answer is correct, else ``False``. Never raises on a wrong answer. What it
-        prints names the exercise as its title does (``"Exercise 3.1: not yet. Hint: ..."``).
+        prints names the exercise as its title does (``"Exercise 3.1: not yet. Hint: ..."``). An answer
+        that runs past the time limit, or prints past the output cap, gets one line saying so
+        (:mod:`gcdg_lite.exercises._limits`); one that is, wraps or calls the package function the
+        exercise asks the student to write is refused with a line naming that function.
 
     Raises:
         ConfigError: when no checker is registered under ``key`` (a typo in the notebook).
@@ -194,10 +231,31 @@ def check(key: str, answer: Any) -> bool:
     if answer is None:  # not an attempt: no hint yet, so the exercise is tried before it is helped
         print(f"{name}: no answer yet — replace `answer = None` with your code and run the cell again.")
         return False
-    try:
-        verdict = entry.fn(answer)
-    except Exception as exc:  # a malformed answer is a hint, not a crash
-        print(f"{name}: could not check this answer ({type(exc).__name__}: {exc}). Hint: {entry.hint}")
+    session = _limits.Session(entry.refuse)
+    own = session.refused_name(answer) if callable(answer) else None
+    if own is not None:
+        print(f"{name}: not yet. This exercise asks you to write it yourself; `{own}` is the reference your "
+              "answer is checked against.")
+        return False
+    message = None
+    with session:  # the answer's prints pass through up to the cap; the checker's frames stay out of its reach
+        try:
+            if callable(answer):  # every call of the answer runs in its own thread, within the time budget
+                verdict = entry.fn(session.guard(answer))
+            else:                 # a value: the whole check runs there (iterating it may run the student's code)
+                verdict = session.call(entry.fn, answer)
+        except _limits.AnswerTimeout:
+            message = f"{name}: {session.timeout_note()}"
+        except _limits.ReferenceUsed as used:
+            message = (f"{name}: not yet. Your answer calls `{used.name}`; this exercise asks you to write it "
+                       "yourself, and that function is the reference your answer is checked against.")
+        except Exception as exc:  # a malformed answer is a hint, not a crash
+            message = f"{name}: could not check this answer ({type(exc).__name__}: {exc}). Hint: {entry.hint}"
+    note = session.output_note()
+    if note is not None:
+        print(f"{chr(10) if session.mid_line else ''}{name}: {note}")  # a line cut at the cap ends first
+    if message is not None:
+        print(message)
         return False
     if verdict is True or (not isinstance(verdict, str) and _truthy(verdict)):
         print(CORRECT)

@@ -4,27 +4,31 @@ Every answer is a function or a choice that the checker *runs* on inputs the cha
 frequencies and sample rates, its own test signal, clips drawn with other seeds, probes built for the usual
 mistakes), so a number copied from a plot or typed in cannot pass. Each checker returns ``True`` for a
 correct answer, or a string hint that says what went wrong without giving the answer away. The right
-answers are computed here from first principles or from the recipes' own parameters, never stored.
+answers are computed here from first principles or from the recipes' own parameters, never stored, and
+the inputs are drawn afresh at every check (:func:`~gcdg_lite.exercises.fresh_rng`), so no public seed
+or constant reproduces them.
 Registered under ``ch1.1`` .. ``ch1.4`` (labels ``ex-ch1-1`` .. ``ex-ch1-4``).
 """
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any
 
 import numpy as np
 
-from . import as_function, checker
+from . import as_function, checker, fresh_rng, fresh_seed
 from . import scalar as _scalar
 
 SR = 16000
 
-#: ch1.1: (frequency Hz, sample rate Hz) pairs the alias function is tried on (every zone of the folding)
+#: ch1.1: (frequency Hz, sample rate Hz) pairs the alias function is always tried on (every zone of the
+#: folding and its edges); each check adds :data:`ALIAS_RANDOM` pairs drawn afresh
 ALIAS_CASES = ((100.0, 16000), (3000.0, 16000), (7999.0, 16000), (8000.0, 16000), (9000.0, 16000),
                (12500.0, 16000), (16000.0, 16000), (17000.0, 16000), (25000.0, 16000), (40100.0, 16000),
                (0.0, 8000), (5000.0, 8000), (11000.0, 8000), (1000.0, 22050), (15000.0, 22050),
                (30000.0, 22050), (44100.0, 44100), (60.5, 44100))
+
+ALIAS_RANDOM = 24
 
 #: ch1.2: the test signal (16 kHz, 1 s): two equal tones ``STFT_TONES`` Hz apart from 1000 Hz, two clicks
 #: ``STFT_CLICKS`` s apart; "resolved" means a dip of at least ``*_DIP_DB`` between the two
@@ -32,30 +36,31 @@ STFT_F1, STFT_DF = 1000.0, 80.0
 STFT_CLICK_AT, STFT_DT = 0.6, 0.030
 STFT_TONE_DIP_DB, STFT_CLICK_DIP_DB = 6.0, 3.0
 
-#: ch1.3: the checker's own hum clips (another seed than the chapter's)
-DRONE_SEED, DRONE_CLIPS = 7, 8
+#: ch1.3: how many hum clips the checker draws (a fresh seed at every check)
+DRONE_CLIPS = 8
+#: ch1.3: how many of them have a fundamental below 60 Hz (where a voice-range search goes an octave wrong)
+DRONE_LOW = 3
 
-#: ch1.4: clips per texture and seed the checker draws, and the excess-kurtosis threshold
-KURTOSIS_CLIPS, KURTOSIS_SEED, KURTOSIS_THRESHOLD = 8, 3, 5.0
+#: ch1.4: clips per texture the checker draws (a fresh seed at every check), the excess-kurtosis threshold,
+#: and the margin around it inside which a batch is too close to call (left out of the verdict)
+KURTOSIS_CLIPS, KURTOSIS_THRESHOLD, KURTOSIS_MARGIN = 8, 5.0, 0.25
 
 
 # ----------------------------------------------------------------------------------------------
 # ch1.1 — where does a tone land after sampling?
 # ----------------------------------------------------------------------------------------------
 
-def _alias_truth(f: float, sr: float) -> float:
-    """|f - k sr| for the nearest multiple k of sr: the folded frequency in [0, sr/2]."""
-    return abs(f - sr * round(f / sr))
-
-
 @checker("ch1.1", hint="a sampled sine at f looks the same as one at f + k*sr (any whole k) and as one at -f; "
                        "combine the two to land in 0..sr/2.")
 def _alias(answer: Any) -> bool | str:
     fn = as_function(answer, "alias(f, sr)")
-    got = np.array([_scalar(fn(f, sr)) for f, sr in ALIAS_CASES])
-    truth = np.array([_alias_truth(f, sr) for f, sr in ALIAS_CASES])
-    f = np.array([c[0] for c in ALIAS_CASES])
-    sr = np.array([c[1] for c in ALIAS_CASES], dtype=float)
+    rng = fresh_rng()
+    rates = rng.choice([8000, 16000, 22050, 44100, 48000], ALIAS_RANDOM)
+    cases = [*ALIAS_CASES, *((float(np.round(rng.uniform(0, 3.2) * r, 1)), int(r)) for r in rates)]
+    got = np.array([_scalar(fn(f, sr)) for f, sr in cases])
+    f = np.array([c[0] for c in cases])
+    sr = np.array([c[1] for c in cases], dtype=float)
+    truth = np.abs(f - sr * np.round(f / sr))   # fold onto the nearest multiple of sr, mirror -f onto +f
     if np.allclose(got, truth, atol=1e-6 * sr):
         return True
     if not np.all(np.isfinite(got)):
@@ -91,7 +96,7 @@ def _alias(answer: Any) -> bool | str:
 # ch1.2 — an STFT that resolves two tones AND two clicks
 # ----------------------------------------------------------------------------------------------
 
-def stft_test_signal() -> np.ndarray:
+def _stft_test_signal() -> np.ndarray:
     """The signal of exercise ch1.2: 1 s at 16 kHz, tones at 1000 and 1080 Hz (0.3 each), clicks at 0.6 and 0.63 s."""
     t = np.arange(SR) / SR
     x = 0.3 * np.sin(2 * np.pi * STFT_F1 * t) + 0.3 * np.sin(2 * np.pi * (STFT_F1 + STFT_DF) * t)
@@ -100,7 +105,7 @@ def stft_test_signal() -> np.ndarray:
     return x.astype(np.float32)
 
 
-def stft_dips(n_fft: int, hop: int) -> tuple[float, float]:
+def _stft_dips(n_fft: int, hop: int) -> tuple[float, float]:
     """``(tone dip, click dip)`` in dB that an STFT with ``n_fft`` and ``hop`` shows on the test signal.
 
     Tone dip: in the median spectrum of the frames lying wholly in 0.1-0.5 s (tones only), the lower of
@@ -110,7 +115,7 @@ def stft_dips(n_fft: int, hop: int) -> tuple[float, float]:
     """
     from ..features import stft_logmag
 
-    x = stft_test_signal()
+    x = _stft_test_signal()
     db = np.asarray(stft_logmag(x, n_fft=n_fft, hop=hop, drop_nyquist=False), np.float64) * (20 / math.log(10))
     start = np.arange(db.shape[0]) * hop
     f = np.arange(db.shape[1]) * SR / n_fft
@@ -153,7 +158,7 @@ def _stft_setting(answer: Any) -> bool | str:
         return f"n_fft={n_fft} samples is {n_fft / SR * 1000:.1f} ms; stay between 16 and 8192 samples."
     if not 1 <= hop <= n_fft:
         return f"the hop must be between 1 sample and n_fft ({n_fft}); with hop > n_fft samples are skipped."
-    tone_dip, click_dip = stft_dips(n_fft, hop)
+    tone_dip, click_dip = _stft_dips(n_fft, hop)
     tones, clicks = tone_dip >= STFT_TONE_DIP_DB, click_dip >= STFT_CLICK_DIP_DB
     window = f"a {n_fft / SR * 1000:.0f} ms window with bins {SR / n_fft:.1f} Hz apart"
     if tones and clicks:
@@ -175,13 +180,31 @@ def _stft_setting(answer: Any) -> bool | str:
 # ch1.3 — the pitch of a drone, measured by a function
 # ----------------------------------------------------------------------------------------------
 
+def _hum_clips() -> tuple[np.ndarray, list[dict]]:
+    """:data:`DRONE_CLIPS` hum clips from a fresh seed, at least :data:`DRONE_LOW` of them below 60 Hz.
+
+    A comb that starts at 60 Hz (the voice range) is an octave off on exactly those; a fresh batch of 8
+    holds none of them about one time in eight, so the checker picks them from a larger fresh draw.
+    """
+    from ..data import texture
+
+    for _ in range(8):
+        clips, params = texture("hum", n=3 * DRONE_CLIPS, seed=fresh_seed(), sr=SR, return_params=True)
+        low = [i for i, p in enumerate(params) if p["f0"] < 60.0]
+        if len(low) >= DRONE_LOW:
+            break
+    rest = [i for i in range(len(params)) if i not in low[:DRONE_LOW]]
+    pick = sorted(low[:DRONE_LOW] + rest[: DRONE_CLIPS - min(len(low), DRONE_LOW)])
+    return clips[pick], [params[i] for i in pick]
+
+
 @checker("ch1.3", hint="the harmonics of a drone sit at f0, 2 f0, 3 f0, ...: find the spacing that explains the "
                        "peaks of each clip's magnitude spectrum, searching low enough for this texture (40-160 Hz).")
 def _drone_f0(answer: Any) -> bool | str:
     from ..data import texture
 
     fn = as_function(answer, "drone_f0(clip)")
-    clips, params = texture("hum", n=DRONE_CLIPS, seed=DRONE_SEED, sr=SR, return_params=True)
+    clips, params = _hum_clips()
     got = np.array([_scalar(fn(clip)) for clip in clips])
     f0 = np.array([p["f0"] for p in params])
     if not np.all(np.isfinite(got)) or np.any(got <= 0):
@@ -223,18 +246,20 @@ def _impulsive_truth(clips: np.ndarray) -> bool:
     return bool(np.median(_excess_kurtosis(np.asarray(clips, np.float64))) > KURTOSIS_THRESHOLD)
 
 
-@functools.lru_cache(maxsize=1)
-def _texture_probes() -> tuple[tuple[str, np.ndarray], ...]:
-    """KURTOSIS_CLIPS clips of every built-in texture with the checker's seed."""
+def _clear(clips: np.ndarray) -> bool:
+    """Whether the batch's median excess kurtosis lies farther than :data:`KURTOSIS_MARGIN` from the threshold."""
+    return bool(abs(np.median(_excess_kurtosis(np.asarray(clips, np.float64))) - KURTOSIS_THRESHOLD) > KURTOSIS_MARGIN)
+
+
+def _texture_probes(seed: int) -> tuple[tuple[str, np.ndarray], ...]:
+    """KURTOSIS_CLIPS clips of every built-in texture drawn with ``seed`` (the checker's is fresh at every check)."""
     from ..data import list_textures, texture
 
-    return tuple((name, texture(name, n=KURTOSIS_CLIPS, seed=KURTOSIS_SEED, sr=SR))
-                 for name, _ in list_textures())
+    return tuple((name, texture(name, n=KURTOSIS_CLIPS, seed=seed, sr=SR)) for name, _ in list_textures())
 
 
-def _synthetic_probes() -> dict[str, np.ndarray]:
-    """Batches built for the usual mistakes (8 clips of 16384 samples each, fixed seed)."""
-    rng = np.random.default_rng(1234)
+def _synthetic_probes(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Batches built for the usual mistakes (8 clips of 16384 samples each), drawn from ``rng``."""
     n, length = 8, 16384
     gauss = rng.standard_normal((n, length))
     laplace = rng.laplace(size=(n, length))               # excess kurtosis 3 (Pearson's kurtosis 6)
@@ -252,7 +277,8 @@ def _synthetic_probes() -> dict[str, np.ndarray]:
 
 
 @checker("ch1.4", hint="for one batch of clips: each clip's EXCESS kurtosis (the mean 4th power of the centred, "
-                       "standardised samples, minus 3), then the median over the batch, compared with 5.")
+                       "standardised samples, minus 3), then the median over the batch, compared with 5.",
+         refuse=("gcdg_lite.exercises.ch1._excess_kurtosis", "gcdg_lite.exercises.ch1._impulsive_truth"))
 def _impulsive(answer: Any) -> bool | str:
     fn = as_function(answer, "is_impulsive(clips)")
 
@@ -263,9 +289,16 @@ def _impulsive(answer: Any) -> bool | str:
                              "return one True/False for the whole batch")
         return bool(out.reshape(()))
 
-    wrong_textures = [name for name, clips in _texture_probes() if verdict(clips) != _impulsive_truth(clips)]
-    synthetic = _synthetic_probes()
-    wrong_probes = [name for name, batch in synthetic.items() if verdict(batch) != _impulsive_truth(batch)]
+    rng = fresh_rng()
+    textures = _texture_probes(int(rng.integers(2**31)))
+    synthetic = _synthetic_probes(rng)
+    said_textures = [verdict(clips) for _, clips in textures]
+    said_probes = [verdict(batch) for batch in synthetic.values()]
+    # the truth, only now; a batch whose median lies within the margin of the threshold is too close to call
+    wrong_textures = [name for (name, clips), said in zip(textures, said_textures)
+                      if _clear(clips) and said != _impulsive_truth(clips)]
+    wrong_probes = [name for (name, batch), said in zip(synthetic.items(), said_probes)
+                    if _clear(batch) and said != _impulsive_truth(batch)]
     if not wrong_textures and not wrong_probes:
         return True
     if any(verdict(batch) != verdict(batch * 1e-3) for batch in synthetic.values()):

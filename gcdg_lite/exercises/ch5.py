@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from . import as_function, checker
+from . import as_function, checker, fresh_rng, fresh_seed
+from ._limits import run
 
 _SAMPLES = 4096
 #: the memorisation ratio a disguised set must stay below (ch5.3)
@@ -52,14 +53,16 @@ def _draw(rng: np.random.Generator, centres: np.ndarray, std: float, n: int,
     return (centres[k] + std * rng.standard_normal((n, 2))).astype(np.float32)
 
 
-def collapse_probes() -> list[tuple[str, str, np.ndarray, np.ndarray, bool]]:
+def _collapse_probes(rng: np.random.Generator) -> list[tuple[str, str, np.ndarray, np.ndarray, bool]]:
     """``[(mixture, probe, real, fake, collapsed?)]``: the point sets ``ch5.1`` tries a detector on.
+
+    Drawn from ``rng``, which the checker seeds afresh at every check (:func:`~gcdg_lite.exercises.fresh_rng`):
+    the labelled sets of one check exist only inside it.
 
     The kinds of a collapsed probe (the word after "collapsed:" in ``probe``) choose the hint:
     ``few`` (all points on a few of the modes), ``tiny`` (one mode, tiny spread), ``between`` (no mode
     at all: the points lie between the modes).
     """
-    rng = np.random.default_rng(5005)
     out = []
     for name, (c, s) in _mixtures().items():
         k = len(c)
@@ -76,6 +79,7 @@ def collapse_probes() -> list[tuple[str, str, np.ndarray, np.ndarray, bool]]:
         out += [
             (name, "healthy: a fresh draw (2000 points)", real, _draw(rng, c, s, 2000), False),
             (name, "healthy: a fresh draw (300 points)", real, _draw(rng, c, s, 300), False),
+            (name, "healthy: a fresh draw (150 points)", real, _draw(rng, c, s, 150), False),
             (name, "healthy: a fresh draw (5000 points)", real, _draw(rng, c, s, 5000), False),
             (name, "healthy: every mode, but half the points in one of them", real,
              _draw(rng, c, s, 2000, lopsided), False),
@@ -105,7 +109,7 @@ def _as_bool(value: Any) -> bool:
                        "then ask of every part of the real set: are there generated points near it?")
 def _collapse_detector(answer: Any) -> bool | str:
     detector = as_function(answer, "collapsed(real, fake)")
-    probes = collapse_probes()
+    probes = _collapse_probes(fresh_rng())
     said = [_as_bool(detector(real.copy(), fake.copy())) for _, _, real, fake, _ in probes]
     healthy = [(p, s) for p, s in zip(probes, said) if not p[4]]
     broken = [(p, s) for p, s in zip(probes, said) if p[4]]
@@ -119,7 +123,7 @@ def _collapse_detector(answer: Any) -> bool | str:
         if "half the points" in probe:
             return (f"your detector calls a set collapsed that has {probe} ({mixture}): uneven shares are not "
                     "collapse while every mode has its points.")
-        if "300" in probe or "5000" in probe or "500 real" in probe:
+        if "300" in probe or "150" in probe or "5000" in probe or "500 real" in probe:
             return (f"your detector calls a healthy set collapsed when the two sets differ in size ({probe}, "
                     f"{mixture}): compare like with like, or use a measure that does not grow with the number of "
                     "points.")
@@ -156,7 +160,7 @@ def _r1_players(seed: int, samples: int) -> Any:
     return D
 
 
-def r1_variants(D: Any, x: Any, gamma: float) -> dict[str, float]:
+def _r1_variants(D: Any, x: Any, gamma: float) -> dict[str, float]:
     """R1 and the mistakes students make computing it, as numbers (for the hints of ``ch5.2``)."""
     import tensorflow as tf
 
@@ -209,25 +213,34 @@ def _near(a: float, b: float) -> bool:
 
 
 @checker("ch5.2", hint="take the gradient of D's logits with respect to the input clips (tape.watch the input), "
-                       "square it, sum over each clip's samples, average over the batch, scale by gamma / 2.")
+                       "square it, sum over each clip's samples, average over the batch, scale by gamma / 2.",
+         refuse=("gcdg_lite.losses.r1_penalty",))
 def _r1(answer: Any) -> bool | str:
     import tensorflow as tf
 
     from ..losses import r1_penalty
 
     fn = as_function(answer, "r1(discriminator, real, gamma)")
-    for seed, samples, batch, gamma in ((3, 256, 6, 10.0), (4, 96, 9, 1.0)):
-        D = _r1_players(seed, samples)
-        real = tf.constant(np.random.default_rng(seed + 10).uniform(-0.5, 0.5, (batch, samples)), tf.float32)
-        want = r1_variants(D, real, gamma)
+
+    def taped(D: Any, real: Any, gamma: float) -> tuple[Any, Any]:
+        """The answer's penalty and its gradient w.r.t. D's weights (the tape in the answer's thread)."""
         with tf.GradientTape() as tape:
             got_t = fn(D, real, gamma)
+        grads = tape.gradient(got_t, D.trainable_variables) if tf.is_tensor(got_t) else [None]
+        return got_t, grads
+
+    rng = fresh_rng()
+    for samples, batch, gamma in ((256, 6, 10.0), (96, 9, 1.0)):
+        D = _r1_players(int(rng.integers(2**31)), samples)
+        real = tf.constant(rng.uniform(-0.5, 0.5, (batch, samples)), tf.float32)
+        got_t, grads = run(taped, D, real, gamma)
         got = np.asarray(got_t, dtype=np.float64)
         if got.size != 1:
             return f"the penalty should be one number (a scalar), got shape {got.shape}"
         got = float(got.reshape(()))
         if not np.isfinite(got):
             return "your penalty is not finite"
+        want = _r1_variants(D, real, gamma)   # after the answer has run
         if not _near(got, want["right"]):
             for name, value in want.items():
                 if name != "right" and _near(got, value):
@@ -235,7 +248,6 @@ def _r1(answer: Any) -> bool | str:
             if abs(got) < 1e-12:
                 return "your penalty is zero: is the gradient taken with respect to the input clips?"
             return False
-        grads = tape.gradient(got_t, D.trainable_variables) if tf.is_tensor(got_t) else [None]
         if all(g is None for g in grads):
             return ("the value is right, but it carries no gradient to the discriminator's weights (a float or a "
                     "numpy value?): the penalty is added to D's loss and trained on, so keep it a tensor.")
@@ -256,11 +268,11 @@ def _r1(answer: Any) -> bool | str:
 # ----------------------------------------------------------------------------------------------
 
 def _training_sets() -> dict[str, np.ndarray]:
-    """The checker's training sets: 16 clips each of ``rain`` and ``vowels`` (seeds the notebook never used)."""
+    """The checker's training sets: 16 clips each of ``rain`` and ``vowels``, with fresh seeds at every check."""
     from ..data import texture
 
-    return {"rain": texture("rain", n=16, seed=31, samples=_SAMPLES),
-            "vowels": texture("vowels", n=16, seed=32, samples=_SAMPLES)}
+    return {"rain": texture("rain", n=16, seed=fresh_seed(), samples=_SAMPLES),
+            "vowels": texture("vowels", n=16, seed=fresh_seed(), samples=_SAMPLES)}
 
 
 def _changes(fake: np.ndarray, train: np.ndarray) -> np.ndarray:

@@ -5,7 +5,8 @@
   Python object? do they have the same value? the same gradient at logit 0?) gets one of them wrong.
 * ``ch6.2``: the answer is the set of line numbers of :data:`LISTING` that hold a bug.
 * ``ch6.3``: the answer is a prediction, ``{loss name: players whose gradient vanishes}``; the checker
-  computes the truth with TensorFlow from ``gcdg_lite.losses`` (nothing is stored).
+  computes the truth with TensorFlow from ``gcdg_lite.losses`` inside the check (nothing is stored, and
+  no public function returns it).
 
 Each checker returns ``True`` or a hint that names the mistake without giving the answer.
 Registered under ``ch6.1`` .. ``ch6.3`` (labels ``ex-ch6-1`` .. ``ex-ch6-3``).
@@ -16,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import checker
+from . import checker, fresh_rng
 
 # ---------------------------------------------------------------------------------------------- ch6.1
 
@@ -56,6 +57,29 @@ def _pairs() -> list[tuple[str, Callable, Callable, bool]]:
     ]
 
 
+def _disguised(pairs: list[tuple[str, Callable, Callable, bool]]) -> list[tuple[str, Callable, Callable, bool]]:
+    """``pairs`` in a fresh random order, each loss behind a wrapper named ``loss``: a detector cannot tell the
+    pairs apart by their names or their place. One function stays one wrapper (the "same object" pair)."""
+    wrappers: dict[int, Callable] = {}
+
+    def neutral(fn: Callable) -> Callable:
+        if id(fn) not in wrappers:
+            def loss(fake_logits: Any) -> Any:
+                """A generator loss: a batch of logits (batch, 1) -> a scalar."""
+                return fn(fake_logits)
+            wrappers[id(fn)] = loss
+        return wrappers[id(fn)]
+
+    rng = fresh_rng()
+    out = []
+    for i in rng.permutation(len(pairs)):
+        kind, a, b, truth = pairs[int(i)]
+        if rng.random() < 0.5:
+            a, b = b, a
+        out.append((kind, neutral(a), neutral(b), truth))
+    return out
+
+
 #: hints for a wrong detector, most telling first; a pair's kind says which question the detector answered
 _DETECTOR_HINTS = (
     (("same object", "rewritten", "names"),
@@ -82,8 +106,8 @@ _DETECTOR_HINTS = (
 def _same_updates(answer: Any) -> bool | str:
     if not callable(answer):
         return "the answer is a function, same_updates(loss_a, loss_b) -> True or False, not a value."
-    wrong = set()
-    for kind, loss_a, loss_b, truth in _pairs():
+    wrong, said = set(), []
+    for kind, loss_a, loss_b, truth in _disguised(_pairs()):
         try:
             verdict = answer(loss_a, loss_b)
         except Exception as exc:
@@ -92,8 +116,13 @@ def _same_updates(answer: Any) -> bool | str:
         value = np.asarray(verdict.numpy() if hasattr(verdict, "numpy") else verdict)
         if value.dtype != bool or value.size != 1:
             return f"your detector should return True or False, not {verdict!r}."
-        if bool(value.reshape(())) != truth:
+        said.append(bool(value.reshape(())))
+        if said[-1] != truth:
             wrong.add(kind)
+    if wrong and all(said):
+        return ("your detector says yes to every pair, also to losses whose gradients differ (every loss it is "
+                "given is wrapped the same way): compare what the losses do to the gradient with respect to the "
+                "logits, not the functions or their code.")
     for kinds, hint in _DETECTOR_HINTS:
         if wrong & set(kinds):
             return hint
@@ -119,15 +148,17 @@ LISTING = (
     "    opt_g.apply_gradients(zip(tape.gradient(g_loss, weights), weights))",
     "    return d_loss, g_loss",
 )
-#: each bug of :data:`LISTING` as the lines that may be flagged for it (flagging any one of them counts)
-BUGS = ({5}, {10, 11}, {12, 13})
-#: the two halves of the step, for hints that point without telling
-HALVES = (("the discriminator's update (lines 2-7)", set(range(1, 8))),
-          ("the generator's update (lines 8-14)", set(range(8, 15))))
+#: each bug of the listing: the lines that may be flagged for it (any one of them counts) and the kind of mistake
+#: it is, as a hint names it when the bug is still missing (the kind, never the line)
+_BUGS = (
+    ({5}, "a loss that a player minimises although, as written, minimising it helps the other player"),
+    ({10, 11}, "a loss formed from a probability, which rounds to log 0 once D is sure of itself"),
+    ({12, 13}, "an update that moves the other player's weights too"),
+)
 
 
 def listing() -> str:
-    """:data:`LISTING` with line numbers, as exercise 6.2 prints it."""
+    """The listing of exercise 6.2 with line numbers, as the exercise prints it."""
     return "\n".join(f"{i:2d}  {line}" for i, line in enumerate(LISTING, start=1))
 
 
@@ -143,20 +174,22 @@ def _bug_lines(answer: Any) -> bool | str:
     outside = sorted(v for v in flagged if not 1 <= v <= len(LISTING))
     if outside:
         return f"the listing has lines 1 to {len(LISTING)}; {outside} are not among them."
-    buggy = set().union(*BUGS)
-    fine = sorted(flagged - buggy)
-    if fine:
-        several = len(fine) > 1
-        return (f"line{'s' if several else ''} {', '.join(map(str, fine))} {'do' if several else 'does'} what "
-                f"chapter 3's algorithm asks; look again at why you flagged {'them' if several else 'it'}.")
-    missed = [bug for bug in BUGS if not bug & flagged]
+    if not flagged:
+        return f"you flagged no line; the listing has {len(_BUGS)} bugs."
+    buggy = set().union(*(lines for lines, _ in _BUGS))
+    fine = len(flagged - buggy)
+    missed = [kind for lines, kind in _BUGS if not lines & flagged]
+    if fine:   # how many, never which: a hint must not hand over the set of right lines
+        n = len(flagged)
+        return (("the line you flagged is correct as written" if n == 1 else
+                 f"{fine} of the {n} lines you flagged {'is' if fine == 1 else 'are'} correct as written")
+                + (f", and {len(missed)} bug{'s are' if len(missed) > 1 else ' is'} still missing" if missed else "")
+                + ": for each line you flag, say which player's loss it computes or whose weights it changes, "
+                  "and what chapter 3's algorithm does there instead.")
     if missed:
-        where = [name for name, lines in HALVES if any(bug <= lines for bug in missed)]
         n = len(missed)
-        if not flagged:
-            return f"you flagged no line; the listing has {len(BUGS)} bugs, in {' and '.join(where)}."
-        return (f"every line you flagged is a bug, but {n} more bug{'s are' if n > 1 else ' is'} hiding in "
-                f"{' and '.join(where)}.")
+        return (f"every line you flagged is a bug, but {n} more bug{'s are' if n > 1 else ' is'} hiding: look for "
+                + "; and for ".join(missed) + ".")
     return True
 
 
@@ -168,27 +201,6 @@ REAL_LOGIT, FAKE_LOGIT = 8.0, -8.0
 #: a per-example gradient (w.r.t. a logit) below this share of its largest possible size (1) "vanishes"
 VANISH = 0.01
 _PLAYERS = {"g": "G", "generator": "G", "d": "D", "discriminator": "D", "critic": "D"}
-
-
-def vanishing_players() -> dict[str, frozenset[str]]:
-    """For each game of :data:`GAMES`: the players whose per-example logit gradient is below :data:`VANISH`
-    when D(x) has logit :data:`REAL_LOGIT` and D(G(z)) has :data:`FAKE_LOGIT` (penalties left out)."""
-    import tensorflow as tf
-
-    from ..losses import LOSSES
-
-    m = 4
-    out = {}
-    for name in GAMES:
-        spec = LOSSES[name]
-        lx, lz = tf.fill([m, 1], REAL_LOGIT), tf.fill([m, 1], FAKE_LOGIT)
-        with tf.GradientTape(persistent=True) as tape:
-            tape.watch([lx, lz])
-            g_loss, d_loss = spec.generator_loss(lz), spec.discriminator_loss(lx, lz)
-        g = float(tf.reduce_max(tf.abs(tape.gradient(g_loss, lz)))) * m
-        d = max(float(tf.reduce_max(tf.abs(t))) * m for t in tape.gradient(d_loss, [lx, lz]))
-        out[name] = frozenset(p for p, v in (("G", g), ("D", d)) if v < VANISH)
-    return out
 
 
 def _players(value: Any) -> frozenset[str]:
@@ -219,13 +231,27 @@ def _vanishing(answer: Any) -> bool | str:
     missing = [g for g in GAMES if g not in given]
     if missing:
         return f"your dict has no entry for {', '.join(missing)}; give all five games."
-    truth = vanishing_players()
+    import tensorflow as tf
+
+    from ..losses import LOSSES
+
+    said_by_game = {}
     for name in GAMES:
         try:
-            said = _players(given[name])
+            said_by_game[name] = _players(given[name])
         except ValueError as exc:
             return f"entry {name!r}: {exc}."
-        if said != truth[name]:
+    m = 4   # the truth, computed here and only now: the gradients of each game's losses at these logits
+    for name in GAMES:
+        spec = LOSSES[name]
+        lx, lz = tf.fill([m, 1], REAL_LOGIT), tf.fill([m, 1], FAKE_LOGIT)
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch([lx, lz])
+            g_loss, d_loss = spec.generator_loss(lz), spec.discriminator_loss(lx, lz)
+        g = float(tf.reduce_max(tf.abs(tape.gradient(g_loss, lz)))) * m
+        d = max(float(tf.reduce_max(tf.abs(t))) * m for t in tape.gradient(d_loss, [lx, lz]))
+        vanish = frozenset(p for p, v in (("G", g), ("D", d)) if v < VANISH)
+        if said_by_game[name] != vanish:
             return (f"not yet right for {name!r}: write its generator loss and its discriminator loss out and "
                     "differentiate each at these logits, minding where a sigmoid flattens and where a margin "
                     "is already met.")
