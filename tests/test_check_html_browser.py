@@ -297,3 +297,13 @@ def test_search_finds_a_page_of_the_built_book(browser):
         assert browser_check.search_problems(browser, base, check_html.SEARCH_WORD, check_html.SEARCH_PAGE) == []
         missing = browser_check.search_problems(browser, base, "qqzzxxyy", check_html.SEARCH_PAGE)
     assert missing and "does not list" in missing[0]
+
+
+@needs_browser
+def test_a_shown_code_cell_that_scrolls_sideways_is_caught_and_a_folded_one_is_not(browser, tmp_path):
+    long_line = "x = " + "1 + " * 60 + "1"
+    shown = f'<div class="cell_input"><div class="highlight"><pre>{long_line}</pre></div></div>'
+    folded = f'<details><summary>Show code</summary>{shown}</details>'
+    problems = _check(browser, tmp_path / "shown", page(prose=shown))
+    assert any("shown code cell(s) wider than the code column" in p for p in problems), problems
+    assert not any("wider than the code column" in p for p in _check(browser, tmp_path / "folded", page(prose=folded)))

@@ -15,6 +15,7 @@ and on every chapter page also that
 
 * every ``<audio>`` player loads (``readyState`` >= 1, a finite ``duration`` > 0), lasts as long as its
   clip (the WAV header of an inline clip) and plays (muted, one after the other: its ``currentTime`` advances);
+* no code cell shown on the page (not folded by ``hide-input``) scrolls sideways at 1280 px;
 * the first hidden solution opens when its toggle (the admonition's title) is clicked;
 * the "launch on Colab" button links to this chapter's Colab copy (``colab/``) in ``repository.url`` at
   ``repository.branch``, and every other Colab link on the page opens a notebook of the same name too;
@@ -194,6 +195,17 @@ LINKS = """
 return [...document.querySelectorAll('a[href*="colab.research.google.com"]')].map(a => ({
   href: a.href, title: a.getAttribute('title') || a.getAttribute('data-bs-title') || '',
   launch: a.classList.contains('dropdown-item') || /launch/i.test(a.getAttribute('title') || '')}));
+"""
+
+
+# Shown code cells (not folded away by hide-input) whose lines do not fit the code column: they scroll sideways.
+WIDE_CODE = """
+return [...document.querySelectorAll('div.cell_input pre, div.cell_input div.highlight pre')]
+  .filter(p => !p.closest('details') && p.getClientRects().length && p.scrollWidth > p.clientWidth + 1)
+  .map(p => {
+    const longest = p.textContent.split('\\n').reduce((a, b) => b.length > a.length ? b : a, '');
+    return longest.length + ' characters: ' + longest.trim().slice(0, 50);
+  });
 """
 
 
@@ -432,6 +444,14 @@ def listening_problems(driver: Any) -> list[str]:
     return problems
 
 
+def wide_code_problems(driver: Any) -> list[str]:
+    """Code cells shown on the page (at the browser's width, 1280 px) whose longest line scrolls sideways."""
+    wide = list(dict.fromkeys(driver.execute_script(WIDE_CODE)))
+    if not wide:
+        return []
+    return [f"{len(wide)} shown code cell(s) wider than the code column at {WINDOW[0]} px, e.g. {wide[0]!r}"]
+
+
 def search_problems(driver: Any, base: str, word: str, page: str) -> list[str]:
     """The book's search page, asked for ``word``, lists ``page`` (e.g. ``notebooks/04_code_example.html``)
     among its results."""
@@ -460,6 +480,7 @@ def check_page(driver: Any, url: str, *, chapter: bool, launch: str | None = Non
     if broken:
         problems.append(f"{len(broken)} image(s) do not decode, e.g. {broken[0]!r}")
     if chapter:
+        problems += wide_code_problems(driver)
         problems += audio_problems(driver)
         if launch is not None:
             problems += launch_problems(driver, launch)

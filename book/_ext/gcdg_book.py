@@ -221,8 +221,13 @@ class GlossaryLinks(SphinxPostTransform):
                                            docname, labelid, content))
 
 
+STATIC = Path(__file__).with_name("static")  # the book's own style sheet (gcdg.css)
+
+
 def setup(app: Sphinx):  # noqa: D103 - Sphinx entry point
     os.environ.setdefault("GCDG_WIDGETS", "static")
+    app.connect("builder-inited", lambda app: app.config.html_static_path.append(str(STATIC)))
+    app.add_css_file("gcdg.css")
     app.connect("builder-inited", configure_mathjax2, priority=900)  # after MyST-Parser's (500)
     app.connect("build-finished", copy_mathjax)
     app.connect("config-inited", set_theme_mode)
