@@ -23,9 +23,9 @@ TAKEAWAYS = (3, 6)
 
 
 def _lab_plan(text: str) -> str:
-    """The lab plan's paragraph: from its heading to the next blank line."""
+    """The lab plan: from its heading to the next bold paragraph heading, or to the end of the cell."""
     start = text.index(HEADINGS[-1])
-    end = text.find("\n\n", start)
+    end = text.find("\n\n**", start)
     return text[start:] if end < 0 else text[start:end]
 
 
