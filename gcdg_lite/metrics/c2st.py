@@ -125,6 +125,8 @@ def c2st_features(clips: np.ndarray, sr: int = SR,
                   texture: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Per-clip features of the classifier two-sample test (see the module docstring).
 
+    Notebook: 04_code_example.ipynb.
+
     Args:
         clips: float array (n, samples) in [-1, 1].
         sr: sample rate in Hz (default 16000).
