@@ -213,3 +213,29 @@ def test_evaluate_rejects_too_few_or_bad_clips() -> None:
     bad[0, 10] = np.nan
     with pytest.raises(DataError, match="NaN"):
         M.evaluate(tex("rain")[:8], bad, SR)
+
+
+def test_c2st_feature_names_label_every_column_in_order() -> None:
+    names = M.c2st_feature_names()
+    clips = np.random.default_rng(0).uniform(-0.5, 0.5, (3, 8192))
+    assert len(names) == M.c2st_features(clips).shape[1] == 404
+    assert len(set(names)) == len(names)
+    # spot checks of the layout documented in spectral_features and c2st_features
+    assert names[0].startswith("log-mel mean") and names[40].startswith("log-mel std")
+    assert names[80].startswith("log-mel mean |change|") and names[128] == "flatness mean"
+    assert names[130] == "zero-crossing rate mean" and names[164].startswith("envelope cv")
+    assert names[-1].startswith("envelope modulation 32-64 Hz")
+
+
+def test_top_features_finds_the_one_feature_that_differs() -> None:
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=(64, 20)), rng.normal(size=(64, 20))
+    b[:, 7] += 3.0     # set b differs in column 7 only, by 3 standard deviations
+    top = M.top_features(a, b, k=3)
+    assert [t["index"] for t in top][0] == 7 and top[0]["name"] == "feature 7"
+    assert top[0]["weight"] > 0 and 2.0 < top[0]["effect"] < 4.0
+    assert abs(top[0]["weight"]) >= abs(top[1]["weight"]) >= abs(top[2]["weight"])
+    with pytest.raises(DataError):
+        M.top_features(a, b[:, :5])
+    with pytest.raises(DataError):
+        M.top_features(a, b, names=["x"])

@@ -25,7 +25,7 @@ Modules (each short, numpy/scipy/scikit-learn/librosa only):
 from __future__ import annotations
 
 from .. import public as _public
-from .c2st import c2st, c2st_features, classifier_accuracy
+from .c2st import c2st, c2st_feature_names, c2st_features, classifier_accuracy, top_features
 from .clips import as_clips
 from .distances import IllConditionedError, frechet_distance, kid, mmd2, mmd2_unbiased, polynomial_kernel
 from .harmonicity import Harmonicity, harmonicity, harmonicity_per_clip, harmonicity_summary, hnr_distance

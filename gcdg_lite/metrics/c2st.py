@@ -125,6 +125,8 @@ def c2st_features(clips: np.ndarray, sr: int = SR,
                   texture: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Per-clip features of the classifier two-sample test (see the module docstring).
 
+    Notebook: 04_code_example.ipynb.
+
     Args:
         clips: float array (n, samples) in [-1, 1].
         sr: sample rate in Hz (default 16000).
@@ -196,3 +198,84 @@ def c2st(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed: int
     real = as_clips(real_clips, "real clips")
     fake = as_clips(fake_clips, "fake clips", samples=real.shape[1])
     return classifier_accuracy(c2st_features(real, sr), c2st_features(fake, sr), seed, folds)
+
+
+def c2st_feature_names(sr: int = SR) -> list[str]:
+    """Readable names of the 404 columns of :func:`c2st_features`, in their order.
+
+    Notebook: 04_code_example.ipynb.
+
+    Log-mel bands carry their centre frequency, band groups their range of log-mel bands, and the
+    texture statistics their ERB band's centre frequency and, for ``mod``, the modulation band.
+    """
+    import librosa
+
+    from .logmel import FMIN_HZ, N_MELS
+    from .texture import MOD_EDGES_HZ as TEX_MOD_EDGES_HZ
+    from .texture import erb_filterbank
+
+    sr = check_sr(sr)
+    mel_hz = librosa.mel_frequencies(N_MELS + 2, fmin=FMIN_HZ, fmax=sr / 2.0, htk=False)[1:-1]
+    per = N_MELS // N_GROUPS
+    groups = [f"log-mel bands {g * per}-{g * per + per - 1} "
+              f"({mel_hz[g * per]:.0f}-{mel_hz[g * per + per - 1]:.0f} Hz)" for g in range(N_GROUPS)]
+    names = [f"log-mel mean, {f:.0f} Hz" for f in mel_hz]
+    names += [f"log-mel std, {f:.0f} Hz" for f in mel_hz]
+    names += [f"log-mel mean |change|, {f:.0f} Hz" for f in mel_hz]
+    names += [f"change skewness, {g}" for g in groups]
+    names += ["flatness mean", "flatness std", "zero-crossing rate mean", "zero-crossing rate std"]
+    names += [f"modulation {lo:g}-{hi:g} Hz, {g}" for g in groups
+              for lo, hi in zip(MOD_EDGES_HZ[:-1], MOD_EDGES_HZ[1:])]
+    _, erb_hz = erb_filterbank(sr, sr)
+    label = {"cv": "envelope cv", "skew": "envelope skewness", "kurtosis": "envelope kurtosis"}
+    for group in TEXTURE_GROUPS:
+        if group == "mod":
+            names += [f"envelope modulation {lo:g}-{hi:g} Hz, ERB {f:.0f} Hz" for f in erb_hz
+                      for lo, hi in zip(TEX_MOD_EDGES_HZ[:-1], TEX_MOD_EDGES_HZ[1:])]
+        else:
+            names += [f"{label[group]}, ERB {f:.0f} Hz" for f in erb_hz]
+    return names
+
+
+def top_features(feat_a: np.ndarray, feat_b: np.ndarray, k: int = 5,
+                 names: list[str] | None = None) -> list[dict[str, float | str]]:
+    """The features that C2ST's classifier leans on most to tell set ``b`` from set ``a``.
+
+    Notebook: 04_code_example.ipynb.
+
+    Fits the classifier of :func:`classifier_accuracy` (standardised features, the same logistic
+    regression) once on all clips of both sets and ranks the features by the size of their weight.
+
+    Args:
+        feat_a: array (n_a, d), e.g. :func:`c2st_features` of real clips.
+        feat_b: array (n_b, d), e.g. of generated clips.
+        k: how many features to return.
+        names: a name per column (default :func:`c2st_feature_names` when d is 404, else "feature i").
+
+    Returns:
+        ``k`` dicts, largest weight first: ``name``, ``index``, ``weight`` (on the standardised
+        feature; > 0 pushes towards set ``b``) and ``effect`` (mean of ``b`` minus mean of ``a``, in
+        units of ``a``'s standard deviation).
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from ..errors import DataError
+
+    a, b = np.asarray(feat_a, dtype=np.float64), np.asarray(feat_b, dtype=np.float64)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
+        raise DataError(f"top_features needs two feature sets (n >= 2, d) of one width; got {a.shape} and {b.shape}")
+    k = check_int("k", k, 1)
+    if names is None:
+        names = c2st_feature_names() if a.shape[1] == 404 else [f"feature {i}" for i in range(a.shape[1])]
+    if len(names) != a.shape[1]:
+        raise DataError(f"{len(names)} names for {a.shape[1]} features")
+    x = np.concatenate([a, b])
+    y = np.concatenate([np.zeros(len(a), int), np.ones(len(b), int)])
+    scaled = StandardScaler().fit_transform(x)
+    weights = LogisticRegression(C=C_REG, solver="liblinear", random_state=0).fit(scaled, y).coef_[0]
+    spread = np.maximum(a.std(axis=0), _TINY)
+    effect = (b.mean(axis=0) - a.mean(axis=0)) / spread
+    order = np.argsort(-np.abs(weights), kind="stable")[:k]
+    return [{"name": names[i], "index": int(i), "weight": float(weights[i]), "effect": float(effect[i])}
+            for i in order]
