@@ -12,7 +12,7 @@ from _book_helpers import CHAPTERS, ROOT, chapter_notebook
 #: the kit's three headings in the first cell, in this order
 HEADINGS = ("**Prerequisites.**", "**Learning goals.**", "**Lab plan.**")
 #: one session of the lab plan
-SESSION = re.compile(r"reading (\d+) min, computing (\d+) min, exercises (\d+) min")
+SESSION = re.compile(r"reading\s+(\d+)\s+min,\s+computing\s+(\d+)\s+min,\s+exercises\s+(\d+)\s+min")
 #: one class
 CLASS_MINUTES = 90
 #: chapter 4 is taught in two sessions, every other chapter in one
