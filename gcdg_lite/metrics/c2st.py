@@ -159,23 +159,32 @@ def classifier_accuracy(feat_a: np.ndarray, feat_b: np.ndarray, seed: int = 0, f
     Returns:
         accuracy in [0, 1] (mean over folds): 0.5 = chance, indistinguishable.
     """
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_score
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
 
+    a, b, x, y = _two_sets(feat_a, feat_b, "c2st")
+    k = min(check_int("folds", folds, 2), len(a), len(b))
+    cv = StratifiedKFold(k, shuffle=True, random_state=check_int("seed", seed, 0))
+    return float(np.mean(cross_val_score(_classifier(), x, y, cv=cv, scoring="accuracy")))
+
+
+def _two_sets(feat_a: np.ndarray, feat_b: np.ndarray, caller: str):
+    """Both feature sets as float arrays, checked, and stacked with labels 0 (``a``) and 1 (``b``)."""
     from ..errors import DataError
 
     a, b = np.asarray(feat_a, dtype=np.float64), np.asarray(feat_b, dtype=np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
-        raise DataError(f"c2st needs two feature sets (n >= 2, d) of one width; got {a.shape} and {b.shape}")
-    k = min(check_int("folds", folds, 2), len(a), len(b))
-    x = np.concatenate([a, b])
+        raise DataError(f"{caller} needs two feature sets (n >= 2, d) of one width; got {a.shape} and {b.shape}")
     y = np.concatenate([np.zeros(len(a), int), np.ones(len(b), int)])
-    model = make_pipeline(StandardScaler(),
-                          LogisticRegression(C=C_REG, solver="liblinear", random_state=0))
-    cv = StratifiedKFold(k, shuffle=True, random_state=check_int("seed", seed, 0))
-    return float(np.mean(cross_val_score(model, x, y, cv=cv, scoring="accuracy")))
+    return a, b, np.concatenate([a, b]), y
+
+
+def _classifier():
+    """The two-sample test's classifier: standardised features, L2-regularised logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(C=C_REG, solver="liblinear", random_state=0))
 
 
 def c2st(real_clips: np.ndarray, fake_clips: np.ndarray, sr: int = SR, seed: int = 0,
@@ -250,30 +259,24 @@ def top_features(feat_a: np.ndarray, feat_b: np.ndarray, k: int = 5,
         feat_a: array (n_a, d), e.g. :func:`c2st_features` of real clips.
         feat_b: array (n_b, d), e.g. of generated clips.
         k: how many features to return.
-        names: a name per column (default :func:`c2st_feature_names` when d is 404, else "feature i").
+        names: a name per column (default :func:`c2st_feature_names` when it has d names, else "feature i").
 
     Returns:
         ``k`` dicts, largest weight first: ``name``, ``index``, ``weight`` (on the standardised
         feature; > 0 pushes towards set ``b``) and ``effect`` (mean of ``b`` minus mean of ``a``, in
         units of ``a``'s standard deviation).
     """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
     from ..errors import DataError
 
-    a, b = np.asarray(feat_a, dtype=np.float64), np.asarray(feat_b, dtype=np.float64)
-    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
-        raise DataError(f"top_features needs two feature sets (n >= 2, d) of one width; got {a.shape} and {b.shape}")
+    a, b, x, y = _two_sets(feat_a, feat_b, "top_features")
     k = check_int("k", k, 1)
     if names is None:
-        names = c2st_feature_names() if a.shape[1] == 404 else [f"feature {i}" for i in range(a.shape[1])]
+        names = c2st_feature_names()
+        if len(names) != a.shape[1]:
+            names = [f"feature {i}" for i in range(a.shape[1])]
     if len(names) != a.shape[1]:
         raise DataError(f"{len(names)} names for {a.shape[1]} features")
-    x = np.concatenate([a, b])
-    y = np.concatenate([np.zeros(len(a), int), np.ones(len(b), int)])
-    scaled = StandardScaler().fit_transform(x)
-    weights = LogisticRegression(C=C_REG, solver="liblinear", random_state=0).fit(scaled, y).coef_[0]
+    weights = _classifier().fit(x, y)[-1].coef_[0]
     spread = np.maximum(a.std(axis=0), _TINY)
     effect = (b.mean(axis=0) - a.mean(axis=0)) / spread
     order = np.argsort(-np.abs(weights), kind="stable")[:k]
