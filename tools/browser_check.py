@@ -200,7 +200,7 @@ return [...document.querySelectorAll('a[href*="colab.research.google.com"]')].ma
 
 # Shown code cells (not folded away by hide-input) whose lines do not fit the code column: they scroll sideways.
 WIDE_CODE = """
-return [...document.querySelectorAll('div.cell_input pre, div.cell_input div.highlight pre')]
+return [...document.querySelectorAll('div.cell_input pre')]
   .filter(p => !p.closest('details') && p.getClientRects().length && p.scrollWidth > p.clientWidth + 1)
   .map(p => {
     const longest = p.textContent.split('\\n').reduce((a, b) => b.length > a.length ? b : a, '');
