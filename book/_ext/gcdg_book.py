@@ -23,6 +23,12 @@ Its jobs:
    ``colab/NN_name.ipynb`` (written by ``tools/colab_copies.py``: the same code with the book's MyST made
    plain Markdown), rather than at ``notebooks/NN_name.ipynb``, whose MyST Colab would show raw; the
    chapters' own "Open in Colab" badges open the same copy (``tools/sync_notebooks.py``).
+6. The two editions (issue 26; ``tools/i18n.py``): every page carries a language switch in the article's top
+   bar, ``中文`` on an English page and ``English`` on a Chinese one, linking to the same page in the other
+   edition (``zh_CN/<page>.html`` from ``_build/html/``, ``../<page>.html`` from ``_build/html/zh_CN/``), when
+   the book has the Chinese catalogs; in the Chinese edition the Colab button opens ``colab/zh_CN/``, and the
+   book's ``locale/zh_CN/LC_MESSAGES/booktheme.po`` translates the theme's labels that sphinx-book-theme's
+   own catalog leaves English (``sphinx.po`` does the same for Sphinx's and pydata-sphinx-theme's).
 5. It resolves a chapter's glossary link ``[GANs](<#gan>)`` (the form that also reads in plain Jupyter) for
    every glossary term: MyST looks a ``#target`` up among the glossary's terms only in lower case, so an
    entry written with capitals (``GAN``, ``Griffin–Lim``, ``R1 regularisation``) would be "not found";
@@ -30,6 +36,7 @@ Its jobs:
 """
 from __future__ import annotations
 
+import gettext
 import os
 import re
 import shutil
@@ -160,7 +167,7 @@ def clean_pages(app: Sphinx, exception: Exception | None) -> None:
         if "_static" in page.parts:
             continue
         text = page.read_text(encoding="utf-8")
-        cleaned = drop_repeated_scripts(text)
+        cleaned = switch_in_same_tab(drop_repeated_scripts(text))
         if cleaned != text:
             page.write_text(cleaned, encoding="utf-8")
 
@@ -172,14 +179,19 @@ def write_badge(app: Sphinx, exception: Exception | None) -> None:
 
 
 COLAB_COPY_DIR = "colab"  # tools/colab_copies.py writes the Colab copies there
+#: the Chinese edition's language (tools/i18n.py builds it with ``language=zh_CN`` into ``_build/html/zh_CN/``);
+#: its Colab copies are ``colab/zh_CN/NN_name.ipynb``
+CHINESE = "zh_CN"
 CHAPTER_IN_URL = re.compile(r"^(?P<head>https?://[^?#]*/github/[^?#]+/blob/[^/?#]+/(?:[^?#]*/)?)notebooks/"
                             r"(?P<name>[^/?#]+\.ipynb)$")
 
 
-def colab_copy_url(url: str) -> str:
+def colab_copy_url(url: str, language: str | None = None) -> str:
     """A Colab URL of a chapter notebook (``.../blob/BRANCH/[BOOK/]notebooks/NN.ipynb``) turned into the URL of
-    its Colab copy (``.../blob/BRANCH/[BOOK/]colab/NN.ipynb``); any other URL unchanged."""
-    return CHAPTER_IN_URL.sub(lambda m: f"{m['head']}{COLAB_COPY_DIR}/{m['name']}", url)
+    its Colab copy (``.../blob/BRANCH/[BOOK/]colab/NN.ipynb``; in the Chinese edition, ``language="zh_CN"``,
+    the Chinese copy ``colab/zh_CN/NN.ipynb``); any other URL unchanged."""
+    folder = f"{COLAB_COPY_DIR}/{CHINESE}" if language == CHINESE else COLAB_COPY_DIR
+    return CHAPTER_IN_URL.sub(lambda m: f"{m['head']}{folder}/{m['name']}", url)
 
 
 def launch_colab_copy(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -196,7 +208,97 @@ def launch_colab_copy(app: Sphinx, pagename: str, templatename: str, context: di
         stack.extend(button.get("buttons") or [])
         url = button.get("url")
         if isinstance(url, str) and url.startswith(colab.rstrip("/") + "/"):
-            button["url"] = colab_copy_url(url)
+            button["url"] = colab_copy_url(url, app.config.language)
+
+
+#: each edition's language switch: the other edition's folder (relative to this edition's root), the link's
+#: label and its tooltip (the English edition is at ``_build/html/``, the Chinese one at ``_build/html/zh_CN/``)
+LANGUAGE_SWITCH = {"en": (CHINESE, "中文", "阅读本页的中文版"),
+                   CHINESE: ("..", "English", "Read this page in English")}
+SWITCH_LABEL = "language-switch"  # the button's class is btn-language-switch
+
+
+def has_chinese_edition(app: Sphinx) -> bool:
+    """Whether the book has the Chinese edition's catalogs (``LOCALE_DIR/zh_CN/LC_MESSAGES/`` holding a ``.po``
+    for some page, under one of ``locale_dirs``): only then do its pages carry a language switch."""
+    for folder in app.config.locale_dirs or []:
+        messages = Path(app.srcdir, folder) / CHINESE / "LC_MESSAGES"
+        if messages.is_dir() and any(messages.glob("*/*.po")):
+            return True
+    return False
+
+
+def language_switch_target(language: str, pagename: str) -> str | None:
+    """The same page in the other edition, relative to this edition's root (``zh_CN/notebooks/04_x.html`` from
+    English, ``../notebooks/04_x.html`` from Chinese); None for a language with no other edition."""
+    if language not in LANGUAGE_SWITCH:
+        return None
+    return f"{LANGUAGE_SWITCH[language][0]}/{pagename}.html"
+
+
+def add_language_switch(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Html-page-context hook, after the theme's buttons: a link in the article's top bar to the same page in
+    the other edition, labelled ``中文`` (English pages) or ``English`` (Chinese pages)."""
+    target = language_switch_target(app.config.language or "en", pagename)
+    if target is None or not has_chinese_edition(app) or "header_buttons" not in context:
+        return
+    _, text, tooltip = LANGUAGE_SWITCH[app.config.language or "en"]
+    context["header_buttons"].append({"type": "link", "url": context["pathto"](target, 1), "text": text,
+                                      "tooltip": tooltip, "icon": "fas fa-language", "label": SWITCH_LABEL})
+
+
+SWITCH_TARGET = re.compile(rf'(<a href="[^"]*") target="_blank"(\s+class="btn btn-sm btn-{SWITCH_LABEL})')
+
+
+def switch_in_same_tab(html: str) -> str:
+    """The language switch opens the other edition in the same tab (the theme opens every header link in a
+    new one)."""
+    return SWITCH_TARGET.sub(r"\1\2", html)
+
+
+class _Labels(gettext.NullTranslations):
+    """A translation read from a ``.po`` file (translated, not fuzzy messages), before a fallback."""
+
+    def __init__(self, messages: dict[str, str]) -> None:
+        super().__init__()
+        self._messages = messages
+
+    def gettext(self, message: str) -> str:
+        if message in self._messages:
+            return self._messages[message]
+        return self._fallback.gettext(message) if self._fallback else message
+
+
+def read_labels(po: Path) -> dict[str, str]:
+    """The translated, not fuzzy messages of the catalog ``po``; ``ExtensionError`` naming it if it is broken."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        with po.open("rb") as f:
+            catalog = read_po(f, abort_invalid=True)
+    except (OSError, PoFileError, ValueError) as exc:
+        raise ExtensionError(f"{po}: cannot read the theme's labels: {exc}") from exc
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+
+
+def own_theme_labels(app: Sphinx) -> None:
+    """Builder-inited hook: in the Chinese edition, the book's ``booktheme.po`` (under ``locale_dirs``) comes
+    before sphinx-book-theme's own zh_CN catalog, which leaves some labels English and one Traditional
+    (列印成 PDF). (The ``sphinx`` domain's ``sphinx.po`` needs nothing: Sphinx reads ``locale_dirs`` before its
+    own and the themes' catalogs.)"""
+    from sphinx import locale
+
+    if app.config.language != CHINESE:
+        return
+    for folder in app.config.locale_dirs or []:
+        po = Path(app.srcdir, folder) / CHINESE / "LC_MESSAGES" / "booktheme.po"
+        if po.is_file():
+            ours = _Labels(read_labels(po))
+            theirs = locale.translators.get(("general", "booktheme"))
+            if theirs is not None:
+                ours.add_fallback(theirs)
+            locale.translators[("general", "booktheme")] = ours
+            return
 
 
 class GlossaryLinks(SphinxPostTransform):
@@ -235,5 +337,7 @@ def setup(app: Sphinx):  # noqa: D103 - Sphinx entry point
     app.connect("html-page-context", launch_colab_copy, priority=502)  # after the theme's buttons (501)
     app.connect("build-finished", write_badge)
     app.connect("build-finished", clean_pages)
+    app.connect("html-page-context", add_language_switch, priority=503)
+    app.connect("builder-inited", own_theme_labels)
     app.add_post_transform(GlossaryLinks)
     return {"version": "1.3", "parallel_read_safe": True, "parallel_write_safe": True}
