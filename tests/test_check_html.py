@@ -141,3 +141,68 @@ def test_a_blank_page_fails_the_screenshot(tmp_path, capsys):
     assert check_html.main(["--build", str(html), "--no-browser", "--page", "blank.html",
                             "--screenshot", str(tmp_path / "b.png")]) == 1
     assert "blank" in capsys.readouterr().out
+
+
+# --- two editions (issue 26): English at BUILD/, Chinese at BUILD/zh_CN/ --------------------------------------
+
+ZH_PROSE = "<p>本章从源文的第一节讲起：为什么用生成对抗网络合成语音纹理，以及它与 WaveGAN 的关系。</p>"
+
+
+def _switch(href: str) -> str:
+    return (f'<a href="{href}"\n   class="btn btn-sm btn-language-switch"\n   title="t"\n>'
+            '<span class="btn__text-container">中文</span></a>')
+
+
+def _two_editions(tmp_path, zh_prose=ZH_PROSE, en_href="../zh_CN/notebooks/01_background.html",
+                  zh_href="../../notebooks/01_background.html"):
+    """A small book with both editions built, the Chinese catalogs present, each page with its language switch."""
+    html = _book(tmp_path, GOOD.format(extra=_switch(en_href)))
+    (tmp_path / "locale" / "zh_CN" / "LC_MESSAGES" / "book").mkdir(parents=True)
+    (tmp_path / "locale" / "zh_CN" / "LC_MESSAGES" / "book" / "intro.po").write_text("")
+    zh = html / "zh_CN"
+    (zh / "book").mkdir(parents=True)
+    (zh / "notebooks").mkdir()
+    (zh / "index.html").write_text("<html></html>")
+    (html / "book" / "intro.html").write_text(f"<html><h1>Intro</h1>{_switch('../zh_CN/book/intro.html')}</html>")
+    (zh / "book" / "intro.html").write_text(f"<html><h1>引言</h1>{_switch('../../book/intro.html')}{zh_prose}</html>")
+    (zh / "notebooks" / "01_background.html").write_text(
+        GOOD.format(extra=_switch(zh_href) + zh_prose), encoding="utf-8")
+    return html
+
+
+def test_both_editions_pass_with_their_language_switches(tmp_path, capsys):
+    html = _two_editions(tmp_path)
+    assert check_html.main(["--build", str(html), "--no-browser", "--no-screenshot"]) == 0
+    out = capsys.readouterr().out
+    assert "ok   zh_CN/notebooks/01_background" in out and "language switch" in out
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(zh_prose="<p>This chapter starts from the first section of the source (源文).</p>"), "not Chinese"),
+    (dict(en_href="../zh_CN/notebooks/02_core_concepts.html"), "not to this page in the other edition"),
+    (dict(zh_href="#"), "not to this page in the other edition"),
+])
+def test_a_broken_switch_or_english_prose_fails(tmp_path, capsys, change, message):
+    html = _two_editions(tmp_path, **change)
+    assert check_html.main(["--build", str(html), "--no-browser", "--no-screenshot"]) == 1
+    assert message in capsys.readouterr().out
+
+
+def test_a_missing_target_page_or_switch_fails(tmp_path, capsys):
+    html = _two_editions(tmp_path)
+    (html / "zh_CN" / "notebooks" / "01_background.html").unlink()
+    assert check_html.main(["--build", str(html), "--no-browser", "--no-screenshot"]) == 1
+    out = capsys.readouterr().out
+    assert "which does not exist" in out and "zh_CN/notebooks/01_background: page missing" in out
+    (html / "book" / "intro.html").write_text("<html><h1>Intro</h1></html>")
+    assert check_html.main(["--build", str(html), "--no-browser", "--no-screenshot"]) == 1
+    assert "no language switch" in capsys.readouterr().out
+
+
+def test_a_book_with_catalogs_needs_its_chinese_edition(tmp_path, capsys):
+    html = _two_editions(tmp_path)
+    import shutil
+
+    shutil.rmtree(html / "zh_CN")
+    assert check_html.main(["--build", str(html), "--no-browser", "--no-screenshot"]) == 1
+    assert "the Chinese edition is missing" in capsys.readouterr().out

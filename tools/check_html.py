@@ -45,6 +45,7 @@ check. The page is ``--page``, by default the first chapter of ``_toc.yml`` that
 from __future__ import annotations
 
 import argparse
+import html
 import re
 import subprocess
 import sys
@@ -168,6 +169,62 @@ def toc_files(toc: Path = ROOT / "_toc.yml") -> list[str]:
     return [str(Path(f).with_suffix("")) if Path(f).suffix in {".md", ".ipynb"} else f for f in files]
 
 
+CHINESE = "zh_CN"  # the Chinese edition: tools/i18n.py builds it into BUILD/zh_CN/
+#: each edition's folder for the other one, as its language switch writes it (book/_ext/gcdg_book.py)
+OTHER_EDITION = {"en": CHINESE, CHINESE: ".."}
+LANGUAGE_SWITCH = re.compile(r'<a href="(?P<href>[^"]*)"[^>]*class="[^"]*\bbtn-language-switch\b')
+PARAGRAPH = re.compile(r"<p>(?P<text>.*?)</p>", re.S)
+ARTICLE = re.compile(r'<article class="bd-article"[^>]*>(?P<body>.*?)</article>', re.S)
+
+
+def has_chinese_catalogs(book: Path) -> bool:
+    """Whether the book in ``book`` has the Chinese edition's page catalogs (``locale/zh_CN/LC_MESSAGES/*/*.po``):
+    then its build must hold both editions."""
+    messages = book / "locale" / CHINESE / "LC_MESSAGES"
+    return messages.is_dir() and any(messages.glob("*/*.po"))
+
+
+def language_link_problems(build: Path, name: str, edition: str) -> list[str]:
+    """The language switch of page ``name`` (e.g. ``notebooks/04_code_example``) of the edition in ``build``
+    links to the same page of the other edition, and that page exists."""
+    page = build / f"{name}.html"
+    match = LANGUAGE_SWITCH.search(page.read_text(encoding="utf-8"))
+    if match is None:
+        return ["no language switch (a link to the other edition) in the page's top bar"]
+    target = (page.parent / match["href"].split("#")[0]).resolve()
+    want = (build / OTHER_EDITION[edition] / f"{name}.html").resolve()
+    if target != want:
+        return [f"the language switch links to {match['href']!r}, not to this page in the other edition"]
+    if not target.is_file():
+        return [f"the language switch links to {match['href']!r}, which does not exist"]
+    return []
+
+
+def first_paragraph(path: Path) -> str:
+    """The text of the first paragraph of a page's article (ten letters or more; a badge or a lone label skipped)."""
+    text = path.read_text(encoding="utf-8")
+    article = ARTICLE.search(text)
+    for match in PARAGRAPH.finditer(article["body"] if article else text):
+        words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match["text"])).split())
+        if len(re.findall(r"\w", words)) >= 10:
+            return words
+    return ""
+
+
+#: the least share of Chinese characters among the word characters of a Chinese page's first paragraph (an
+#: English paragraph that quotes a Chinese term has a few; a Chinese one that names models and code, most)
+CHINESE_SHARE = 0.25
+
+
+def chinese_prose_problems(path: Path) -> list[str]:
+    """A page of the Chinese edition reads in Chinese: its first paragraph is mostly Chinese characters
+    (:data:`CHINESE_SHARE` of its word characters or more)."""
+    first = first_paragraph(path)
+    if len(CJK.findall(first)) < CHINESE_SHARE * max(1, len(re.findall(r"\w", first))):
+        return [f"the first paragraph is not Chinese ({first[:60]!r}): its catalog lacks translations"]
+    return []
+
+
 def check_chapter(path: Path) -> list[str]:
     """Problems of one chapter page (empty when it passes)."""
     f = page_facts(path)
@@ -188,26 +245,46 @@ def check_chapter(path: Path) -> list[str]:
     return problems
 
 
-def check(build: Path) -> int:
-    """Check every page of the table of contents; print a report; return the number of failures."""
+def book_folder(build: Path, edition: str = "en") -> Path:
+    """The book that was built into ``build`` (``BOOK/_build/html``, or ``BOOK/_build/html/zh_CN``)."""
+    return build.parents[2] if edition == CHINESE else build.parents[1]
+
+
+def book_toc(build: Path, edition: str = "en") -> Path:
+    """The ``_toc.yml`` of the book built into ``build`` (normally this repository's)."""
+    toc = book_folder(build, edition) / "_toc.yml"
+    return toc if toc.is_file() else ROOT / "_toc.yml"
+
+
+def check(build: Path, edition: str = "en", switch: bool = False) -> int:
+    """Check every page of the table of contents of one edition; print a report; return the number of failures.
+
+    ``switch``: the book has two editions, so every page must link to itself in the other one. The Chinese
+    edition's pages must also read in Chinese (:func:`chinese_prose_problems`)."""
     failures = 0
-    toc = build.parent.parent / "_toc.yml"  # the book that was built (normally this repository)
-    for name in toc_files(toc if toc.is_file() else ROOT / "_toc.yml"):
+    label = "" if edition == "en" else f"{edition}/"
+    for name in toc_files(book_toc(build, edition)):
         page = build / f"{name}.html"
         if not page.is_file():
-            print(f"FAIL {name}: page missing from {build}")
+            print(f"FAIL {label}{name}: page missing from {build}")
             failures += 1
             continue
+        problems = language_link_problems(build, name, edition) if switch else []
+        if edition == CHINESE:
+            problems += chinese_prose_problems(page)
         if not name.startswith("notebooks/"):
+            if problems:
+                failures += 1
+                print(f"FAIL {label}{name}: " + "; ".join(problems))
             continue
-        problems = check_chapter(page)
+        problems = check_chapter(page) + problems
         f = page_facts(page)
         if problems:
             failures += 1
-            print(f"FAIL {name}: " + "; ".join(problems))
+            print(f"FAIL {label}{name}: " + "; ".join(problems))
         else:
-            print(f"ok   {name}: {f.audio} players, {f.figures} figures, {f.exercises} exercises, "
-                  f"{f.solutions} solutions")
+            print(f"ok   {label}{name}: {f.audio} players, {f.figures} figures, {f.exercises} exercises, "
+                  f"{f.solutions} solutions" + (", language switch" if switch else ""))
     return failures
 
 
@@ -274,11 +351,11 @@ def first_chapter(build: Path) -> str:
     return "notebooks/01_background.html"
 
 
-def launch_url(book: Path, page: str) -> str | None:
+def launch_url(book: Path, page: str, edition: str = "en") -> str | None:
     """The Colab URL the launch button of ``page`` (e.g. ``notebooks/01_background``) must open, from the
     book's ``_config.yml`` (``repository``, ``launch_buttons.colab_url``): for a chapter, its Colab copy
-    (``colab/01_background.ipynb``, see ``tools/colab_copies.py``); None when the book has no Colab button
-    or the page is not a notebook."""
+    (``colab/01_background.ipynb``, see ``tools/colab_copies.py``; in the Chinese edition
+    ``colab/zh_CN/01_background.ipynb``); None when the book has no Colab button or the page is not a notebook."""
     config_file = book / "_config.yml"
     if not config_file.is_file() or not (book / f"{page}.ipynb").is_file():
         return None
@@ -288,43 +365,49 @@ def launch_url(book: Path, page: str) -> str | None:
     url = (repo.get("url") or "").rstrip("/")
     if not colab or not url.startswith("https://github.com/"):
         return None
-    copy = f"colab/{page.removeprefix('notebooks/')}" if page.startswith("notebooks/") else page
+    folder = "colab/zh_CN" if edition == CHINESE else "colab"
+    copy = f"{folder}/{page.removeprefix('notebooks/')}" if page.startswith("notebooks/") else page
     path = "/".join(p for p in ((repo.get("path_to_book") or "").strip("/"), f"{copy}.ipynb") if p)
     return f"{colab}/github/{url.removeprefix('https://github.com/')}/blob/{repo.get('branch') or 'main'}/{path}"
 
 
-#: A word the search must find in chapter 4 (checked to occur on that page before it is searched for).
+#: A word the search must find in chapter 4 (checked to occur on that page before it is searched for); the
+#: Chinese edition's is a name that its prose keeps in Latin letters (Sphinx's Chinese search splits Chinese
+#: text into words only with jieba installed, which the book does not need).
 SEARCH_WORD, SEARCH_PAGE = "checkerboard", "notebooks/04_code_example.html"
+SEARCH_WORDS = {"en": SEARCH_WORD, CHINESE: "PhaseGAN"}
 
 
-def search_in_browser(browser_check: Any, driver: Any, base: str, build: Path) -> int:
+def search_in_browser(browser_check: Any, driver: Any, base: str, build: Path, edition: str = "en") -> int:
     """Search the book for a word of chapter 4 in the browser; print one line; return 1 on failure, else 0."""
+    word = SEARCH_WORDS[edition]
+    label = "" if edition == "en" else f" {edition}"
     chapter = build / SEARCH_PAGE
     if not chapter.is_file():
         return 0  # a partial build without chapter 4: the page checks above already said so
-    if SEARCH_WORD.lower() not in chapter.read_text(encoding="utf-8").lower():
-        print(f"FAIL search (in chromium): the word {SEARCH_WORD!r} is no longer in {SEARCH_PAGE}; "
-              f"pick another word of that chapter for tools/check_html.py's SEARCH_WORD")
+    if word.lower() not in chapter.read_text(encoding="utf-8").lower():
+        print(f"FAIL search{label} (in chromium): the word {word!r} is no longer in {SEARCH_PAGE}; "
+              f"pick another word of that chapter for tools/check_html.py's SEARCH_WORDS")
         return 1
     try:
-        problems = browser_check.search_problems(driver, base, SEARCH_WORD, SEARCH_PAGE)
+        problems = browser_check.search_problems(driver, base, word, SEARCH_PAGE)
     except Exception as exc:
         problems = [f"the browser could not search: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"]
     if problems:
-        print("FAIL search (in chromium): " + "; ".join(problems))
+        print(f"FAIL search{label} (in chromium): " + "; ".join(problems))
         return 1
-    print(f"ok   search (in chromium): {SEARCH_WORD!r} finds {SEARCH_PAGE}")
+    print(f"ok   search{label} (in chromium): {word!r} finds {SEARCH_PAGE}")
     return 0
 
 
-def check_in_browser(build: Path, shots: Path) -> int:
-    """Open every page of the table of contents in headless Chromium (``tools/browser_check.py``); print
-    one line per page; return the number of failing pages. Chapter screenshots go to ``shots``."""
+def check_in_browser(build: Path, shots: Path, edition: str = "en") -> int:
+    """Open every page of the table of contents of one edition in headless Chromium (``tools/browser_check.py``);
+    print one line per page; return the number of failing pages. Chapter screenshots go to ``shots``."""
     import browser_check  # tools/, beside this file
 
-    book = build.parent.parent
-    toc = book / "_toc.yml"
-    names = [n for n in toc_files(toc if toc.is_file() else ROOT / "_toc.yml") if (build / f"{n}.html").is_file()]
+    book = book_folder(build, edition)
+    label = "" if edition == "en" else f"{edition}/"
+    names = [n for n in toc_files(book_toc(build, edition)) if (build / f"{n}.html").is_file()]
     failures = 0
     try:
         with browser_check.serve(build) as base, browser_check.open_browser() as driver:
@@ -333,17 +416,17 @@ def check_in_browser(build: Path, shots: Path) -> int:
                 shot = shots / f"{Path(name).name}.png" if chapter else None
                 try:
                     problems = browser_check.check_page(driver, f"{base}{name}.html", chapter=chapter,
-                                                        launch=launch_url(book, name) if chapter else None,
+                                                        launch=launch_url(book, name, edition) if chapter else None,
                                                         screenshot=shot)
                 except Exception as exc:  # a page that hangs or crashes the browser: one line, go on
                     problems = [f"the browser could not check it: {type(exc).__name__}: "
                                 f"{' '.join(str(exc).split())[:200]}"]
                 if problems:
                     failures += 1
-                    print(f"FAIL {name} (in chromium): " + "; ".join(problems))
+                    print(f"FAIL {label}{name} (in chromium): " + "; ".join(problems))
                 else:
-                    print(f"ok   {name} (in chromium)" + (f": screenshot {shot}" if shot else ""))
-            failures += search_in_browser(browser_check, driver, base, build)
+                    print(f"ok   {label}{name} (in chromium)" + (f": screenshot {shot}" if shot else ""))
+            failures += search_in_browser(browser_check, driver, base, build, edition)
     except Exception as exc:  # the browser itself did not start
         print(f"FAIL browser check: headless chromium did not start: {type(exc).__name__}: "
               f"{' '.join(str(exc).split())[:300]}")
@@ -367,14 +450,27 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.build / "index.html").is_file():
         print(f"error: {args.build} holds no built book; run `jupyter-book build .` first", file=sys.stderr)
         return 2
-    failures = check(args.build)
+    editions = [("en", args.build)]
+    two = has_chinese_catalogs(book_folder(args.build)) or (args.build / CHINESE / "index.html").is_file()
+    if two and not (args.build / CHINESE / "index.html").is_file():
+        print(f"FAIL {CHINESE}: the Chinese edition is missing from {args.build / CHINESE}: "
+              "run `python tools/i18n.py build` after the English build")
+        failures = 1
+    else:
+        failures = 0
+        if two:
+            editions.append((CHINESE, args.build / CHINESE))
+    for edition, build in editions:
+        failures += check(build, edition, switch=two)
     if not args.no_browser:
         lacking = "chromium" if find_chromium() is None else browser_missing()
         if lacking:
             print(f"note: no browser check: {lacking} not installed "
                   f"(install: {browser_check_install()}); HTML checked only")
         else:
-            failures += check_in_browser(args.build, args.build.parent / "screenshots")
+            for edition, build in editions:
+                shots = args.build.parent / "screenshots" / ("" if edition == "en" else edition)
+                failures += check_in_browser(build, shots, edition)
     required = args.screenshot is not None
     out = args.screenshot or args.build.parent / "screenshot.png"
     page = args.page or first_chapter(args.build)
