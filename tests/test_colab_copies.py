@@ -239,7 +239,7 @@ def test_launch_button_opens_the_colab_copy():
     assert ext.colab_copy_url(base + "notebooks/02_core_concepts.ipynb") == base + "colab/02_core_concepts.ipynb"
     assert ext.colab_copy_url(base + "docs/notebooks/02_x.ipynb") == base + "docs/colab/02_x.ipynb"
     assert ext.colab_copy_url(base + "book/intro.ipynb") == base + "book/intro.ipynb"
-    app = SimpleNamespace(config=SimpleNamespace(html_theme_options={
+    app = SimpleNamespace(config=SimpleNamespace(language="en", html_theme_options={
         "launch_buttons": {"colab_url": "https://colab.research.google.com"}}))
     colab = {"text": "Colab", "url": base + "notebooks/02_core_concepts.ipynb"}
     binder = {"text": "Binder", "url": "https://mybinder.org/v2/gh/me/fork/dev?urlpath=tree/notebooks/02_core_concepts.ipynb"}
@@ -249,3 +249,71 @@ def test_launch_button_opens_the_colab_copy():
     other = {"text": "Colab", "url": base + "notebooks/02_core_concepts.ipynb"}
     ext.launch_colab_copy(app, "book/intro", "page.html", {"header_buttons": [{"buttons": [other]}]}, None)
     assert other["url"].endswith("notebooks/02_core_concepts.ipynb")  # only chapter pages
+    app.config.language = "zh_CN"  # the Chinese edition opens the Chinese copy
+    zh = {"text": "Colab", "url": base + "notebooks/02_core_concepts.ipynb"}
+    ext.launch_colab_copy(app, "notebooks/02_core_concepts", "page.html", {"header_buttons": [{"buttons": [zh]}]}, None)
+    assert zh["url"] == base + "colab/zh_CN/02_core_concepts.ipynb"
+
+
+# --- the Chinese copies (issue 26): colab/zh_CN/, from the chapters and the catalogs --------------------------
+
+def _catalog(path: Path, pairs: dict[str, str]) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(locale="zh_CN")
+    for msgid, msgstr in pairs.items():
+        catalog.add(msgid, msgstr)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        write_po(f, catalog, width=120)
+
+
+def test_chinese_copies_are_written_from_the_catalogs_and_kept_in_step(tmp_path, capsys):
+    root = _repo(tmp_path)
+    po = root / colab_copies.CATALOGS / "03_demo.po"
+    _catalog(po, {"Add": "加法", "Compute 1 + 1, as in [(Goodfellow et al., 2014)](#goodfellow2014gan), with a "
+                  "[GAN](<#gan>) ([notes](../book/source_notes.md), ![plot](./fig.png), [chapter 1](01_background.ipynb)).":
+                  "计算 1 + 1，如 [(Goodfellow et al., 2014)](#goodfellow2014gan) 所述，用一个[生成对抗网络](<#gan>)"
+                  "（[笔记](../book/source_notes.md)，![图](./fig.png)，[第 1 章](01_background.ipynb)）。"})
+    assert colab_copies.main(["--root", str(root)]) == 0
+    target = root / "colab" / "zh_CN" / "03_demo.ipynb"
+    zh, en = nbformat.read(target, as_version=4), nbformat.read(root / "colab" / "03_demo.ipynb", as_version=4)
+    text = "\n".join(c.source for c in zh.cells if c.cell_type == "markdown")
+    assert "### 练习 1.1 — 加法" in text and "#### 练习 1.1 的解答（点击展开）" in text and "## 参考文献" in text
+    assert ("计算 1 + 1，如 (Goodfellow et al., 2014) 所述，用一个生成对抗网络（[笔记](https://github.com/me/fork/blob/dev/"
+            "book/source_notes.md)") in text
+    assert "[第 1 章](https://colab.research.google.com/github/me/fork/blob/dev/colab/zh_CN/01_background.ipynb)" in text
+    zh_code = [c.source for c in zh.cells if c.cell_type == "code"]
+    en_code = [c.source for c in en.cells if c.cell_type == "code"]
+    assert zh_code[0] == colab_copies.CHINESE_SETUP + en_code[0] and zh_code[1:] == en_code[1:]
+    assert zh.metadata["gcdg"]["translated_from"] == "locale/zh_CN/LC_MESSAGES/notebooks/03_demo.po"
+    first = target.read_bytes()
+    assert colab_copies.main(["--root", str(root)]) == 0 and target.read_bytes() == first  # byte-identical
+    assert colab_copies.main(["--root", str(root), "--check"]) == 0
+    _catalog(po, {"Add": "相加"})  # a translation changed: the Chinese copy is stale, the English one is not
+    capsys.readouterr()
+    assert colab_copies.main(["--root", str(root), "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "colab/zh_CN/03_demo.ipynb is out of date" in out and "colab/03_demo.ipynb is out" not in out
+    po.unlink()
+    assert colab_copies.main(["--root", str(root)]) == 1
+    assert "03_demo.po: cannot read the chapter's catalog" in capsys.readouterr().err
+
+
+def test_messages_are_found_across_lines_and_quotes_in_one_pass():
+    translations = {"A long message that wraps.": "一条换行的长消息。", "Summary": "小结", "wraps": "WRAPS"}
+    finder = colab_copies.message_finder(translations)
+    source = "## Summary\n\n> A long message\n> that wraps.\n\nThe Summary of it; Summaryx stays."
+    out = colab_copies.translate_markdown(source, translations, finder)
+    assert out == "## 小结\n\n> 一条换行的长消息。\n\nThe 小结 of it; Summaryx stays."
+    assert colab_copies.translate_markdown("x", {}, colab_copies.message_finder({})) == "x"
+
+
+@pytest.mark.parametrize("path", CHAPTER_PATHS, ids=lambda p: p.stem)
+def test_chinese_copy_runs_the_chapters_code(path):
+    nb, copy = nbformat.read(path, as_version=4), nbformat.read(ROOT / "colab" / "zh_CN" / path.name, as_version=4)
+    code, chapter = [c.source for c in copy.cells if c.cell_type == "code"], [c.source for c in nb.cells if c.cell_type == "code"]
+    assert code[0] == colab_copies.CHINESE_SETUP + chapter[0] and code[1:] == chapter[1:]
+    assert all(not c.outputs and c.execution_count is None for c in copy.cells if c.cell_type == "code")
+    nbformat.validate(copy)

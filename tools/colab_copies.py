@@ -155,6 +155,24 @@ def chapter_number(path: Path, numbers: dict[str, int]) -> int:
 
 
 # ------------------------------------------------------------------------------------------------- prose
+#: the words the copies add around the chapters' own text, in each language of the copies
+LABELS = {
+    "en": {"exercise": "Exercise", "solution": "Solution to Exercise {number} (click to expand)",
+           "solution_unnumbered": "Solution (click to expand)", "references": "References",
+           "references_intro": "The works this chapter cites (the book's full list is its References page).",
+           "admonitions": {}},
+    "zh": {"exercise": "练习", "solution": "练习 {number} 的解答（点击展开）",
+           "solution_unnumbered": "解答（点击展开）", "references": "参考文献",
+           "references_intro": "本章引用的文献（全书的完整列表见“参考文献”页）。",
+           "admonitions": {"note": "注", "tip": "提示", "hint": "提示", "important": "重要", "warning": "警告",
+                           "caution": "小心", "attention": "注意", "danger": "危险", "error": "错误",
+                           "seealso": "另见"}},
+}
+#: the Chinese copies (``colab/zh_CN/``), made from the English chapters and the catalogs of ``tools/i18n.py``
+CHINESE = "zh_CN"
+CATALOGS = Path("locale") / CHINESE / "LC_MESSAGES" / "notebooks"
+
+
 @dataclass
 class Context:
     """What converting one chapter needs and collects."""
@@ -167,6 +185,12 @@ class Context:
     exercises: dict[str, str] = field(default_factory=dict)  # label -> "2.1"
     numbered: int = 0                                        # numbered exercises met so far
     refs: list[tuple[str, str | None]] = field(default_factory=list)  # (label, text) of {ref}-like roles
+    language: str = "en"                                     # "zh": the Chinese copy (labels, Colab links)
+
+    @property
+    def labels(self) -> dict:
+        """The copy's own words (:data:`LABELS`) in its language."""
+        return LABELS[self.language]
 
     def reference(self, label: str, text: str | None) -> str:
         """A placeholder for a cross-reference, resolved by :meth:`resolve` once every exercise is numbered
@@ -181,7 +205,9 @@ class Context:
             number = self.exercises.get(label)
             if text:
                 return " ".join(text.replace("{number}", number or "").replace("%s", number or "").split())
-            return f"Exercise {number}" if number else Path(label).name.replace("-", " ").replace("_", " ")
+            if number:
+                return f"{self.labels['exercise']} {number}"
+            return Path(label).name.replace("-", " ").replace("_", " ")
         return re.sub("\x00(\\d+)\x00", text_of, source)
 
     def cite(self, keys: str, where: str) -> list[Work]:
@@ -264,7 +290,10 @@ def _repository_link(match: re.Match, ctx: Context) -> str:
     if match["bang"]:
         return f"![{match['text']}](https://raw.githubusercontent.com/{owner_name}/{branch}/{path})"
     if re.fullmatch(r"notebooks/\d\d_[^/]+\.ipynb", path):
-        return f"[{match['text']}]({colab_url(url, branch, Path(path))})"
+        link = colab_url(url, branch, Path(path))
+        if ctx.language == "zh":  # the Chinese copy of the other chapter
+            link = link.replace(f"/{COLAB_DIR}/", f"/{COLAB_DIR}/{CHINESE}/")
+        return f"[{match['text']}]({link})"
     return f"[{match['text']}]({url}/blob/{branch}/{path}" + (f"#{fragment}" if fragment else "") + ")"
 
 
@@ -348,23 +377,25 @@ def _directive(lines: list[str], i: int, match: re.Match, ctx: Context, where: s
         if "nonumber" in options:
             if label:
                 ctx.exercises[label] = ""  # known, without a number: its solution is "Solution"
-            heading = f"### Exercise — {title}" if title else "### Exercise"
+            word = ctx.labels["exercise"]
+            heading = f"### {word} — {title}" if title else f"### {word}"
         else:
             ctx.numbered += 1
             number = f"{ctx.chapter}.{ctx.numbered}"
             if label:
                 ctx.exercises[label] = number
-            heading = f"### Exercise {number}" + (f" — {title}" if title else "")
+            heading = f"### {ctx.labels['exercise']} {number}" + (f" — {title}" if title else "")
         return [heading, "", *content], j + 1
     if name in ("math",):
         return ["$$", *body, "$$"], j + 1
     if name in ("code", "code-block", "code-cell", "sourcecode"):
         return [f"```{arg}", *body, "```"], j + 1
     if name == "dropdown" or (name in ADMONITIONS and "dropdown" in options.get("class", "")):
-        summary = title or name.capitalize()
+        summary = title or ctx.labels["admonitions"].get(name, name.capitalize())
         return ["<details>", f"<summary>{summary}</summary>", "", *content, "", "</details>"], j + 1
     if name in ADMONITIONS:
-        head = title if name == "admonition" else (f"{name.capitalize()}: {title}" if title else name.capitalize())
+        kind = ctx.labels["admonitions"].get(name, name.capitalize())
+        head = title if name == "admonition" else (f"{kind}: {title}" if title else kind)
         return _quote([f"**{head}**", "", *content]), j + 1
     if name in ("figure", "image"):
         alt = " ".join(content).strip() or options.get("alt", "")
@@ -380,11 +411,13 @@ def _heading_level(source: str) -> int | None:
 
 
 def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[str, Work],
-               repository: tuple[str, str] = Context.repository) -> nbformat.NotebookNode:
+               repository: tuple[str, str] = Context.repository, language: str = "en") -> nbformat.NotebookNode:
     """The Colab copy of one chapter notebook (a new notebook; ``nb`` is not changed).
 
     ``chapter``: the book's number of the chapter (``chapter_number``); ``works``: ``read_bibliography()``;
-    ``repository``: ``(url, branch)`` from ``_config.yml``, for links to other files of the repository.
+    ``repository``: ``(url, branch)`` from ``_config.yml``, for links to other files of the repository;
+    ``language``: ``"zh"`` for the Chinese copy of a chapter already translated by :func:`translate_notebook`
+    (its own words from :data:`LABELS`, links to other chapters' Chinese copies).
 
     Raises:
         SolutionMarkupError: unbalanced ``{solution-start}``/``{solution-end}``.
@@ -392,7 +425,7 @@ def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[s
             followed by a cell that is not a heading (Colab's collapsed section would swallow it).
     """
     nb = nbformat.from_dict(nb)  # deep copy
-    ctx = Context(name, chapter, works, repository)
+    ctx = Context(name, chapter, works, repository, language=language)
     spans = solution_spans(nb, name)
     starts = {first: last for first, last in spans}
     ends = {last for _, last in spans}
@@ -419,7 +452,8 @@ def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[s
             rest = _drop_directive_lines(source, START)
             if i in ends:  # a solution in one cell: its end marker too
                 rest = _drop_directive_lines(rest, END)
-            heading = f"#### Solution to Exercise {number} (click to expand)" if number else "#### Solution (click to expand)"
+            heading = "#### " + (ctx.labels["solution"].format(number=number) if number
+                                 else ctx.labels["solution_unnumbered"])
             cell.source = heading + (f"\n\n{convert_markdown(rest, ctx, where)}" if rest.strip() else "")
             cell.metadata.pop("jupyter", None)  # the heading shows; the section under it is collapsed
             cell.metadata["id"] = cell["id"]
@@ -448,7 +482,7 @@ def colab_copy(nb: nbformat.NotebookNode, name: str, chapter: int, works: dict[s
     if ctx.cited:
         cited = sorted(ctx.cited, key=lambda k: (works[k].authors.lower(), works[k].year, k))
         refs = nbformat.v4.new_markdown_cell(
-            "## References\n\nThe works this chapter cites (the book's full list is its References page).\n\n"
+            f"## {ctx.labels['references']}\n\n{ctx.labels['references_intro']}\n\n"
             + "\n".join(f"- {works[k].reference}" for k in cited))
         refs["id"] = f"ch{chapter}-colab-references"
         cells.append(refs)
@@ -479,12 +513,84 @@ def _drop_directive_lines(source: str, opener: re.Pattern) -> str:
     return "\n".join(out).strip("\n")
 
 
-def render(path: Path, numbers: dict[str, int], works: dict[str, Work], repository: tuple[str, str]) -> str:
-    """The text of the Colab copy of the chapter at ``path`` (what :func:`main` writes)."""
+# ------------------------------------------------------------------------------------------ Chinese copies
+#: between two words of a message: spaces, or a line break with the block quote's ``>`` of the next line
+_GAP = r"(?:[ \t]*\n(?:[ \t]*>)*[ \t]*|[ \t]+)"
+#: the set-up line of a Chinese copy: the exercise checkers' hints in Chinese (gcdg_lite.exercises)
+CHINESE_SETUP = 'import os; os.environ.setdefault("GCDG_LANG", "zh")  # 练习检查器的提示用中文\n'
+
+
+def read_translations(po: Path) -> dict[str, str]:
+    """The translated, not fuzzy messages of the catalog ``po`` (msgid -> msgstr); :class:`ColabMarkupError`
+    naming the file when it is missing or does not parse."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        with po.open("rb") as f:
+            catalog = read_po(f, abort_invalid=True)
+    except (OSError, PoFileError, ValueError) as exc:
+        raise ColabMarkupError(f"{po}: cannot read the chapter's catalog ({exc}); run `python tools/i18n.py update`") from exc
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+
+
+def message_finder(translations: dict[str, str]) -> re.Pattern | None:
+    """One pattern that finds any message of ``translations`` in Markdown, its words separated by any spaces or
+    line breaks (inside a block quote too), not inside a longer word; the longest message first."""
+    messages = sorted(translations, key=len, reverse=True)
+    if not messages:
+        return None
+    return re.compile("|".join(rf"(?<!\w){_GAP.join(map(re.escape, m.split()))}(?!\w)" for m in messages))
+
+
+def translate_markdown(source: str, translations: dict[str, str], finder: re.Pattern | None) -> str:
+    """``source`` with each message found (:func:`message_finder`) replaced by its translation, in one pass (a
+    translation is never translated again); text that is no message of the catalog stays as it is."""
+    if finder is None:
+        return source
+    normal = {" ".join(m.split()): t for m, t in translations.items()}
+    return finder.sub(lambda match: normal[" ".join(re.sub(r"\n[ \t>]*", " ", match[0]).split())], source)
+
+
+def translate_notebook(nb: nbformat.NotebookNode, translations: dict[str, str]) -> nbformat.NotebookNode:
+    """A copy of the chapter ``nb`` in Chinese: every markdown cell translated message by message from the
+    catalog (``translations``: :func:`read_translations`), every code cell unchanged but the first (the set-up
+    cell), which first sets ``GCDG_LANG=zh`` so that the exercise checkers answer in Chinese."""
+    nb = nbformat.from_dict(nb)
+    finder = message_finder(translations)
+    first_code = True
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = translate_markdown(cell.source, translations, finder)
+        elif cell.cell_type == "code" and first_code:
+            cell.source = CHINESE_SETUP + cell.source
+            first_code = False
+    return nb
+
+
+def copy_path(root: Path, chapter: Path, language: str = "en") -> Path:
+    """Where the copy of ``chapter`` goes: ``colab/NN.ipynb``, or ``colab/zh_CN/NN.ipynb`` for ``"zh"``."""
+    folder = root / COLAB_DIR / (CHINESE if language == "zh" else "")
+    return folder / chapter.name
+
+
+def render(path: Path, numbers: dict[str, int], works: dict[str, Work], repository: tuple[str, str],
+           language: str = "en", root: Path = ROOT) -> str:
+    """The text of the Colab copy of the chapter at ``path`` (what :func:`main` writes); for ``language="zh"``
+    the Chinese copy, translated from ``root``'s catalog ``locale/zh_CN/LC_MESSAGES/notebooks/NN.po``."""
     nb = nbformat.read(path, as_version=4)
-    copy = colab_copy(nb, path.name, chapter_number(path, numbers), works, repository)
+    if language == "zh":
+        nb = translate_notebook(nb, read_translations(root / CATALOGS / f"{path.stem}.po"))
+    copy = colab_copy(nb, path.name, chapter_number(path, numbers), works, repository, language)
+    if language == "zh":
+        copy.metadata["gcdg"]["translated_from"] = f"{CATALOGS.as_posix()}/{path.stem}.po"
+        copy.metadata["language_info"] = {**copy.metadata.get("language_info", {}), "name": "python"}
     nbformat.validate(copy)
     return nbformat.writes(copy) + "\n"
+
+
+def languages(root: Path) -> tuple[str, ...]:
+    """The languages of the copies: English, and Chinese when the repository has the chapters' catalogs."""
+    return ("en", "zh") if (root / CATALOGS).is_dir() else ("en",)
 
 
 def stale_copies(root: Path = ROOT) -> list[str]:
@@ -493,12 +599,15 @@ def stale_copies(root: Path = ROOT) -> list[str]:
     repository = read_repository(root / "_config.yml")
     chapters = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     stale = []
-    for path in chapters:
-        target = root / COLAB_DIR / path.name
-        if not target.is_file() or target.read_text(encoding="utf-8") != render(path, numbers, works, repository):
-            stale.append(f"{COLAB_DIR}/{path.name}")
     names = {p.name for p in chapters}
-    stale += [f"{COLAB_DIR}/{p.name}" for p in sorted((root / COLAB_DIR).glob("*.ipynb")) if p.name not in names]
+    for language in languages(root):
+        for path in chapters:
+            target = copy_path(root, path, language)
+            text = render(path, numbers, works, repository, language, root)
+            if not target.is_file() or target.read_text(encoding="utf-8") != text:
+                stale.append(target.relative_to(root).as_posix())
+        folder = copy_path(root, Path("x"), language).parent
+        stale += [p.relative_to(root).as_posix() for p in sorted(folder.glob("*.ipynb")) if p.name not in names]
     return stale
 
 
@@ -519,25 +628,26 @@ def main(argv: list[str] | None = None) -> int:
             for name in stale:
                 print(f"{name} is out of date: run `python tools/colab_copies.py`")
             behind = sum(1 for name in stale if Path(name).name in {p.name for p in chapters})
-            print(f"{len(chapters) - behind}/{len(chapters)} Colab copies up to date")
+            total = len(chapters) * len(languages(root))
+            print(f"{total - behind}/{total} Colab copies up to date")
             return 1 if stale else 0
         numbers, works = chapter_numbers(root / "_toc.yml"), read_bibliography(root / "book" / "references.bib")
         repository = read_repository(root / "_config.yml")
-        texts = {path.name: render(path, numbers, works, repository) for path in chapters}  # all or nothing
+        texts = {copy_path(root, path, language): render(path, numbers, works, repository, language, root)
+                 for language in languages(root) for path in chapters}  # all or nothing
     except (SolutionMarkupError, ColabMarkupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    folder = root / COLAB_DIR
-    folder.mkdir(exist_ok=True)
-    for name, text in texts.items():
-        target = folder / name
+    for target, text in texts.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
-            print(f"wrote {COLAB_DIR}/{name}")
-    for orphan in sorted(folder.glob("*.ipynb")):
-        if orphan.name not in texts:
-            orphan.unlink()
-            print(f"removed {COLAB_DIR}/{orphan.name} (no chapter of that name)")
+            print(f"wrote {target.relative_to(root).as_posix()}")
+    for folder in sorted({target.parent for target in texts}):
+        for orphan in sorted(folder.glob("*.ipynb")):
+            if orphan not in texts:
+                orphan.unlink()
+                print(f"removed {orphan.relative_to(root).as_posix()} (no chapter of that name)")
     return 0
 
 
