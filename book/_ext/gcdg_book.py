@@ -28,7 +28,9 @@ Its jobs:
    edition (``zh_CN/<page>.html`` from ``_build/html/``, ``../<page>.html`` from ``_build/html/zh_CN/``), when
    the book has the Chinese catalogs; in the Chinese edition the Colab button opens ``colab/zh_CN/``, and the
    book's ``locale/zh_CN/LC_MESSAGES/booktheme.po`` translates the theme's labels that sphinx-book-theme's
-   own catalog leaves English (``sphinx.po`` does the same for Sphinx's and pydata-sphinx-theme's).
+   own catalog leaves English (``sphinx.po`` does the same for Sphinx's and pydata-sphinx-theme's); the
+   table of contents' part captions, which sphinx-external-toc inserts after Sphinx has translated the page,
+   are translated from the root page's catalog (:class:`TocCaptions`).
 5. It resolves a chapter's glossary link ``[GANs](<#gan>)`` (the form that also reads in plain Jupyter) for
    every glossary term: MyST looks a ``#target`` up among the glossary's terms only in lower case, so an
    entry written with capitals (``GAN``, ``Griffin–Lim``, ``R1 regularisation``) would be "not found";
@@ -46,6 +48,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
@@ -301,6 +304,31 @@ def own_theme_labels(app: Sphinx) -> None:
             return
 
 
+class TocCaptions(SphinxTransform):
+    """The captions of the table of contents (``_toc.yml``'s parts: "Getting started", "Foundations", ...) in the
+    edition's language. sphinx-external-toc inserts the toctrees (priority 100) after Sphinx's own translation
+    of the page (priority 20), so their captions, which the gettext builder extracts into the root page's
+    catalog, would stay English; this looks them up in that catalog."""
+
+    default_priority = 101  # after sphinx-external-toc's InsertToctrees (100)
+
+    def apply(self, **kwargs) -> None:
+        from sphinx.locale import init as init_locale
+        from sphinx.util.i18n import docname_to_domain
+
+        if not self.config.language or self.config.language == "en" or not self.config.locale_dirs:
+            return
+        toctrees = [node for node in self.document.findall(addnodes.toctree) if node.get("caption")]
+        if not toctrees:
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [str(Path(self.env.srcdir, folder)) for folder in self.config.locale_dirs]
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if found:
+            for node in toctrees:
+                node["caption"] = catalog.gettext(node["caption"])
+
+
 class GlossaryLinks(SphinxPostTransform):
     """``[text](<#term>)`` links to the glossary entry ``term``, whatever the entry's capitals."""
 
@@ -339,5 +367,6 @@ def setup(app: Sphinx):  # noqa: D103 - Sphinx entry point
     app.connect("build-finished", clean_pages)
     app.connect("html-page-context", add_language_switch, priority=503)
     app.connect("builder-inited", own_theme_labels)
+    app.add_transform(TocCaptions)
     app.add_post_transform(GlossaryLinks)
     return {"version": "1.3", "parallel_read_safe": True, "parallel_write_safe": True}
