@@ -77,3 +77,26 @@ def test_real_chapters_strip_cleanly():
         assert not any("solution" in c.metadata.get("tags", []) for c in copy.cells), path.name
         checks = sum("gl.exercises.check(" in c.source for c in copy.cells if c.cell_type == "code")
         assert checks >= exercises, f"{path.name}: a scaffold cell with gl.exercises.check was removed"
+
+
+def test_chinese_student_copies_come_from_the_chinese_colab_form(tmp_path, capsys):
+    import colab_copies  # tools/
+
+    out = tmp_path / "student_zh"
+    assert student_copies.main(["--out", str(out), "--lang", "zh"]) == 0
+    for chapter in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(out / chapter.name, as_version=4)
+        text = _text(nb)
+        assert "{solution-start}" not in text and "的解答" not in text and "### 练习 " in text
+        assert nb.cells[[c.cell_type for c in nb.cells].index("code")].source.startswith(colab_copies.CHINESE_SETUP)
+        # each prose cell reads as in the Chinese Colab copy (translated from the same catalog)
+        colab = {c.source for c in nbformat.read(ROOT / "colab" / "zh_CN" / chapter.name, as_version=4).cells}
+        assert all(c.source in colab for c in nb.cells if c.cell_type == "markdown" and "练习" not in c.source)
+
+
+def test_chinese_copies_need_the_catalogs(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(student_copies, "ROOT", tmp_path)
+    assert student_copies.main(["--out", str(tmp_path / "s"), "--notebooks", str(ROOT / "notebooks"),
+                                "--lang", "zh"]) == 1
+    assert "01_background.po: cannot read the chapter's catalog" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()

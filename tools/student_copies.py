@@ -5,6 +5,7 @@ Usage (from the repository root)::
 
     python tools/student_copies.py --out student            # refuses to overwrite existing copies
     python tools/student_copies.py --out student --force    # replace them
+    python tools/student_copies.py --out student_zh --lang zh   # Chinese copies (as colab/zh_CN/ reads)
 
 For every ``notebooks/NN_*.ipynb`` it writes ``OUT/NN_*.ipynb`` in which
 
@@ -16,6 +17,10 @@ For every ``notebooks/NN_*.ipynb`` it writes ``OUT/NN_*.ipynb`` in which
 * every output and execution count is cleared;
 * the rest is written as the Colab copies are (``tools/colab_copies.py``): each exercise under a heading
   "Exercise 2.1 — title", no raw MyST, so the copy reads without the book in Jupyter and Colab alike.
+
+With ``--lang zh`` each copy is made from the Chinese form of its chapter (``tools/colab_copies.py``: prose
+translated from ``locale/zh_CN/LC_MESSAGES/notebooks/NN_*.po``, the set-up cell setting ``GCDG_LANG=zh`` so that
+the checkers' hints are Chinese); a missing or broken catalog stops it with an error naming the file.
 
 The chapters themselves are never modified. Exit status 1 when a ``{solution-start}`` has no matching
 ``{solution-end}`` or a chapter holds markup the Colab form cannot show (nothing is written then), 2 on a
@@ -92,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="overwrite copies that already exist")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks",
                         help="folder of the chapter notebooks (default notebooks/)")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en",
+                        help="language of the copies: en (default) or zh, translated from the catalogs in "
+                             "locale/zh_CN/LC_MESSAGES/notebooks/")
     args = parser.parse_args(argv)
     sources = sorted(args.notebooks.glob("[0-9][0-9]_*.ipynb"))
     if not sources:
@@ -113,9 +121,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         copies = []
         for path in sources:
-            nb, removed = strip_solutions(nbformat.read(path, as_version=4), path.name)
+            nb = nbformat.read(path, as_version=4)
+            if args.lang == "zh":
+                po = ROOT / colab_copies.CATALOGS / f"{path.stem}.po"
+                nb = colab_copies.translate_notebook(nb, colab_copies.read_translations(po))
+            nb, removed = strip_solutions(nb, path.name)
             number = colab_copies.chapter_number(path, numbers)
-            copies.append((colab_copies.colab_copy(nb, path.name, number, works, repository), removed))
+            copies.append((colab_copies.colab_copy(nb, path.name, number, works, repository, args.lang), removed))
     except (SolutionMarkupError, colab_copies.SolutionMarkupError, colab_copies.ColabMarkupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
