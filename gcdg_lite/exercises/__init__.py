@@ -44,11 +44,16 @@ all its calls in one check together) and an output cap (the first
 :data:`~gcdg_lite.exercises._limits.OUTPUT_CHARS` characters of what it prints are shown, the rest is
 counted); going past either prints one line saying so.
 
+**Language.** With ``GCDG_LANG=zh`` (the Chinese edition's Colab copies set it in their set-up cell) what
+:func:`check` prints is Chinese: its own words, each exercise's generic hint and the fixed answer-specific hints
+(:mod:`gcdg_lite.exercises.zh`); a hint with no Chinese form (one computed from the answer) is printed in English.
+
 Introduced in chapter 1 (every chapter ends with exercises).
 """
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import re
 import warnings
@@ -193,13 +198,40 @@ def keys() -> list[str]:
     return sorted(_REGISTRY, key=order)
 
 
+def language() -> str:
+    """The language of the checkers' messages: ``"zh"`` when the environment variable ``GCDG_LANG`` starts with
+    ``zh`` (``zh``, ``zh_CN``), else ``"en"``."""
+    return "zh" if os.environ.get("GCDG_LANG", "").strip().lower().startswith("zh") else "en"
+
+
+def _say(word: str, english: str, **fields: Any) -> str:
+    """``english`` formatted with ``fields``, or in Chinese (:data:`gcdg_lite.exercises.zh.WORDS`) when
+    :func:`language` is ``"zh"``."""
+    if language() == "zh":
+        from .zh import WORDS
+
+        return WORDS[word].format(**fields)
+    return english.format(**fields)
+
+
+def _hint(entry: Checker, verdict: Any = None) -> str:
+    """The hint for a wrong answer: the checker's own string ``verdict`` if it returned one, else the exercise's
+    generic hint; in Chinese when there is a Chinese form of it (:mod:`gcdg_lite.exercises.zh`)."""
+    specific = isinstance(verdict, str) and bool(verdict)
+    if language() != "zh":
+        return verdict if specific else entry.hint
+    from .zh import HINTS, SPECIFIC
+
+    return SPECIFIC.get(verdict, verdict) if specific else HINTS.get(entry.key, entry.hint)
+
+
 def _title(key: str) -> str:
     """How the book names exercise ``key``: ``"ch2.1"`` is ``"Exercise 2.1"``, the number its page shows.
 
     A key whose exercise part is a name rather than a number (``"ch2.ring"``) reads ``"Exercise 2.ring"``.
     """
     chapter, _, rest = key[2:].partition(".")
-    return f"Exercise {chapter}.{rest}"
+    return _say("exercise", "Exercise {number}", number=f"{chapter}.{rest}")
 
 
 def check(key: str, answer: Any) -> bool:
@@ -229,13 +261,14 @@ def check(key: str, answer: Any) -> bool:
         raise ConfigError(f"no exercise checker named {key!r}; known keys: {known}")
     name = _title(key)  # what the student reads: the number the exercise's title shows
     if answer is None:  # not an attempt: no hint yet, so the exercise is tried before it is helped
-        print(f"{name}: no answer yet — replace `answer = None` with your code and run the cell again.")
+        print(_say("no answer yet", "{name}: no answer yet — replace `answer = None` with your code and run the cell "
+                   "again.", name=name))
         return False
     session = _limits.Session(entry.refuse)
     own = session.refused_name(answer) if callable(answer) else None
     if own is not None:
-        print(f"{name}: not yet. This exercise asks you to write it yourself; `{own}` is the reference your "
-              "answer is checked against.")
+        print(_say("refused", "{name}: not yet. This exercise asks you to write it yourself; `{own}` is the "
+                   "reference your answer is checked against.", name=name, own=own))
         return False
     message = None
     with session:  # the answer's prints pass through up to the cap; the checker's frames stay out of its reach
@@ -247,10 +280,12 @@ def check(key: str, answer: Any) -> bool:
         except _limits.AnswerTimeout:
             message = f"{name}: {session.timeout_note()}"
         except _limits.ReferenceUsed as used:
-            message = (f"{name}: not yet. Your answer calls `{used.name}`; this exercise asks you to write it "
-                       "yourself, and that function is the reference your answer is checked against.")
+            message = _say("reference used", "{name}: not yet. Your answer calls `{used}`; this exercise asks you to "
+                           "write it yourself, and that function is the reference your answer is checked against.",
+                           name=name, used=used.name)
         except Exception as exc:  # a malformed answer is a hint, not a crash
-            message = f"{name}: could not check this answer ({type(exc).__name__}: {exc}). Hint: {entry.hint}"
+            message = _say("could not check", "{name}: could not check this answer ({error}). Hint: {hint}",
+                           name=name, error=f"{type(exc).__name__}: {exc}", hint=_hint(entry))
     note = session.output_note()
     if note is not None:
         print(f"{chr(10) if session.mid_line else ''}{name}: {note}")  # a line cut at the cap ends first
@@ -258,10 +293,9 @@ def check(key: str, answer: Any) -> bool:
         print(message)
         return False
     if verdict is True or (not isinstance(verdict, str) and _truthy(verdict)):
-        print(CORRECT)
+        print(_say("correct", CORRECT))
         return True
-    hint = verdict if isinstance(verdict, str) and verdict else entry.hint
-    print(f"{name}: not yet. Hint: {hint}")
+    print(_say("not yet", "{name}: not yet. Hint: {hint}", name=name, hint=_hint(entry, verdict)))
     return False
 
 
