@@ -14,7 +14,8 @@ then ``sphinx-intl update``: translations are kept, a changed message becomes fu
 ``build`` executes no notebook: it stages the sources in ``_build/zh_CN_source/`` with each chapter replaced by
 its executed copy from the English build (``_build/jupyter_execute/notebooks/``, refused when its cells are not
 those of the chapter), and builds that with ``language=zh_CN`` and ``nb_execution_mode=off`` and the English
-build's strictness (``-W -n --keep-going``) into ``_build/html/zh_CN/``.
+build's strictness (``-W -n --keep-going``) into ``_build/html/zh_CN/``. ``update`` and ``check`` leave the
+English build's executed chapters alone (their Sphinx runs in a temporary folder).
 
 ``check`` extracts the messages afresh (into a temporary folder) and checks the catalogs against them
 (:func:`catalog_problems`); ``tests/test_translation.py`` runs the same check.
@@ -172,13 +173,18 @@ def sphinx(source: Path, out: Path, builder: str, overrides: dict, doctrees: Pat
 
 def extract(out: Path, root: Path = ROOT) -> Path:
     """Extract every prose message of the book into ``out`` (``.pot`` files, one per page), executing nothing
-    (``nb_execution_mode=off``: the notebooks are read without outputs). Returns ``out``."""
-    if out.exists():
-        shutil.rmtree(out)
-    status = sphinx(root, out, "gettext", {"nb_execution_mode": "off"}, out / ".doctrees", strict=False)
-    if status:
-        raise I18nError(f"the gettext extraction into {out} failed (exit {status})")
-    shutil.rmtree(out / ".doctrees", ignore_errors=True)
+    (``nb_execution_mode=off``: the notebooks are read without outputs). Returns ``out``.
+
+    Sphinx runs in a temporary folder: myst-nb writes the notebooks it reads to ``jupyter_execute/`` beside its
+    output folder, which beside ``_build/gettext`` would overwrite the English build's executed chapters."""
+    with tempfile.TemporaryDirectory(prefix="gcdg-gettext-") as tmp:
+        built = Path(tmp) / "gettext"
+        status = sphinx(root, built, "gettext", {"nb_execution_mode": "off"}, Path(tmp) / ".doctrees", strict=False)
+        if status:
+            raise I18nError(f"the gettext extraction of {root} failed (exit {status})")
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(built, out)
     return out
 
 
@@ -236,12 +242,20 @@ def stage(root: Path, target: Path) -> Path:
 
 
 def build(root: Path = ROOT) -> int:
-    """``build``: the Chinese edition into ``_build/html/zh_CN/`` from the staged sources; no notebook runs."""
+    """``build``: the Chinese edition into ``_build/html/zh_CN/`` from the staged sources; no notebook runs.
+
+    Sphinx writes into ``_build/zh_CN_build/html`` (myst-nb puts the notebooks it reads in ``jupyter_execute/``
+    beside its output folder, which must not be inside the English edition), then that folder is moved to
+    ``_build/html/zh_CN``, where its language switch's ``../`` reaches the English edition."""
     staged = stage(root, root / "_build" / f"{LANGUAGE}_source")
+    work = root / "_build" / f"{LANGUAGE}_build"
+    status = sphinx(staged, work / "html", "html", CHINESE_CONFIG, work / ".doctrees", strict=True)
     out = root / "_build" / "html" / LANGUAGE
-    status = sphinx(staged, out, "html", CHINESE_CONFIG,
-                    root / "_build" / f".doctrees-{LANGUAGE}", strict=True)
-    print(f"i18n: the {LANGUAGE} edition {'is in ' + str(out) if not status else 'failed'} (exit {status})")
+    if out.exists():
+        shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(work / "html"), str(out))
+    print(f"i18n: the {LANGUAGE} edition is in {out}" + (f", but its build failed (exit {status})" if status else ""))
     return status
 
 
