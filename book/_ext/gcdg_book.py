@@ -171,6 +171,8 @@ def clean_pages(app: Sphinx, exception: Exception | None) -> None:
             continue
         text = page.read_text(encoding="utf-8")
         cleaned = switch_in_same_tab(drop_repeated_scripts(text))
+        if app.config.language == CHINESE:
+            cleaned = chinese_theme_labels(cleaned)
         if cleaned != text:
             page.write_text(cleaned, encoding="utf-8")
 
@@ -251,6 +253,23 @@ def add_language_switch(app: Sphinx, pagename: str, templatename: str, context: 
 
 
 SWITCH_TARGET = re.compile(rf'(<a href="[^"]*") target="_blank"(\s+class="btn btn-sm btn-{SWITCH_LABEL})')
+
+
+#: labels that sphinx-book-theme writes into its templates without passing them through a catalog, as the
+#: Chinese edition shows them (tooltips and screen-reader labels)
+UNTRANSLATED_LABELS = {
+    'title="Toggle primary sidebar"': 'title="显示或隐藏目录侧栏"',
+    'title="Toggle secondary sidebar"': 'title="显示或隐藏本页内容侧栏"',
+    '<nav class="bd-links bd-docs-nav" aria-label="Main">': '<nav class="bd-links bd-docs-nav" aria-label="全书目录">',
+    '<nav aria-label="Page">': '<nav aria-label="本页">',
+}
+
+
+def chinese_theme_labels(html: str) -> str:
+    """A page of the Chinese edition with the theme's untranslatable labels in Chinese (:data:`UNTRANSLATED_LABELS`)."""
+    for english, chinese in UNTRANSLATED_LABELS.items():
+        html = html.replace(english, chinese)
+    return html
 
 
 def switch_in_same_tab(html: str) -> str:
