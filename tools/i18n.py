@@ -54,6 +54,9 @@ COLAB_ZH = ("/colab/zh_CN/", "/colab/")
 CHINESE_CONFIG = {
     "language": LANGUAGE,
     "nb_execution_mode": "off",
+    # myst-nb's toggle of a hidden code cell ("Show code cell source"); the chapters hide inputs only
+    "nb_code_prompt_show": "显示代码",
+    "nb_code_prompt_hide": "隐藏代码",
     "html_title": "GAN 语音与音频纹理：细读 GCDG",
     "html_theme_options": {
         "search_bar_text": "搜索本书……",
