@@ -23,6 +23,7 @@ English build's executed chapters alone (their Sphinx runs in a temporary folder
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -159,15 +160,31 @@ def own_catalog_problems(catalogs: Path, pages: set[Path]) -> list[str]:
 def sphinx(source: Path, out: Path, builder: str, overrides: dict, doctrees: Path, strict: bool) -> int:
     """Build ``source`` (a book: ``_config.yml`` + ``_toc.yml``) with Sphinx's ``builder`` into ``out``, with
     jupyter-book's configuration plus ``overrides``; ``strict`` is the English build's ``-W -n --keep-going``.
-    Returns Sphinx's exit status."""
+    Returns Sphinx's exit status.
+
+    Sphinx runs in a child Python process (:func:`_run_sphinx`): sphinx-external-toc's set-up walks every object
+    of its process (``gc.get_objects()``) and fails on a dead weak proxy, which a long-lived process such as a
+    test session may hold."""
+    job = {"source": str(source), "out": str(out), "builder": builder, "overrides": overrides,
+           "doctrees": str(doctrees), "strict": strict}
+    return subprocess.run([sys.executable, str(Path(__file__).resolve()), SPHINX_JOB, json.dumps(job)]).returncode
+
+
+#: the first argument of the child process that :func:`sphinx` starts
+SPHINX_JOB = "_sphinx-job"
+
+
+def _run_sphinx(job: dict) -> int:
+    """The child process of :func:`sphinx`: one Sphinx build described by ``job`` (its arguments, as JSON)."""
     from jupyter_book.sphinx import build_sphinx
 
+    source, strict = Path(job["source"]), bool(job["strict"])
     overrides = {"external_toc_path": (source / "_toc.yml").as_posix(), "latex_individualpages": False,
-                 **overrides}
+                 **job["overrides"]}
     if strict:
         overrides["nitpicky"] = True
-    result = build_sphinx(source, out, noconfig=True, path_config=source / "_config.yml",
-                          confoverrides=overrides, doctreedir=doctrees, builder=builder,
+    result = build_sphinx(source, Path(job["out"]), noconfig=True, path_config=source / "_config.yml",
+                          confoverrides=overrides, doctreedir=Path(job["doctrees"]), builder=job["builder"],
                           warningiserror=strict, keep_going=strict, freshenv=True, quiet=True)
     if isinstance(result, Exception):
         raise result
@@ -273,6 +290,9 @@ def check(root: Path = ROOT) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [SPHINX_JOB]:
+        return _run_sphinx(json.loads(argv[1]))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("update", "build", "check"),
                         help="update the catalogs, build the Chinese edition, or check the translations")

@@ -62,7 +62,7 @@ def spectrum_noise(reference: np.ndarray, n: int, seed: int = 0,
                    rms: float | np.ndarray = 0.1) -> np.ndarray:
     """Deterministic noise with the reference clips' average magnitude spectrum and random phase.
 
-    Notebook: 05_trends_and_challenges.ipynb.
+    Notebook: 04_code_example.ipynb (chapter 5 explains it as the yardstick's anchor).
 
     The magnitude of every rFFT bin is :func:`mean_spectrum` of ``reference`` (DC set to 0), the
     phase of each bin is uniform in [0, 2π) and independent across bins and clips; each clip is
