@@ -43,6 +43,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+import i18n
 from student_copies import END, START, SolutionMarkupError, solution_spans
 from sync_notebooks import COLAB_DIR, colab_url, read_repository
 
@@ -521,16 +522,13 @@ CHINESE_SETUP = 'import os; os.environ.setdefault("GCDG_LANG", "zh")  # 练习�
 
 
 def read_translations(po: Path) -> dict[str, str]:
-    """The translated, not fuzzy messages of the catalog ``po`` (msgid -> msgstr); :class:`ColabMarkupError`
-    naming the file when it is missing or does not parse."""
-    from babel.messages.pofile import PoFileError, read_po
-
+    """The translated, not fuzzy messages of the catalog ``po`` (msgid -> msgstr, :func:`i18n.translations`);
+    :class:`ColabMarkupError` naming the file when it is missing or does not parse."""
     try:
-        with po.open("rb") as f:
-            catalog = read_po(f, abort_invalid=True)
-    except (OSError, PoFileError, ValueError) as exc:
-        raise ColabMarkupError(f"{po}: cannot read the chapter's catalog ({exc}); run `python tools/i18n.py update`") from exc
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+        return i18n.translations(po)
+    except i18n.I18nError as exc:
+        raise ColabMarkupError(f"{po}: cannot read the chapter's catalog ({exc.__cause__}); "
+                               "run `python tools/i18n.py update`") from exc
 
 
 def message_finder(translations: dict[str, str]) -> re.Pattern | None:

@@ -110,6 +110,12 @@ def read_catalog(path: Path):
         raise I18nError(f"{path}: cannot read the catalog: {exc}") from exc
 
 
+def translations(path: Path) -> dict[str, str]:
+    """The translated, not fuzzy messages of the catalog at ``path`` (msgid -> msgstr); :class:`I18nError`
+    naming the file when it does not parse (:func:`read_catalog`)."""
+    return {m.id: m.string for m in read_catalog(path) if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+
+
 def catalog_problems(templates: Path, catalogs: Path) -> list[str]:
     """Check the catalogs under ``catalogs`` (``locale/zh_CN/LC_MESSAGES``) against the message templates
     (``.pot``) of a fresh extraction under ``templates``: each template's catalog exists and holds each of its
