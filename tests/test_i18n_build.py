@@ -59,3 +59,26 @@ def test_a_missing_or_stale_executed_chapter_is_refused_by_name(tmp_path):
 def test_main_names_a_folder_that_is_no_book(tmp_path, capsys):
     assert i18n.main(["check", "--root", str(tmp_path)]) == 2
     assert "holds no _config.yml" in capsys.readouterr().err
+
+
+def test_replace_tree_keeps_the_old_edition_until_the_new_one_is_in_place(tmp_path, monkeypatch):
+    target, new = tmp_path / "html" / "zh_CN", tmp_path / "built"
+    target.mkdir(parents=True)
+    (target / "index.html").write_text("old")
+    new.mkdir()
+    (new / "index.html").write_text("new")
+    i18n.replace_tree(new, target)
+    assert (target / "index.html").read_text() == "new" and not new.exists()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["zh_CN"]   # no .new / .old left behind
+
+    # a move that fails leaves the previous edition whole
+    again = tmp_path / "again"
+    again.mkdir()
+
+    def broken_move(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(i18n.shutil, "move", broken_move)
+    with pytest.raises(OSError):
+        i18n.replace_tree(again, target)
+    assert (target / "index.html").read_text() == "new"

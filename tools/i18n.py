@@ -267,6 +267,22 @@ def stage(root: Path, target: Path) -> Path:
     return target
 
 
+def replace_tree(new: Path, target: Path) -> None:
+    """Put the folder ``new`` at ``target``; a folder already there is removed only after the new one has taken
+    its place (moved beside it first, then two renames), so a failed move leaves the previous one whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    incoming, outgoing = target.with_name(target.name + ".new"), target.with_name(target.name + ".old")
+    for leftover in (incoming, outgoing):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    shutil.move(str(new), str(incoming))
+    if target.exists():
+        target.rename(outgoing)
+    incoming.rename(target)
+    if outgoing.exists():
+        shutil.rmtree(outgoing)
+
+
 def build(root: Path = ROOT) -> int:
     """``build``: the Chinese edition into ``_build/html/zh_CN/`` from the staged sources; no notebook runs.
 
@@ -277,10 +293,7 @@ def build(root: Path = ROOT) -> int:
     work = root / "_build" / f"{LANGUAGE}_build"
     status = sphinx(staged, work / "html", "html", CHINESE_CONFIG, work / ".doctrees", strict=True)
     out = root / "_build" / "html" / LANGUAGE
-    if out.exists():
-        shutil.rmtree(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(work / "html"), str(out))
+    replace_tree(work / "html", out)
     print(f"i18n: the {LANGUAGE} edition is in {out}" + (f", but its build failed (exit {status})" if status else ""))
     return status
 
