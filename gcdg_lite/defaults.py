@@ -57,6 +57,8 @@ LR = 2e-4
 BETA_1, BETA_2 = 0.5, 0.9
 #: R1 penalty strength (0 = off), and apply it every this many steps (1 = every step)
 R1, R1_EVERY = 0.0, 1
+#: weight of feature matching in the generator's loss (0 = off; ``losses.feature_matching``)
+FEATURE_MATCHING = 0.0
 #: seed of the weights, the noise, the batches and the augmentation
 SEED = 0
 #: EMA decay of G's weights when ``ema`` is left unset, per model (0 = off)

@@ -42,7 +42,7 @@ Usage (one discriminator step and one generator step)::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import tensorflow as tf
 
@@ -348,6 +348,33 @@ def r1_penalty(discriminator: Callable, real: Any, gamma: float = 10.0, training
     real = tf.cast(tf.convert_to_tensor(real), tf.float32)
     grad = _input_gradient(discriminator, real, training)
     return 0.5 * tf.cast(gamma, tf.float32) * tf.reduce_mean(_per_example_sq_norm(grad))
+
+
+def feature_matching(real_features: Sequence[Any], fake_features: Sequence[Any]) -> tf.Tensor:
+    """Feature matching (Salimans et al., 2016): how far G's batch is from the real one *inside* D.
+
+    For each of D's hidden layers ``f_i`` the distance is the mean absolute difference between the
+    batch averages ``E_x f_i(x)`` and ``E_z f_i(G(z))`` (one number per unit, averaged over units);
+    the result is the mean over layers, so every layer counts alike whatever its size. Added to G's
+    loss with a weight (``TrainConfig.feature_matching``), it asks G to match the statistics D has
+    learned to look at rather than only to move D's verdict. The real side carries no gradient.
+
+    Args:
+        real_features: one tensor per layer for the real batch, each ``(batch, ...)``, any float dtype.
+        fake_features: the same layers for the generated batch (same shapes but the batch size).
+    Returns:
+        float32 scalar ``>= 0`` (in the units of D's activations); 0 when the batch means agree.
+    Raises:
+        ConfigError: no layers, or a different number of layers on the two sides.
+    """
+    if len(real_features) == 0 or len(real_features) != len(fake_features):
+        raise ConfigError(f"feature_matching needs the same, non-zero number of layers on both sides "
+                          f"({len(real_features)} real, {len(fake_features)} generated)")
+    per_layer = []
+    for r, f in zip(real_features, fake_features):
+        mean_r = tf.stop_gradient(tf.reduce_mean(_f32(r), axis=0))
+        per_layer.append(tf.reduce_mean(tf.abs(mean_r - tf.reduce_mean(_f32(f), axis=0))))
+    return tf.add_n(per_layer) / float(len(per_layer))
 
 
 # --------------------------------------------------------------------------------------------

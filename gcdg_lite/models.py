@@ -740,3 +740,23 @@ def describe(name: str, **config: Any) -> dict[str, Any]:
         "generator_params": count_params(generator),
         "discriminator_params": count_params(discriminator),
     }
+
+
+def critic_features(discriminator: keras.Model) -> keras.Model:
+    """The discriminator with its hidden activations as extra outputs, for feature matching.
+
+    The returned model shares every weight with ``discriminator`` and maps its input to
+    ``[logit (batch, 1), a_1, ..., a_n]``, where ``a_i`` are the outputs of its LeakyReLU layers in
+    build order (the convolutional path, then any STFT heads), each ``(batch, ...)``; the logit is the
+    discriminator's own output, so one call serves both the adversarial loss and
+    :func:`gcdg_lite.losses.feature_matching`.
+
+    Raises:
+        ConfigError: the discriminator has no LeakyReLU layer (``seed_mlp``'s ReLU MLP), so there is
+            nothing to match; use ``wavegan``, ``specgan`` or ``phasegan``.
+    """
+    acts = [layer.output for layer in discriminator.layers if isinstance(layer, layers.LeakyReLU)]
+    if not acts:
+        raise ConfigError(f"feature matching needs a discriminator with LeakyReLU layers; "
+                          f"{discriminator.name!r} has none (use wavegan, specgan or phasegan)")
+    return keras.Model(discriminator.input, [discriminator.outputs[0], *acts], name=f"{discriminator.name}_features")

@@ -82,6 +82,7 @@ def test_existing_run_and_bad_resume_flags_are_one_line_errors(tmp_path, capsys)
     (["--model", "seed_mlp"], "model"), (["--seed", "5"], "seed"), (["--ema", "0.9"], "ema"),
     (["--precision", "mixed_bfloat16"], "precision"), (["--augment", "gain"], "augment"),
     (["--r1-every", "2"], "r1_every"), (["--spectral-norm", "on"], "model_kwargs"),
+    (["--feature-matching", "1"], "feature_matching"),
 ])
 def test_resume_refuses_every_flag_that_would_change_the_run(tmp_path, capsys, flags, needle):
     """Issue 14: --resume used to ignore --lr, --samples, --clips and to accept --data OTHER."""
@@ -185,6 +186,7 @@ def test_cli_defaults_are_the_library_defaults():
     assert options("--augment", "shift,gain", "--r1-every", "4", "--spectral-norm", "on", "--upsample", "nearest") == {
         "augment": "shift,gain", "r1_every": 4, "model_kwargs": {"spectral_norm": True, "upsample": "nearest"}}
     assert options("--spectral-norm", "off") == {"model_kwargs": {"spectral_norm": False}}
+    assert options("--feature-matching", "2.5") == {"feature_matching": 2.5}
     assert options("--stft-heads", "512,256") == {"model_kwargs": {"stft_heads": [512, 256]}}
     assert options("--stft-heads", "none") == {"model_kwargs": {"stft_heads": []}}
     assert options("--griffin-lim-oversample", "1") == {"griffin_lim_oversample": 1}

@@ -325,3 +325,23 @@ def test_r1_penalty_against_hand_computed_gradients(shape):
                                2.0 * np.sum(w.astype(np.float64) ** 2), rtol=1e-5)
     want = 5.0 * np.mean(np.sum(real.reshape(shape[0], -1).astype(np.float64) ** 2, axis=1))
     np.testing.assert_allclose(L.r1_penalty(quadratic, real).numpy(), want, rtol=1e-5)
+
+
+def test_feature_matching_against_numpy_and_its_gradient_reaches_only_the_generated_side():
+    """Mean over layers of mean |E real - E fake| per unit; zero for equal batch means; no gradient to real."""
+    rng = np.random.default_rng(7)
+    real = [rng.normal(size=(6, 5)).astype(np.float32), rng.normal(size=(6, 3, 4, 2)).astype(np.float32)]
+    fake = [rng.normal(1.0, 2.0, size=(4, 5)).astype(np.float32), rng.normal(size=(4, 3, 4, 2)).astype(np.float32)]
+    want = np.mean([np.abs(r.astype(np.float64).mean(0) - f.astype(np.float64).mean(0)).mean()
+                    for r, f in zip(real, fake)])
+    np.testing.assert_allclose(L.feature_matching(real, fake).numpy(), want, rtol=1e-5)
+    shifted = [r - r.mean(0) + f.mean(0) for r, f in zip(real, fake)]  # other clips, same batch means
+    assert L.feature_matching(shifted, fake).numpy() == pytest.approx(0.0, abs=1e-6)
+    r_var, f_var = tf.Variable(real[0]), tf.Variable(fake[0])
+    with tf.GradientTape(persistent=True) as tape:
+        value = L.feature_matching([r_var], [f_var])
+    assert tape.gradient(value, r_var) is None and tape.gradient(value, f_var) is not None
+    assert L.feature_matching([tf.constant(real[0], tf.bfloat16)], [fake[0]]).dtype == tf.float32
+    for a, b in (([], []), (real, fake[:1])):
+        with pytest.raises(ConfigError, match="same, non-zero number of layers"):
+            L.feature_matching(a, b)

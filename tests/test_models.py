@@ -229,3 +229,17 @@ def test_outputs_stay_float32_under_mixed_precision():
 def test_config_errors_are_clear(call, message):
     with pytest.raises(ConfigError, match=message):
         call()
+
+
+def test_critic_features_share_the_critics_weights_and_logit():
+    """critic_features(D): D's own logit first, then one activation per LeakyReLU (the STFT heads' too)."""
+    _, D = M.build("wavegan", samples=1024, d=2, stft_heads=[64])
+    F = M.critic_features(D)
+    x = np.random.default_rng(0).normal(0, 0.1, (3, 1024)).astype(np.float32)
+    out = F(x, training=False)
+    n_relu = sum(isinstance(layer, keras.layers.LeakyReLU) for layer in D.layers)
+    assert len(out) == 1 + n_relu and n_relu >= 3 + 3  # the wave path (3 at 1024 samples), the STFT head (3)
+    np.testing.assert_allclose(out[0].numpy(), D(x, training=False).numpy(), rtol=1e-5, atol=1e-6)
+    assert all(o.shape[0] == 3 for o in out) and F.count_params() == D.count_params()
+    with pytest.raises(ConfigError, match="has none"):
+        M.critic_features(M.build("seed_mlp", samples=1024, hidden=8)[1])

@@ -349,6 +349,28 @@ def test_augment_draws_follow_the_config_and_change_the_step():
     assert saved.augment == "shift,mask,gain" and saved.with_changes(clips=data).augment == "shift,mask,gain"
 
 
+def test_feature_matching_adds_a_positive_term_to_the_generator_loss_only():
+    """feature_matching=W: step 1 of G's loss is the adversarial loss plus W x the (positive) feature distance,
+    D's loss and verdicts are those of the run without it, and a larger W adds proportionally more."""
+    data = sines(16, 1024, seed=5)
+    base = fit(data, tiny("wavegan", steps=1), progress=False).history[0]
+    one = fit(data, tiny("wavegan", steps=1, feature_matching=1.0), progress=False).history[0]
+    ten = fit(data, tiny("wavegan", steps=1, feature_matching=10.0), progress=False).history[0]
+    for key in ("loss_d", "d_real", "d_fake"):  # the critic update comes first and does not see the term
+        assert one[key] == pytest.approx(base[key], rel=1e-5) and ten[key] == pytest.approx(base[key], rel=1e-5)
+    term = one["loss_g"] - base["loss_g"]
+    assert term > 1e-4, (one, base)
+    assert ten["loss_g"] - base["loss_g"] == pytest.approx(10 * term, rel=1e-3)
+    run = fit(data, tiny("specgan", steps=3, feature_matching=1.0), progress=False)
+    assert run.config.feature_matching == 1.0 and all(np.isfinite(r["loss_g"]) for r in run.history)
+    with pytest.raises(ConfigError, match="feature_matching=-1 must be >= 0"):
+        tiny(feature_matching=-1).check()
+    with pytest.raises(ConfigError, match="needs update='alternating'"):
+        tiny("wavegan", feature_matching=1.0, update="simultaneous").resolve(data)
+    with pytest.raises(ConfigError, match="seed_mlp has none"):
+        tiny(feature_matching=1.0).resolve(data)
+
+
 def test_lazy_r1_applies_the_penalty_every_k_steps_times_k():
     """r1_every=3: R1 (times 3) on steps 0, 3, 6 of the counter (history steps 1, 4, 7), zero elsewhere."""
     data = sines(16, 1024, seed=5)

@@ -24,7 +24,8 @@ from .. import defaults as D
 FIELDS = {"loss": "loss", "model": "model", "r1": "r1", "n_critic": "n_critic", "steps": "steps", "batch": "batch",
           "seed": "seed", "lr_g": "lr_g", "lr_d": "lr_d", "ema": "ema", "clips": "n_clips",
           "ckpt_every": "ckpt_every", "sample_every": "sample_every", "update": "update", "precision": "precision",
-          "augment": "augment", "r1_every": "r1_every", "griffin_lim_oversample": "griffin_lim_oversample"}
+          "augment": "augment", "r1_every": "r1_every", "griffin_lim_oversample": "griffin_lim_oversample",
+          "feature_matching": "feature_matching"}
 #: the losses ``--loss`` offers (``gcdg_lite.losses.LOSSES``; an unknown name is refused with the list)
 LOSS_NAMES = ("gcdg", "minimax", "non_saturating", "wgan_gp", "hinge")
 
@@ -64,6 +65,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--r1", type=float, help=f"R1 penalty gamma on real clips (default {D.R1:g} = off)")
     p.add_argument("--r1-every", type=int, help="lazy R1: apply the penalty (times N) every N steps only "
                    f"(default {D.R1_EVERY} = every step)")
+    p.add_argument("--feature-matching", type=float, help="weight W of feature matching in G's loss: G's batch "
+                   "compared with a real one by the means of D's hidden activations (default "
+                   f"{D.FEATURE_MATCHING:g} = off; e.g. 1)")
     p.add_argument("--augment", help="DiffAugment of everything D sees: a comma-separated subset of shift, "
                    f"mask, gain, or none (default: {per_model(D.AUGMENT)})")
     p.add_argument("--n-critic", type=int, help=f"D updates per G update (default: the loss's, {critic}, else 1)")

@@ -37,7 +37,7 @@ from .augment import parse as parse_augment
 #: fields that define the computation; a resumed run must match them (decided by ``check_resume``)
 IDENTITY_FIELDS = ("model", "model_kwargs", "loss", "r1", "n_critic", "lr_g", "lr_d", "beta_1", "beta_2",
                    "batch", "seed", "ema", "precision", "update", "sr", "n_fft", "hop", "n_clips",
-                   "data_digest", "augment", "r1_every")
+                   "data_digest", "augment", "r1_every", "feature_matching")
 #: fields a resumed run may change: how long it trains, how often it saves, writes and reports
 RESUMABLE_FIELDS = ("steps", "ckpt_every", "sample_every", "n_sample_wavs", "steps_per_call",
                     "callback_every", "griffin_lim_iters", "griffin_lim_oversample", "data")
@@ -78,6 +78,10 @@ class TrainConfig:
             step only (steps 0, k, 2k, ... of the run), multiplied by ``r1_every`` so that its
             average strength stays ``r1``; 1 = every step. A step without it skips R1's double
             backward pass.
+        feature_matching: weight of feature matching in G's loss (Salimans et al. 2016,
+            :func:`gcdg_lite.losses.feature_matching`: G's batch compared with a real one by the batch
+            means of D's hidden activations); 0 = off. Needs ``update="alternating"`` and a model whose
+            D has LeakyReLU layers (``wavegan``, ``specgan``, ``phasegan``).
         n_critic: discriminator updates per generator update; ``None`` = the loss's default
             (``N_CRITIC``: 5 for ``wgan_gp``, else 1).
         lr_g, lr_d: Adam learning rates of G and D (> 0).
@@ -148,6 +152,7 @@ class TrainConfig:
     data_digest: str | None = None
     augment: str | None = None
     r1_every: int = D.R1_EVERY
+    feature_matching: float = D.FEATURE_MATCHING
 
     # ------------------------------------------------------------------ building
     def __post_init__(self) -> None:
@@ -251,6 +256,12 @@ class TrainConfig:
         if self.update == "simultaneous" and n_critic != 1:
             raise ConfigError(f"update='simultaneous' needs n_critic=1 (loss {spec.name!r} uses {n_critic}); "
                               "use update='alternating'")
+        if self.update == "simultaneous" and self.feature_matching > 0:
+            raise ConfigError(f"feature_matching={self.feature_matching:g} needs update='alternating' (the "
+                              "simultaneous step has no separate generator update to add it to)")
+        if self.feature_matching > 0 and model == "seed_mlp":
+            raise ConfigError("feature_matching needs a discriminator with hidden LeakyReLU layers; seed_mlp has "
+                              "none (use wavegan, specgan or phasegan, or feature_matching=0)")
         return RunConfig(
             model=model, model_kwargs={**pinned, **kwargs}, loss=spec.name, r1=float(self.r1), n_critic=n_critic,
             lr_g=float(self.lr_g), lr_d=float(self.lr_d), beta_1=float(self.beta_1), beta_2=float(self.beta_2),
@@ -261,7 +272,8 @@ class TrainConfig:
             sr=self.sr, n_fft=n_fft, hop=hop, griffin_lim_iters=self.griffin_lim_iters,
             griffin_lim_oversample=self.griffin_lim_oversample, data=self.data if source is None else str(source),
             n_clips=self.n_clips, data_digest=self.data_digest if clips is None else clips_digest(clips),
-            augment=canonical(D.AUGMENT[model] if self.augment is None else self.augment), r1_every=self.r1_every)
+            augment=canonical(D.AUGMENT[model] if self.augment is None else self.augment), r1_every=self.r1_every,
+            feature_matching=float(self.feature_matching))
 
 
 @dataclass(frozen=True, eq=True)
@@ -310,6 +322,7 @@ class RunConfig:
     data_digest: str | None
     augment: str
     r1_every: int
+    feature_matching: float
 
     def __post_init__(self) -> None:
         """Derive the model's full options (checking them), the loss and the augmentation policy, once."""
@@ -475,6 +488,7 @@ def _check_fields(c: TrainConfig) -> None:
     for name in ("lr_g", "lr_d"):
         number(name, positive=True)
     number("r1", positive=False)
+    number("feature_matching", positive=False)
     for name in ("beta_1", "beta_2"):
         number(name, positive=False)
         if not getattr(c, name) < 1:

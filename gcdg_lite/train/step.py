@@ -74,6 +74,13 @@ def build_models(config: RunConfig):
     return G, D, G_ema
 
 
+def _features(D):
+    """D's hidden activations as extra outputs (``models.critic_features``), for feature matching."""
+    from .. import models
+
+    return models.critic_features(D)
+
+
 @functools.cache
 def _mirrored(devices: tuple[str, ...]) -> tf.distribute.Strategy:
     """The process's one ``MirroredStrategy`` over ``devices`` (why one: :func:`choose_strategy`)."""
@@ -122,6 +129,7 @@ class Engine:
         self.spec, self.n_critic, self.augment = config.loss_spec, config.n_critic, config.augment_policy
         with self.strategy.scope():
             self.G, self.D, self.G_ema = build_models(config)
+            self.D_features = _features(self.D) if config.feature_matching > 0 else None
             self.opt_g, self.opt_d = self._optimizer(config.lr_g), self._optimizer(config.lr_d)
             self.opt_g.build(self.G.trainable_variables)
             self.opt_d.build(self.D.trainable_variables)
@@ -192,7 +200,8 @@ class Engine:
 
         m = alternating_step(self.G, self.D, self.opt_g, self.opt_d, self.spec, critic_batch, lambda: (z_g, aug_g),
                              self.n_critic, self.seen, float(self.config.r1), int(self.config.r1_every),
-                             self.step, self.replicas)
+                             self.step, self.replicas, features=self.D_features,
+                             feature_matching=float(self.config.feature_matching))
         return self.metrics(m)
 
     def simultaneous_step(self, real, z_d, z_g, alpha=None, aug_d=None, aug_g=None) -> tf.Tensor:

@@ -33,7 +33,8 @@ GeneratorBatch = Callable[[], tuple]
 def alternating_step(G: keras.Model, D: keras.Model, opt_g, opt_d, spec: losses.LossSpec,
                      critic_batch: CriticBatch, generator_batch: GeneratorBatch, n_critic: int | tf.Tensor,
                      augment: Callable | None = None, r1: float = 0.0, r1_every: int = 1, step=None,
-                     replicas: int = 1, metrics: bool = True) -> dict[str, tf.Tensor]:
+                     replicas: int = 1, metrics: bool = True, features: keras.Model | None = None,
+                     feature_matching: float = 0.0) -> dict[str, tf.Tensor]:
     """One alternating GAN step: ``n_critic`` updates of D, then one of G; returns its metrics.
 
     Notebook: 04_code_example.ipynb.
@@ -55,6 +56,10 @@ def alternating_step(G: keras.Model, D: keras.Model, opt_g, opt_d, spec: losses.
         replicas: devices the global batch is split over (1 outside ``tf.distribute``).
         metrics: False skips the gradient norms and D's verdicts (they read 0), for a caller that
             records only the losses (the toy: a graph loop does not prune what nobody reads).
+        features: D with its hidden activations as extra outputs (``models.critic_features``), needed
+            when ``feature_matching > 0`` (with ``n_critic`` a Python int).
+        feature_matching: weight of :func:`gcdg_lite.losses.feature_matching` in G's loss (0 = off):
+            G's batch is compared inside D with the last critic update's real batch (as D saw it).
     Returns:
         float32 scalars by name: ``loss_g``, ``loss_d`` (incl. the penalty), ``penalty``, ``d_real``,
         ``d_fake``, ``d_real_raw``, ``d_fake_raw`` (of the last critic update), ``grad_norm_g``, ``grad_norm_d``.
@@ -77,7 +82,13 @@ def alternating_step(G: keras.Model, D: keras.Model, opt_g, opt_d, spec: losses.
             verdict = verdicts(real_logits, fake_logits)
     z, u = generator_batch()
     with tf.GradientTape() as g_tape:
-        g_loss = spec.generator_loss(D(seen(G(z, training=True), u), training=True))
+        if feature_matching > 0:
+            fake_out = features(seen(G(z, training=True), u), training=True)
+            real_out = features(x, training=True)  # the last critic update's real batch, as D saw it
+            g_loss = spec.generator_loss(fake_out[0]) + feature_matching * losses.feature_matching(
+                real_out[1:], fake_out[1:])
+        else:
+            g_loss = spec.generator_loss(D(seen(G(z, training=True), u), training=True))
     g_norm = descend(opt_g, g_tape, g_loss, G, replicas, norm=metrics)
     return dict(loss_g=g_loss, loss_d=d_loss, penalty=penalty, **verdict, grad_norm_g=g_norm, grad_norm_d=d_norm)
 
