@@ -1,10 +1,33 @@
-"""Fixtures shared by the run-folder suites (test_reliability*.py): one small trained run per module, and a
-fresh copy of it for each test."""
+"""Fixtures shared by the suites: temporary files kept inside pytest's own folder (every test), and for the
+run-folder suites (test_reliability*.py) one small trained run per module and a fresh copy of it for each test."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 
 import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def temporary_files_in_pytests_folder(tmp_path_factory):
+    """Point ``tempfile`` (and ``TMPDIR``, for the kernels and programs the tests start) at a folder of
+    pytest's own base for the whole session.
+
+    ``fit`` without ``out=`` and a chapter's run at the ``test`` budget keep their run in a temporary folder
+    on purpose (the run must stay readable after the call), so a full session used to leave some 250 folders
+    (over 400 MB) in the system's temporary folder. Inside pytest's base they go when pytest prunes it
+    (it keeps the last three sessions)."""
+    folder = str(tmp_path_factory.mktemp("tempfiles"))
+    saved_dir, saved_env = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = folder
+    os.environ["TMPDIR"] = folder
+    yield folder
+    tempfile.tempdir = saved_dir
+    if saved_env is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = saved_env
 
 
 @pytest.fixture(scope="module")
