@@ -19,6 +19,7 @@ those read when they load (BLAS threads, ``TF_ENABLE_ONEDNN_OPTS``) after import
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -31,8 +32,11 @@ if REPO not in sys.path:
 
 #: what the three speech folders hold: (texture, corpus seed)
 SETS = {"tuning": ("speech", 0), "same_voices": ("speech", 1), "heldout": ("speech_heldout", 0)}
-#: the two held-out sets every generator is scored against, and their labels
+#: the held-out sets every generator is scored against, and their labels: two made by eSpeak NG and, where
+#: Debian's ``flite`` is installed, a third made by another engine (``bench/flite_set.py``)
 JUDGES = {"same_voices": "held-out clips, tuning voices", "heldout": "speech_heldout (other voices)"}
+if shutil.which("flite"):
+    JUDGES["flite"] = "Flite voices (another engine)"
 #: clips per speech folder
 N_CLIPS = 256
 
@@ -107,8 +111,9 @@ class Worker:
 
 # ---------------------------------------------------------------------- the data
 def prepare(work: str, n: int = N_CLIPS) -> dict[str, str]:
-    """Write the three :data:`SETS` folders into ``work/data`` with ``python -m gcdg_lite corpus`` (each
-    skipped when it already holds ``n`` clips); returns their paths by set name."""
+    """Write the three :data:`SETS` folders into ``work/data`` with ``python -m gcdg_lite corpus``, and the
+    Flite judge's with ``bench/flite_set.py`` when it is a judge (each skipped when it already holds ``n``
+    clips); returns their paths by set name."""
     paths = {}
     for name, (texture, seed) in SETS.items():
         folder = os.path.join(work, "data", name)
@@ -116,6 +121,15 @@ def prepare(work: str, n: int = N_CLIPS) -> dict[str, str]:
             subprocess.run([sys.executable, "-m", "gcdg_lite", "corpus", "--texture", texture, "--n", str(n),
                             "--seed", str(seed), "--out", folder, "--force"], check=True, capture_output=True)
         paths[name] = folder
+    if "flite" in JUDGES:
+        folder = os.path.join(work, "data", "flite")
+        if not (os.path.isdir(folder) and len([f for f in os.listdir(folder) if f.endswith(".wav")]) >= n):
+            subprocess.run([sys.executable, os.path.join(BENCH, "flite_set.py"), "--out", folder, "--n", str(n),
+                            "--seed", "0"], check=True)
+        paths["flite"] = folder
+    else:
+        print("# flite is not installed: the third judge (another engine) is left out; apt-get install flite",
+              flush=True)
     return paths
 
 
@@ -212,6 +226,14 @@ def trainer(model: str, batch: int, loss: str, data: str = "builtin:vowels", **o
 
     run.engine, run.config, run.specnorm = engine, config, norm
     return run
+
+
+def cli_options(flags: list[str]) -> dict:
+    """The ``TrainConfig`` options that ``python -m gcdg_lite train ... FLAGS`` would apply (the CLI's own
+    parser), e.g. ``["--model", "phasegan", "--lr-d", "1e-4"]`` -> ``{"model": "phasegan", "lr_d": 0.0001}``."""
+    from gcdg_lite.cli import build_parser, train_cmd
+
+    return train_cmd.options(build_parser().parse_args(["train", "--data", "x", "--out", "x", *flags]))
 
 
 # ---------------------------------------------------------------------- the scores

@@ -6,12 +6,16 @@ Usage::
     python bench/quality.py --seeds 0 --tag aug -- --augment none     # one lever: CLI flags after --
     python bench/quality.py --ceiling              # only the anchors and the inversion ceiling
     python bench/quality.py --compare              # item 6: tutorial recipe vs our defaults, side by side
+    python bench/quality.py --compare -- --model phasegan --lr-d 1e-4   # the tutorial against another recipe
+    python bench/quality.py --rescore RUN [RUN ...]  # finished runs scored again on every judge
 
 **Data** (written once into ``--work``, by ``python -m gcdg_lite corpus``): the *tuning set*, 256
 one-second clips (16384 samples at 16 kHz) of the built-in ``speech`` texture (seed 0), given to
 ``train`` as a folder; 256 held-out clips of the *same voices* (``speech``, seed 1: other sentences,
 rates and pitches); 256 clips of ``speech_heldout`` (seed 0: other languages, speakers and words;
-nothing is trained or tuned on it — it is the judge).
+nothing is trained or tuned on it — it is the judge); and, where Debian's ``flite`` is installed, 256 clips
+of **another engine**'s voices (``bench/flite_set.py``: CMU Flite, four 16 kHz voices, sentences of its
+own), a third judge that shares neither voices nor synthesiser with the tuning set.
 
 **Targets** (default mode): for each ``--seeds`` seed, ``python -m gcdg_lite train --data TUNING
 --seed S --out RUN --quiet`` with nothing else (plus ``--steps`` if given, and the flags after ``--``), the whole
@@ -33,10 +37,13 @@ would score. CPU time of the training command and the load average are recorded 
 (``bench/common.py``'s ``tutorial()``, as ``bench/throughput.py`` times it: one ``tf.function`` step
 with two tapes, non-saturating cross-entropy, Adam 2e-4, beta_1 0.5, Keras' default beta_2 0.999, no
 EMA, no augmentation, TensorFlow's default settings, float32) and our defaults (the engine exactly as
-``python -m gcdg_lite train`` builds it: ``TrainConfig()``, the CLI's TensorFlow settings). After every
+``python -m gcdg_lite train`` builds it: ``TrainConfig()``, the CLI's TensorFlow settings; CLI flags after
+``--`` change it, e.g. ``-- --model phasegan --lr-d 1e-4``, and then ours trains with them). After every
 turn both draw 128 clips (same latent points, same inversion) scored on ``speech_heldout``. The tutorial stops at
 ``--tutorial-steps`` (1000); we report the best FD score it reached, when (training seconds), and when
-our defaults first reached it: the ratio is the target (>= 3x).
+our defaults first reached it: the ratio is the target (>= 3x). With ``--ours-seconds S`` ours goes on in
+turns of its own after the tutorial has stopped, until it has trained ``S`` seconds (a slower recipe may
+reach the tutorial's best later, or never).
 
 Prints one line per run or turn, then a JSON line ``RESULT {...}``.
 """
@@ -52,7 +59,7 @@ import time
 
 import numpy as np
 
-from common import (JUDGES, Worker, child_env, cpu_model, fmt, load, load_sets, pm, prepare, score, trainer,
+from common import (JUDGES, Worker, child_env, cli_options, cpu_model, fmt, load, load_sets, pm, prepare, score, trainer,
                     training_examples, tutorial, utc_now)
 
 LATENT_SEED = 1
@@ -145,6 +152,24 @@ def targets(args, extra: list[str]) -> dict:
     return {"tag": args.tag, "extra": extra, "runs": runs, "summary": summary, "anchors": anchor}
 
 
+def rescore(args) -> dict:
+    """Score finished runs again on every judge of today (e.g. a judge added after they trained): each
+    run's latest checkpoint draws the same 128 clips (latent seed 1) as when it was first scored."""
+    from gcdg_lite.train import load_run
+
+    sets = load_sets(prepare(args.work))
+    runs = []
+    for out in args.rescore:
+        run = load_run(out)
+        fake = run.sample(128, seed=LATENT_SEED)
+        scores = {j: score(sets[j], fake) for j in JUDGES}
+        runs.append({"run": out, "model": run.config.model, "steps": run.step, "scores": scores})
+        print(f"{out}: {run.config.model}, {run.step} steps", flush=True)
+        for j, label in JUDGES.items():
+            print(f"    {label:<32} {fmt(scores[j])}", flush=True)
+    return {"rescored": runs}
+
+
 def ceiling_only(args) -> dict:
     sets = load_sets(prepare(args.work))
     config, _, norm = training_examples(sets["tuning"])
@@ -156,16 +181,19 @@ def ceiling_only(args) -> dict:
 
 
 # ---------------------------------------------------------------------- item 6: time to quality
-def child(recipe: str, data: str, out_dir: str) -> None:
+def child(recipe: str, data: str, out_dir: str, flags: list[str]) -> None:
     """Serve one recipe over stdin/stdout: ``train SECONDS MAX_STEPS`` -> ``DONE steps seconds``;
-    ``sample NAME`` -> writes ``out_dir/NAME.npy`` (128 clips) -> ``SAMPLED``; ``quit``."""
+    ``sample NAME`` -> writes ``out_dir/NAME.npy`` (128 clips) -> ``SAMPLED``; ``quit``. ``flags`` (ours
+    only): the CLI flags given after ``--`` (e.g. ``--model phasegan --lr-d 1e-4``), applied over the defaults."""
     from gcdg_lite import features
     from gcdg_lite.train import Run, latent
 
     if recipe == "tutorial":
         run = tutorial("specgan", 32, "non_saturating", data=data, beta_2=0.999)
     else:
-        run = trainer("specgan", 32, "non_saturating", data=data)
+        options = cli_options(flags)
+        run = trainer(options.pop("model", "specgan"), 32, options.pop("loss", "non_saturating"), data=data,
+                      **options)
     config, norm = run.config, run.specnorm
     z = latent(128, LATENT_SEED, 100)
     chunk = 1 if recipe == "tutorial" else config.steps_per_call
@@ -200,9 +228,9 @@ def child(recipe: str, data: str, out_dir: str) -> None:
 class Recipe(Worker):
     """One recipe's process (:func:`child`), with the TensorFlow settings it is timed with."""
 
-    def __init__(self, recipe: str, data: str, out_dir: str):
-        super().__init__(recipe, [sys.executable, __file__, "--child", recipe, "--data", data, "--work", out_dir],
-                         child_env("default" if recipe == "tutorial" else "cli"))
+    def __init__(self, recipe: str, data: str, out_dir: str, flags: list[str] = ()):
+        super().__init__(recipe, [sys.executable, __file__, "--child", recipe, "--data", data, "--work", out_dir,
+                                  "--", *flags], child_env("default" if recipe == "tutorial" else "cli"))
         self.out_dir = out_dir
         self.steps, self.seconds, self.curve = 0, 0.0, []
 
@@ -222,21 +250,23 @@ class Recipe(Worker):
         self.proc.wait()
 
 
-def compare(args) -> dict:
+def compare(args, flags: list[str]) -> dict:
     paths = prepare(args.work)
     sets = load_sets(paths)
     out_dir = os.path.join(args.work, "compare")
     os.makedirs(out_dir, exist_ok=True)
-    tut, ours = Recipe("tutorial", paths["tuning"], out_dir), Recipe("ours", paths["tuning"], out_dir)
+    tut, ours = Recipe("tutorial", paths["tuning"], out_dir), Recipe("ours", paths["tuning"], out_dir, flags)
     for r in (tut, ours):
         r.expect("READY")
     print(f"# {utc_now()}; turns of {args.interval:.0f} s; tutorial "
           f"recipe to {args.tutorial_steps} steps; scored on speech_heldout", flush=True)
     turn = 0
-    while tut.steps < args.tutorial_steps:
-        for r in ((tut, ours) if turn % 2 == 0 else (ours, tut)):
+    while tut.steps < args.tutorial_steps or ours.seconds < args.ours_seconds:
+        going = [r for r in ((tut, ours) if turn % 2 == 0 else (ours, tut))
+                 if r is ours or r.steps < args.tutorial_steps]  # the tutorial stops at its last step
+        for r in going:
             r.train(args.interval, args.tutorial_steps if r is tut else 10**9)
-        for r in (tut, ours):
+        for r in going:
             s = score(sets["heldout"], r.sample())
             r.curve.append({"steps": r.steps, "train_s": round(r.seconds, 1), "load": load(), **s})
             print(f"turn {turn + 1} {r.name:<8} {r.steps:5d} steps {r.seconds:6.0f} s  {fmt(s)}  load {load()}",
@@ -269,20 +299,24 @@ def main(argv=None) -> int:
     p.add_argument("--tag", default="defaults", help="name of the runs (folder RUNS/TAG_sSEED)")
     p.add_argument("--no-anchors", action="store_true", help="skip the untrained generator and the ceiling")
     p.add_argument("--ceiling", action="store_true", help="only the anchors and the inversion ceiling")
+    p.add_argument("--rescore", nargs="+", metavar="RUN", help="score finished run folders on every judge")
     p.add_argument("--compare", action="store_true", help="time to quality: tutorial recipe vs ours")
     p.add_argument("--interval", type=float, default=60.0, help="--compare: training seconds per turn")
     p.add_argument("--tutorial-steps", type=int, default=1000)
+    p.add_argument("--ours-seconds", type=float, default=0.0,
+                   help="--compare: go on training ours (alone) until it has trained this long")
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--data", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        child(args.child, args.data, args.work)
+        child(args.child, args.data, args.work, extra)
         return 0
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     started = {"started": utc_now(), "load_before": load(), "cpu": cpu_model(), "cpus": os.cpu_count()}
     print(f"# {started['started']}; {started['cpu']}, {started['cpus']} CPUs; load {started['load_before']}",
           flush=True)
-    res = compare(args) if args.compare else ceiling_only(args) if args.ceiling else targets(args, extra)
+    res = (compare(args, extra) if args.compare else ceiling_only(args) if args.ceiling else rescore(args) if args.rescore
+           else targets(args, extra))
     print("RESULT " + json.dumps({**started, **res, "load_after": load()}, default=float))
     return 0
 
