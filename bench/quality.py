@@ -39,7 +39,8 @@ with two tapes, non-saturating cross-entropy, Adam 2e-4, beta_1 0.5, Keras' defa
 EMA, no augmentation, TensorFlow's default settings, float32) and our defaults (the engine exactly as
 ``python -m gcdg_lite train`` builds it: ``TrainConfig()``, the CLI's TensorFlow settings; CLI flags after
 ``--`` change it, e.g. ``-- --model phasegan --lr-d 1e-4``, and then ours trains with them). After every
-turn both draw 128 clips (same latent points, same inversion) scored on ``speech_heldout``. The tutorial stops at
+turn both draw 128 clips (same latent points; SpecGAN's spectrograms through the same Griffin-Lim inversion, a
+waveform model's clips as it makes them) scored on ``speech_heldout``. The tutorial stops at
 ``--tutorial-steps`` (1000); we report the best FD score it reached, when (training seconds), and when
 our defaults first reached it: the ratio is the target (>= 3x). With ``--ours-seconds S`` ours goes on in
 turns of its own after the tutorial has stopped, until it has trained ``S`` seconds (a slower recipe may
