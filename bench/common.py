@@ -114,16 +114,19 @@ def prepare(work: str, n: int = N_CLIPS) -> dict[str, str]:
     """Write the three :data:`SETS` folders into ``work/data`` with ``python -m gcdg_lite corpus``, and the
     Flite judge's with ``bench/flite_set.py`` when it is a judge (each skipped when it already holds ``n``
     clips); returns their paths by set name."""
+    def missing(folder: str) -> bool:
+        return not (os.path.isdir(folder) and len([f for f in os.listdir(folder) if f.endswith(".wav")]) >= n)
+
     paths = {}
     for name, (texture, seed) in SETS.items():
         folder = os.path.join(work, "data", name)
-        if not (os.path.isdir(folder) and len([f for f in os.listdir(folder) if f.endswith(".wav")]) >= n):
+        if missing(folder):
             subprocess.run([sys.executable, "-m", "gcdg_lite", "corpus", "--texture", texture, "--n", str(n),
                             "--seed", str(seed), "--out", folder, "--force"], check=True, capture_output=True)
         paths[name] = folder
     if "flite" in JUDGES:
         folder = os.path.join(work, "data", "flite")
-        if not (os.path.isdir(folder) and len([f for f in os.listdir(folder) if f.endswith(".wav")]) >= n):
+        if missing(folder):
             subprocess.run([sys.executable, os.path.join(BENCH, "flite_set.py"), "--out", folder, "--n", str(n),
                             "--seed", "0"], check=True)
         paths["flite"] = folder
