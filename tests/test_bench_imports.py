@@ -174,3 +174,16 @@ def test_trainer_before_needs_a_checkout_with_its_own_bench_script(bench_path, t
     (tmp_path / "bench").mkdir()
     (tmp_path / "bench" / "throughput.py").write_text("")
     assert throughput.before_script(str(tmp_path)) == str(tmp_path / "bench" / "throughput.py")
+
+
+def test_cli_options_read_flags_as_the_command_line_does(bench_path):
+    """``common.cli_options``: the flags after ``--`` of quality.py --compare and texture_quality.py become the
+    TrainConfig options ``python -m gcdg_lite train`` would apply; a bad flag is refused by the CLI's parser."""
+    import common
+
+    assert common.cli_options([]) == {}
+    assert common.cli_options(["--model", "phasegan", "--lr-d", "1e-4", "--feature-matching", "0.1",
+                               "--steps", "600"]) == {"model": "phasegan", "lr_d": 1e-4, "feature_matching": 0.1,
+                                                      "steps": 600}
+    with pytest.raises(SystemExit):
+        common.cli_options(["--no-such-flag"])

@@ -142,3 +142,18 @@ def test_every_docstring_points_to_the_chapter_that_introduces_it():
             if ch not in using:
                 wrong.append(f"{module}.{name}: its docstring mentions chapter {ch}, which does not use it")
     assert not wrong, "\n".join(wrong)
+
+
+def test_temporary_files_stay_inside_pytests_own_folder(tmp_path_factory):
+    """conftest's session fixture: tempfile and the TMPDIR that started programs inherit point into pytest's
+    base folder, so runs kept in a temporary folder on purpose do not pile up in the system's."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    base = tmp_path_factory.getbasetemp().resolve()
+    made = Path(tempfile.mkdtemp(prefix="gcdg_run_")).resolve()
+    assert made.is_relative_to(base) and Path(os.environ["TMPDIR"]).resolve().is_relative_to(base)
+    code = "import tempfile; print(tempfile.gettempdir())"
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert Path(child.stdout.strip()).resolve().is_relative_to(base)
