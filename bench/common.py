@@ -266,9 +266,11 @@ def fmt(s: dict) -> str:
 
 
 def pm(values: list[float], mean_fmt: str = ".3f", sd_fmt: str | None = None) -> str:
-    """``"mean ± sd"`` of ``values`` (sd with ddof 1; nan for one value), each written with its format
-    spec (``sd_fmt`` defaults to ``mean_fmt``)."""
+    """``"mean ± sd"`` of ``values`` (sd with ddof 1), each written with its format spec (``sd_fmt``
+    defaults to ``mean_fmt``); one value is written alone, since it has no spread to show."""
     import numpy as np
 
-    sd = float(np.std(values, ddof=1)) if len(values) > 1 else float("nan")
+    if len(values) == 1:
+        return f"{values[0]:{mean_fmt}}"
+    sd = float(np.std(values, ddof=1))
     return f"{np.mean(values):{mean_fmt}} ± {sd:{sd_fmt or mean_fmt}}"

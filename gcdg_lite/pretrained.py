@@ -62,7 +62,7 @@ class Pretrained:
     Attributes:
         name: its name in the index (the texture it was trained on).
         entry: the index entry: ``model``, ``model_kwargs``, ``samples``, ``sr``, ``steps``, ``command``,
-            ``train_cpu_s``, ``scores`` and the file's ``sha256``.
+            ``train_cpu_s``, ``precision`` (the one it trained in), ``scores`` and the file's ``sha256``.
         generator: the Keras generator, noise ``(n, noise_dim)`` -> waves ``(n, samples)``.
     """
 

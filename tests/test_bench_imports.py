@@ -187,3 +187,13 @@ def test_cli_options_read_flags_as_the_command_line_does(bench_path):
                                                       "steps": 600}
     with pytest.raises(SystemExit):
         common.cli_options(["--no-such-flag"])
+
+
+def test_pm_writes_the_spread_of_several_values_and_one_value_alone(bench_path):
+    """``common.pm``: mean ± sample standard deviation, each in its format; a single seed has no spread, so it
+    is written without one (not "± nan")."""
+    import common
+
+    assert common.pm([1.0, 2.0, 3.0]) == "2.000 ± 1.000"
+    assert common.pm([0.1, 0.3], ".2f", ".1g") == "0.20 ± 0.1"
+    assert common.pm([0.0851]) == "0.085"

@@ -19,6 +19,7 @@ def test_the_book_ships_speech_and_two_other_textures_small():
         assert size < 5 * 2**20, f"{name}: {size} bytes"
         assert entry["command"].startswith("python -m gcdg_lite train --data builtin:")
         assert entry["train_cpu_s"] >= 30 * 60 or "gpu" in entry.get("device", "").lower()
+        assert entry["precision"] in gl.defaults.PRECISIONS and entry["precision"] != "auto"
 
 
 @pytest.mark.parametrize("name", SHIPPED)

@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     run = gl.load_run(run_dir)
     entry = {"model": run.config.model, "model_kwargs": dict(run.config.model_kwargs),
              "samples": int(run.config.samples), "sr": int(run.config.sr), "steps": int(run.step),
+             "precision": run.config.precision,
              "command": shlex.join(command), "train_cpu_s": round(cpu, 1), "train_wall_s": round(time.time() - t0, 1),
              "cpu": _cpu_name(), "made": time.strftime("%Y-%m-%d")}
     pretrained.export(run.engine.generator, args.name, entry)
