@@ -9,6 +9,26 @@ import tempfile
 import pytest
 
 
+def pytest_configure(config):
+    """Give each pytest-xdist worker a numba cache of its own (``NUMBA_CACHE_DIR``, removed at the end).
+
+    librosa compiles some functions with numba's ``cache=True`` into its own ``__pycache__``. numba's cache is
+    not safe for two processes that write it at once: two benchmark processes that first called
+    ``librosa.feature.zero_crossing_rate`` in the same second left an index that crashed every later call on
+    float64 clips with a segmentation fault. Two workers starting together in a fresh environment do just that.
+    The kernels and programs a worker starts inherit its folder."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and "NUMBA_CACHE_DIR" not in os.environ:
+        config._gcdg_numba_cache = tempfile.mkdtemp(prefix=f"gcdg_numba_{worker}_")
+        os.environ["NUMBA_CACHE_DIR"] = config._gcdg_numba_cache
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_gcdg_numba_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def temporary_files_in_pytests_folder(tmp_path_factory):
     """Point ``tempfile`` (and ``TMPDIR``, for the kernels and programs the tests start) at a folder of
