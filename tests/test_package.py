@@ -157,3 +157,18 @@ def test_temporary_files_stay_inside_pytests_own_folder(tmp_path_factory):
     code = "import tempfile; print(tempfile.gettempdir())"
     child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert Path(child.stdout.strip()).resolve().is_relative_to(base)
+
+
+def test_each_xdist_worker_fills_a_numba_cache_of_its_own():
+    """conftest's pytest_configure: under pytest-xdist every worker, and what it starts, uses its own numba
+    cache folder, so two workers never write librosa's cache at once (see conftest.py)."""
+    import os
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        pytest.skip("one process (-n 0): there is no second writer")
+    folder = os.environ["NUMBA_CACHE_DIR"]
+    assert f"gcdg_numba_{worker}_" in folder and os.path.isdir(folder)
+    code = "import numba.core.config as c; print(c.CACHE_DIR)"
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert child.stdout.strip() == folder
