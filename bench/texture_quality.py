@@ -8,11 +8,10 @@ Usage::
 
 For each seed and policy: ``TrainConfig(seed=S, augment=POLICY)`` (everything else the command line's
 default: width 8, 2400 steps, EMA 0.99) trained on 256 one-second clips of the built-in ``--texture``
-(corpus seed 0), exactly as chapter 4 trains its SpecGAN on vowels; then 128 clips (latent seed 7) scored by
-``gcdg_lite.metrics.evaluate`` (3 splits, through ``bench/common.py``'s ``score``, as ``bench/quality.py``
-scores) against 128 held-out clips of the texture (corpus seed 1), as chapter 4 scores it, beside the
-mean-spectrum anchor (FD score 1). Seed 0 with the default policy is therefore the number chapter 4
-prints at ``book``.
+(corpus seed 0), as ``python -m gcdg_lite train --data builtin:TEXTURE`` trains (chapter 4 trains this recipe
+on ``speech``); then 128 clips (latent seed 7) scored by ``gcdg_lite.metrics.evaluate`` (3 splits, through
+``bench/common.py``'s ``score``, as ``bench/quality.py`` scores) against 128 held-out clips of the texture
+(corpus seed 1), beside the mean-spectrum anchor (FD score 1).
 CLI flags after ``--`` change the recipe (read by the CLI's own parser, e.g. ``--model phasegan --lr-d 1e-4``);
 such runs are named by ``--tag``. Runs are written to ``--work`` (a finished run is restored, not retrained). Prints one line per run and
 a JSON line ``RESULT [...]``.
